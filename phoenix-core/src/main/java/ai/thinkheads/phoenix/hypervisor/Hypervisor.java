@@ -1,0 +1,143 @@
+package ai.thinkheads.phoenix.hypervisor;
+
+import ai.thinkheads.phoenix.config.DiskSize;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The small set of Proxmox VE primitives Phoenix builds on: the seam between the orchestration in
+ * core (plan/apply, waiting, retries, placement) and a backend that only translates each primitive
+ * into one request (the HTTP API backend) or one command (the qm-over-SSH backend). The testkit's
+ * {@code FakeHypervisor} implements it in memory, and its contract suite pins the behaviour every
+ * implementation shares.
+ *
+ * <h2>Not-found semantics, decided once</h2>
+ * <ul>
+ *   <li>{@code find...} methods return {@link Optional#empty()} when the thing does not exist;</li>
+ *   <li>every other method that addresses a VM, node, storage, snapshot or task throws
+ *       {@link NotFoundException} when it does not exist — including {@link #destroy}: destroying
+ *       what is already gone is an error, not a no-op.</li>
+ * </ul>
+ *
+ * <h2>Tasks</h2>
+ * Primitives that are workers in Proxmox (create, clone, start, stop, ...) return a {@link Task} at
+ * once; {@link Task#await} waits for it. Validation and state errors that Proxmox raises before
+ * forking the worker (a taken VMID, a running VM, a locked config) are thrown by the primitive
+ * itself; errors inside the worker surface from {@code await} as {@link TaskFailedException}.
+ *
+ * <h2>Errors</h2>
+ * Every failure is a {@link HypervisorException}: {@link NotFoundException},
+ * {@link ConflictException} (and its {@link AlreadyExistsException}, {@link LockedException},
+ * {@link WrongStateException}, {@link ConfigModifiedException}), {@link ParameterRejectedException},
+ * {@link TaskFailedException}, {@link TaskTimeoutException}, {@link AuthenticationException},
+ * {@link PermissionDeniedException}, {@link TransportException}. Messages keep Proxmox's words.
+ *
+ * <p>Implementations are thread-safe. {@link #close()} releases connections; it does not touch VMs.
+ */
+public interface Hypervisor extends TaskTracker, AutoCloseable {
+
+    // ---- cluster-wide reads -------------------------------------------------------------
+
+    /** Every VM in the cluster (not containers), in VMID order. */
+    List<VmSummary> listVms();
+
+    /** The VM with this VMID, wherever it lives; empty when there is none. */
+    default Optional<VmSummary> findVm(int vmid) {
+        return listVms().stream().filter(v -> v.vmid() == vmid).findFirst();
+    }
+
+    /** Every node of the cluster with its capacity and use, in name order. */
+    List<NodeResources> listNodes();
+
+    /** The storages {@code node} sees, in id order. Throws {@link NotFoundException} for an unknown node. */
+    List<StorageInfo> listStorages(String node);
+
+    /** The lowest free VMID ({@code GET /cluster/nextid}). Not reserved: creating with it may still race. */
+    int nextFreeVmid();
+
+    // ---- one VM's config ----------------------------------------------------------------
+
+    /** The VM's current config and digest. */
+    VmConfig getConfig(VmRef vm);
+
+    /** Creates a VM. Throws {@link AlreadyExistsException} if the VMID is taken anywhere in the cluster. */
+    Task create(CreateRequest request);
+
+    /**
+     * Sets and deletes config keys. Hot-pluggable changes to a running VM take effect at once;
+     * others become pending until the next start (as in Proxmox).
+     */
+    Task updateConfig(VmRef vm, ConfigUpdate update);
+
+    /** Grows a disk to {@code newSize}. Shrinking is refused ({@link WrongStateException}). */
+    Task resizeDisk(VmRef vm, String disk, DiskSize newSize);
+
+    // ---- power --------------------------------------------------------------------------
+
+    Task start(VmRef vm);
+
+    /** Hard stop: like pulling the plug. */
+    Task stop(VmRef vm);
+
+    /** Asks the guest to power off, within {@code options.timeout()}. */
+    Task shutdown(VmRef vm, ShutdownOptions options);
+
+    Task reboot(VmRef vm);
+
+    // ---- lifecycle ----------------------------------------------------------------------
+
+    /** Clones {@code source} (a template, for a linked clone) into a new VM. */
+    Task clone(VmRef source, CloneRequest request);
+
+    /** Converts a stopped VM into a template. Irreversible. */
+    Task convertToTemplate(VmRef vm);
+
+    /** Destroys a stopped VM and its disks. */
+    Task destroy(VmRef vm, DestroyOptions options);
+
+    // ---- snapshots ----------------------------------------------------------------------
+
+    /** The VM's snapshots, oldest first, without the {@code current} pseudo-entry. */
+    List<Snapshot> listSnapshots(VmRef vm);
+
+    Task createSnapshot(VmRef vm, String name, String description, boolean withRamState);
+
+    Task rollbackSnapshot(VmRef vm, String name);
+
+    Task deleteSnapshot(VmRef vm, String name);
+
+    // ---- guest agent --------------------------------------------------------------------
+
+    /**
+     * Pings the guest agent. Returns normally when it answers; throws {@link WrongStateException}
+     * when the VM is not running or the agent is not configured or not running ({@code QEMU guest
+     * agent is not running}).
+     */
+    void agentPing(VmRef vm);
+
+    /** The guest's interfaces and addresses, as the agent reports them. */
+    List<GuestInterface> agentNetworkInterfaces(VmRef vm);
+
+    /**
+     * Starts {@code command} (program and arguments, no shell) in the guest, feeding it
+     * {@code stdin} when not null, and returns the guest-side PID.
+     */
+    int agentExec(VmRef vm, List<String> command, String stdin);
+
+    /** The state and output of a command started with {@link #agentExec}. */
+    GuestExecStatus agentExecStatus(VmRef vm, int pid);
+
+    // ---- tasks (TaskTracker) ------------------------------------------------------------
+
+    /** One reading of a task's status. Throws {@link NotFoundException} for an unknown UPID. */
+    @Override
+    TaskStatus taskStatus(Upid upid);
+
+    /** The last {@code lines} lines of a task's log, oldest first. */
+    @Override
+    List<String> taskLog(Upid upid, int lines);
+
+    /** Releases connections and threads. Idempotent. */
+    @Override
+    void close();
+}

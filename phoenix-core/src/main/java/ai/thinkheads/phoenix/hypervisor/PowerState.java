@@ -1,0 +1,31 @@
+package ai.thinkheads.phoenix.hypervisor;
+
+import java.util.Locale;
+
+/**
+ * A VM's run state. Proxmox reports {@code status} {@code running}/{@code stopped}; a paused VM is
+ * {@code running} with {@code qmpstatus: paused}, which Phoenix folds into {@link #PAUSED}.
+ */
+public enum PowerState {
+    STOPPED,
+    RUNNING,
+    PAUSED;
+
+    /** From Proxmox's {@code status} (and, when known, {@code qmpstatus}) fields. */
+    public static PowerState fromProxmox(String status, String qmpStatus) {
+        if ("paused".equals(qmpStatus) || "suspended".equals(qmpStatus)) {
+            return PAUSED;
+        }
+        return switch (status == null ? "" : status.toLowerCase(Locale.ROOT)) {
+            case "running" -> RUNNING;
+            case "stopped" -> STOPPED;
+            case "paused" -> PAUSED;
+            default -> throw new IllegalArgumentException("unknown VM status: " + status);
+        };
+    }
+
+    /** The word Proxmox uses. */
+    public String proxmoxName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
