@@ -1,0 +1,253 @@
+package ai.thinkheads.phoenix.testkit.simulator;
+
+import ai.thinkheads.phoenix.hypervisor.Hypervisor;
+import ai.thinkheads.phoenix.hypervisor.TimeSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A Proxmox VE cluster on loopback, for tests, benchmarks and any PVE API client in any language:
+ * an HTTPS face serving {@code /api2/json} over one in-memory cluster (a {@link Hypervisor},
+ * normally the testkit's {@code FakeHypervisor}).
+ *
+ * <pre>{@code
+ * try (PveSimulator sim = PveSimulator.builder().hypervisor(fake).build().start()) {
+ *     String url = sim.url();                       // https://127.0.0.1:<port>
+ *     String token = sim.apiTokenHeaderValue();     // root@pam!phoenix=<uuid>
+ *     String pin = sim.certificateFingerprint();    // AB:CD:... (SHA-256)
+ *     sim.httpFaults().latency(Duration.ofMillis(5));
+ * }
+ * }</pre>
+ *
+ * <p>It answers like PVE does (see {@link HttpFace} for auth and error shapes, {@link ApiRoutes}
+ * for the paths), optionally validates every request against the official API schema (a
+ * validator function, see {@link Builder#requestValidator}), and lets tests script faults through
+ * {@link #httpFaults()}. Secrets (the root password, the token secret) are available from their
+ * accessors and never appear in {@link #toString()}.
+ */
+public final class PveSimulator implements AutoCloseable {
+
+    private final Builder settings;
+    private final SimulatorAuth auth;
+    private final String tokenSecret;
+    private final HttpFaults httpFaults = new HttpFaults();
+    private HttpFace http;
+
+    private PveSimulator(Builder b) {
+        this.settings = b;
+        this.auth = new SimulatorAuth(b.time).user(b.rootUser, b.rootPassword);
+        this.tokenSecret = auth.addToken(b.rootUser, b.tokenName);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts the HTTPS face on {@code 127.0.0.1}; returns {@code this}. */
+    public PveSimulator start() {
+        try {
+            ApiRouter router = ApiRoutes.over(settings.hypervisor, settings.version);
+            http = new HttpFace(settings.certificate, auth, router, httpFaults, settings.validator, settings.observer,
+                    settings.keepAliveIdle, settings.maxBodyBytes, settings.clusterName).start(settings.httpPort);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the simulator's HTTPS face", e);
+        }
+    }
+
+    /** {@code https://127.0.0.1:<port>}: what a client uses as its base URL. */
+    public String url() {
+        return running().baseUrl();
+    }
+
+    public int httpPort() {
+        return running().port();
+    }
+
+    /** The SHA-256 fingerprint of the server certificate, {@code AB:CD:...}, to pin. */
+    public String certificateFingerprint() {
+        return settings.certificate.sha256Fingerprint();
+    }
+
+    /** The certificate as PEM, to trust as a CA. */
+    public String certificatePem() {
+        return settings.certificate.certificatePem();
+    }
+
+    public String rootUser() {
+        return settings.rootUser;
+    }
+
+    /** The root user's password (a secret: hand it to clients, never log it). */
+    public String rootPassword() {
+        return settings.rootPassword;
+    }
+
+    /** The API token id, {@code root@pam!phoenix}. */
+    public String apiTokenId() {
+        return settings.rootUser + "!" + settings.tokenName;
+    }
+
+    /** The API token's secret (a UUID). */
+    public String apiTokenSecret() {
+        return tokenSecret;
+    }
+
+    /** {@code <tokenid>=<secret>}: what follows {@code PVEAPIToken=} in the Authorization header. */
+    public String apiTokenHeaderValue() {
+        return apiTokenId() + "=" + tokenSecret;
+    }
+
+    /** The users and tokens it accepts; add more here. */
+    public SimulatorAuth auth() {
+        return auth;
+    }
+
+    /** The HTTP fault schedule (latency, status codes, resets). */
+    public HttpFaults httpFaults() {
+        return httpFaults;
+    }
+
+    /** The cluster it serves. */
+    public Hypervisor hypervisor() {
+        return settings.hypervisor;
+    }
+
+    /** HTTP requests answered (or faulted) since start. */
+    public long httpRequestCount() {
+        return running().requestCount();
+    }
+
+    @Override
+    public void close() {
+        if (http != null) {
+            http.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PveSimulator[" + (http == null ? "not started" : http.baseUrl()) + ", PVE " + settings.version
+                + ", SHA-256 " + certificateFingerprint() + "]";
+    }
+
+    private HttpFace running() {
+        if (http == null) {
+            throw new IllegalStateException("the simulator has not been started");
+        }
+        return http;
+    }
+
+    /** Settings; every one has a default except the hypervisor. */
+    public static final class Builder {
+        private Hypervisor hypervisor;
+        private String version = "8.4.1";
+        private String clusterName = "phoenix-sim";
+        private String rootUser = "root@pam";
+        private String rootPassword = java.util.UUID.randomUUID().toString();
+        private String tokenName = "phoenix";
+        private SimulatorCertificate certificate;
+        private int httpPort;
+        private Duration keepAliveIdle = Duration.ofSeconds(5);
+        private long maxBodyBytes = 64L << 20;
+        private TimeSource time = TimeSource.system();
+        private Function<ApiRequest, Map<String, String>> validator;
+        private Consumer<ApiRequest> observer;
+
+        private Builder() {
+        }
+
+        /** The cluster to serve (required). */
+        public Builder hypervisor(Hypervisor hypervisor) {
+            this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
+            return this;
+        }
+
+        /** The PVE version it claims, e.g. {@code 8.4.1} or {@code 9.1.1}. */
+        public Builder version(String version) {
+            if (!version.matches("\\d+\\.\\d+\\.\\d+")) {
+                throw new IllegalArgumentException("version: '" + version + "' is not like 8.4.1");
+            }
+            this.version = version;
+            return this;
+        }
+
+        public Builder clusterName(String name) {
+            this.clusterName = Objects.requireNonNull(name);
+            return this;
+        }
+
+        public Builder rootPassword(String password) {
+            if (password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("rootPassword: must not be empty");
+            }
+            this.rootPassword = password;
+            return this;
+        }
+
+        public Builder tokenName(String name) {
+            if (!name.matches("[A-Za-z][A-Za-z0-9.\\-_]+")) {
+                throw new IllegalArgumentException("tokenName: '" + name + "' is not a valid token id");
+            }
+            this.tokenName = name;
+            return this;
+        }
+
+        /** The TLS certificate; default: a fresh self-signed one. */
+        public Builder certificate(SimulatorCertificate certificate) {
+            this.certificate = Objects.requireNonNull(certificate);
+            return this;
+        }
+
+        /** HTTPS port; default 0 (ephemeral). */
+        public Builder httpPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("httpPort: " + port + " is outside 0..65535");
+            }
+            this.httpPort = port;
+            return this;
+        }
+
+        /** How long an idle keep-alive connection stays open (pveproxy: about 5 s). */
+        public Builder keepAliveIdle(Duration idle) {
+            if (idle.isNegative() || idle.isZero()) {
+                throw new IllegalArgumentException("keepAliveIdle: must be positive");
+            }
+            this.keepAliveIdle = idle;
+            return this;
+        }
+
+        /** Clock for ticket lifetimes; default the system clock. */
+        public Builder time(TimeSource time) {
+            this.time = Objects.requireNonNull(time);
+            return this;
+        }
+
+        /** Checks each authenticated request; a non-empty result is answered with a 400 and those errors. */
+        public Builder requestValidator(Function<ApiRequest, Map<String, String>> validator) {
+            this.validator = validator;
+            return this;
+        }
+
+        /** Sees each authenticated request before it is served (for recording and counting). */
+        public Builder requestObserver(Consumer<ApiRequest> observer) {
+            this.observer = observer;
+            return this;
+        }
+
+        public PveSimulator build() {
+            if (hypervisor == null) {
+                throw new IllegalStateException("hypervisor: required");
+            }
+            if (certificate == null) {
+                certificate = SimulatorCertificate.selfSigned();
+            }
+            return new PveSimulator(this);
+        }
+    }
+}
