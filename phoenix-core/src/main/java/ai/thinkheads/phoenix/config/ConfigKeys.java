@@ -67,7 +67,9 @@ public final class ConfigKeys {
         put(key("agent", Type.STRING).sub("enabled", Type.BOOLEAN).sub("fstrim_cloned_disks", Type.BOOLEAN)
                 .sub("type", Type.STRING, "virtio", "isa"));
         put(key("serial[n]", Type.STRING).indexed(3));
-        put(key("vga", Type.STRING).sub("type", Type.STRING).sub("memory", Type.INTEGER));
+        put(key("vga", Type.STRING).sub("type", Type.STRING, "cirrus", "qxl", "qxl2", "qxl3", "qxl4", "none",
+                "serial0", "serial1", "serial2", "serial3", "std", "virtio", "virtio-gl", "vmware")
+                .sub("memory", Type.INTEGER, 4L, 512L));
         put(key("hostpci[n]", Type.STRING).indexed(15).format("pve-qm-hostpci") // PCI.pm $MAX_HOSTPCI_DEVICES = 16
                 .sub("host", Type.STRING).sub("mapping", Type.STRING).sub("pcie", Type.BOOLEAN)
                 .sub("x-vga", Type.BOOLEAN).sub("rombar", Type.BOOLEAN));
