@@ -21,9 +21,6 @@ import java.util.Optional;
 public record IpConfig(String ip, String gw, String ip6, String gw6) {
 
     public IpConfig {
-        if (ip == null && ip6 == null) {
-            throw new PropertyStringException("ipconfig: neither ip nor ip6 given");
-        }
         if (ip != null && !ip.equals("dhcp") && !IpAddresses.isV4Cidr(ip)) {
             throw new PropertyStringException("ip: '" + ip + "' is neither 'dhcp' nor an IPv4 address in CIDR notation");
         }
@@ -47,6 +44,9 @@ public record IpConfig(String ip, String gw, String ip6, String gw6) {
         }
         if (gw6 != null && (ip6.equals("dhcp") || ip6.equals("auto"))) {
             throw new PropertyStringException("gw6: IPv6 gateway specified together with " + ip6 + " address");
+        }
+        if (ip == null && ip6 == null) {
+            throw new PropertyStringException("ipconfig: neither ip nor ip6 given");
         }
     }
 
