@@ -26,6 +26,14 @@ class PhoenixArbitrariesProperties {
         assertEquals(spec, spec.toBuilder().build());
         Statistics.label("source").collect(spec.source().getClass().getSimpleName());
         Statistics.label("cloud-init").collect(spec.cloudInit().isPresent());
+        Statistics.label("disks").collect(Math.min(spec.disks().size(), 2));
+        Statistics.label("source").coverage(c -> {
+            c.check("ImportImage").percentage(p -> p > 10);
+            c.check("CloneTemplate").percentage(p -> p > 10);
+            c.check("EmptyDisks").percentage(p -> p > 10);
+        });
+        Statistics.label("cloud-init").coverage(c -> c.check(true).percentage(p -> p > 20));
+        Statistics.label("disks").coverage(c -> c.check(2).percentage(p -> p > 10));
     }
 
     @Property(tries = 300)
