@@ -20,10 +20,11 @@ import java.util.regex.Pattern;
  * @param enumValues the allowed values of an enum option (empty if none)
  * @param maxIndex for an indexed key the highest index ({@code n}), otherwise -1
  * @param namedFormat the schema's named format ({@code dns-name}, {@code pve-qm-ipconfig}), or null
+ * @param defaultKey for a property-string option, the sub-key a bare value belongs to ({@code file}, {@code model}), or null
  * @param subKeys for a property-string option: sub-key → its constraints (empty if not one)
  */
 public record ConfigKey(String name, Type type, Long minimum, Long maximum, List<String> enumValues, int maxIndex,
-                        String namedFormat, Map<String, SubKey> subKeys) {
+                        String namedFormat, String defaultKey, Map<String, SubKey> subKeys) {
 
     private static final Pattern INDEXED = Pattern.compile("^([a-z]+)(\\d{1,4})$");
 
@@ -56,9 +57,23 @@ public record ConfigKey(String name, Type type, Long minimum, Long maximum, List
         Objects.requireNonNull(type, "type");
         enumValues = List.copyOf(enumValues);
         subKeys = Map.copyOf(subKeys);
+        if (defaultKey != null && !subKeys.containsKey(defaultKey)) {
+            throw new IllegalArgumentException(name + ": default key " + defaultKey + " is not a sub-key");
+        }
         if (name.endsWith("[n]") != (maxIndex >= 0)) {
             throw new IllegalArgumentException(name + ": maxIndex must be set exactly for indexed keys");
         }
+    }
+
+    /** An entry without a default key. */
+    public ConfigKey(String name, Type type, Long minimum, Long maximum, List<String> enumValues, int maxIndex,
+                     String namedFormat, Map<String, SubKey> subKeys) {
+        this(name, type, minimum, maximum, enumValues, maxIndex, namedFormat, null, subKeys);
+    }
+
+    /** Whether values of this option are property strings ({@code key=value,...}). */
+    public boolean isPropertyString() {
+        return !subKeys.isEmpty();
     }
 
     public boolean isIndexed() {

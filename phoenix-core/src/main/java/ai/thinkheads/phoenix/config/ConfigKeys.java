@@ -42,7 +42,7 @@ public final class ConfigKeys {
         put(key("tags", Type.STRING).format("pve-tag-list"));
         put(key("template", Type.BOOLEAN));
         put(key("onboot", Type.BOOLEAN));
-        put(key("startup", Type.STRING).format("pve-startup-order")
+        put(key("startup", Type.STRING).format("pve-startup-order").defaultKey("order")
                 .sub("order", Type.INTEGER).sub("up", Type.INTEGER).sub("down", Type.INTEGER));
         put(key("protection", Type.BOOLEAN));
         put(key("sockets", Type.INTEGER).range(1L, null));
@@ -50,9 +50,9 @@ public final class ConfigKeys {
         put(key("vcpus", Type.INTEGER).range(1L, null));
         put(key("cpulimit", Type.NUMBER).range(0L, 128L));
         put(key("cpuunits", Type.INTEGER).range(1L, 262144L));
-        put(key("cpu", Type.STRING).format("pve-vm-cpu-conf").sub("cputype", Type.STRING).sub("flags", Type.STRING));
+        put(key("cpu", Type.STRING).format("pve-vm-cpu-conf").defaultKey("cputype").sub("cputype", Type.STRING).sub("flags", Type.STRING));
         put(key("numa", Type.BOOLEAN));
-        put(key("memory", Type.STRING).sub("current", Type.INTEGER, 16L, null));
+        put(key("memory", Type.STRING).sub("current", Type.INTEGER, 16L, null).defaultKey("current"));
         put(key("balloon", Type.INTEGER).range(0L, null));
         put(key("ostype", Type.STRING).oneOf("other", "wxp", "w2k", "w2k3", "w2k8", "wvista", "win7", "win8",
                 "win10", "win11", "l24", "l26", "solaris"));
@@ -63,14 +63,15 @@ public final class ConfigKeys {
         put(key("localtime", Type.BOOLEAN));
         put(key("hotplug", Type.STRING).format("pve-hotplug-features"));
         put(key("scsihw", Type.STRING).oneOf(SCSI_CONTROLLERS.toArray(String[]::new)));
-        put(key("boot", Type.STRING).format("pve-qm-boot").sub("order", Type.STRING).sub("legacy", Type.STRING));
-        put(key("agent", Type.STRING).sub("enabled", Type.BOOLEAN).sub("fstrim_cloned_disks", Type.BOOLEAN)
+        put(key("boot", Type.STRING).format("pve-qm-boot").sub("order", Type.STRING).sub("legacy", Type.STRING)
+                .defaultKey("legacy"));
+        put(key("agent", Type.STRING).defaultKey("enabled").sub("enabled", Type.BOOLEAN).sub("fstrim_cloned_disks", Type.BOOLEAN)
                 .sub("type", Type.STRING, "virtio", "isa"));
         put(key("serial[n]", Type.STRING).indexed(3));
-        put(key("vga", Type.STRING).sub("type", Type.STRING, "cirrus", "qxl", "qxl2", "qxl3", "qxl4", "none",
+        put(key("vga", Type.STRING).defaultKey("type").sub("type", Type.STRING, "cirrus", "qxl", "qxl2", "qxl3", "qxl4", "none",
                 "serial0", "serial1", "serial2", "serial3", "std", "virtio", "virtio-gl", "vmware")
                 .sub("memory", Type.INTEGER, 4L, 512L));
-        put(key("hostpci[n]", Type.STRING).indexed(15).format("pve-qm-hostpci") // PCI.pm $MAX_HOSTPCI_DEVICES = 16
+        put(key("hostpci[n]", Type.STRING).indexed(15).format("pve-qm-hostpci").defaultKey("host") // PCI.pm $MAX_HOSTPCI_DEVICES = 16
                 .sub("host", Type.STRING).sub("mapping", Type.STRING).sub("pcie", Type.BOOLEAN)
                 .sub("x-vga", Type.BOOLEAN).sub("rombar", Type.BOOLEAN));
         // --- disks (Drive.pm: $MAX_IDE_DISKS 4, $MAX_SATA_DISKS 6, $MAX_SCSI_DISKS 31, $MAX_VIRTIO_DISKS 16)
@@ -79,10 +80,10 @@ public final class ConfigKeys {
         put(drive(key("scsi[n]", Type.STRING).indexed(30)).sub("ssd", Type.BOOLEAN).sub("iothread", Type.BOOLEAN)
                 .sub("ro", Type.BOOLEAN));
         put(drive(key("virtio[n]", Type.STRING).indexed(15)).sub("iothread", Type.BOOLEAN).sub("ro", Type.BOOLEAN));
-        put(key("efidisk0", Type.STRING).sub("file", Type.STRING).sub("efitype", Type.STRING, "2m", "4m")
+        put(key("efidisk0", Type.STRING).defaultKey("file").sub("file", Type.STRING).sub("efitype", Type.STRING, "2m", "4m")
                 .sub("pre-enrolled-keys", Type.BOOLEAN).sub("size", Type.STRING).sub("import-from", Type.STRING));
         // --- network (QemuServer.pm $MAX_NETS = 32; Network.pm $net_fmt)
-        put(key("net[n]", Type.STRING).indexed(31)
+        put(key("net[n]", Type.STRING).indexed(31).defaultKey("model")
                 .sub("model", Type.STRING, NIC_MODELS.toArray(String[]::new)).sub("macaddr", Type.STRING)
                 .sub("bridge", Type.STRING).sub("tag", Type.INTEGER, 1L, 4094L).sub("firewall", Type.BOOLEAN)
                 .sub("link_down", Type.BOOLEAN).sub("mtu", Type.INTEGER, 1L, 65520L)
@@ -128,7 +129,7 @@ public final class ConfigKeys {
     }
 
     private static void put(Draft d) {
-        TABLE.put(d.name, new ConfigKey(d.name, d.type, d.min, d.max, d.enumValues, d.maxIndex, d.format, d.subs));
+        TABLE.put(d.name, new ConfigKey(d.name, d.type, d.min, d.max, d.enumValues, d.maxIndex, d.format, d.defaultKey, d.subs));
     }
 
     private static Draft key(String name, Type type) {
@@ -137,7 +138,7 @@ public final class ConfigKeys {
 
     /** Sub-keys every drive bus has ({@code Drive.pm %drivedesc_base} plus import-from). */
     private static Draft drive(Draft d) {
-        return d.sub("file", Type.STRING).sub("media", Type.STRING, "cdrom", "disk")
+        return d.defaultKey("file").sub("file", Type.STRING).sub("media", Type.STRING, "cdrom", "disk")
                 .sub("cache", Type.STRING, CACHE_MODES.toArray(String[]::new))
                 .sub("discard", Type.STRING, "ignore", "on")
                 .sub("format", Type.STRING, "raw", "qcow", "qed", "qcow2", "vmdk", "cloop")
@@ -158,6 +159,7 @@ public final class ConfigKeys {
         List<String> enumValues = BOOL;
         int maxIndex = -1;
         String format;
+        String defaultKey;
         final Map<String, SubKey> subs = new LinkedHashMap<>();
 
         Draft(String name, Type type) {
@@ -178,6 +180,11 @@ public final class ConfigKeys {
 
         Draft indexed(int highest) {
             maxIndex = highest;
+            return this;
+        }
+
+        Draft defaultKey(String key) {
+            defaultKey = key;
             return this;
         }
 

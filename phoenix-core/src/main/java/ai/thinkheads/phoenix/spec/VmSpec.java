@@ -5,6 +5,7 @@ import ai.thinkheads.phoenix.config.BootOrder;
 import ai.thinkheads.phoenix.config.ConfigKey;
 import ai.thinkheads.phoenix.config.ConfigKeys;
 import ai.thinkheads.phoenix.config.DriveBus;
+import ai.thinkheads.phoenix.config.PropertyString;
 import ai.thinkheads.phoenix.config.PropertyStringException;
 import ai.thinkheads.phoenix.config.StartupOrder;
 import ai.thinkheads.phoenix.config.TagList;
@@ -657,6 +658,29 @@ public final class VmSpec {
                     new InvalidValueException(path, "is not a VM option Phoenix knows (see ConfigKeys)"));
             if (TYPED_KEYS.contains(key) || TYPED_INDEXED.contains(entry.name())) {
                 throw new InvalidValueException(path, "is set by a typed field of VmSpec; use that instead");
+            }
+            if (entry.isPropertyString()) {
+                // key=value,... : every sub-key must be one the table knows, each value checked like a single value
+                SpecChecks.singleLine(path, value);
+                PropertyString ps;
+                try {
+                    ps = PropertyString.parse(value, entry.defaultKey());
+                } catch (PropertyStringException e) {
+                    throw new InvalidValueException(path, e.getMessage());
+                }
+                Map<String, String> checked = new LinkedHashMap<>();
+                ps.values().forEach((k, v) -> checked.put(k, SubKeyValues.check(path + "." + k,
+                        entry.subKey(k).orElseThrow(() -> new InvalidValueException(path + "." + k,
+                                "is not a known " + entry.name() + " option")), v)));
+                return PropertyString.of(entry.defaultKey(), checked).format();
+            }
+            if (entry.type() == ConfigKey.Type.STRING) {
+                // plain strings may hold lists (hotplug: network,disk,usb); one line only
+                SpecChecks.singleLine(path, value);
+                if (!entry.enumValues().isEmpty() && !entry.enumValues().contains(value)) {
+                    throw new InvalidValueException(path, "'" + value + "' is not one of " + entry.enumValues());
+                }
+                return value;
             }
             ConfigKey.SubKey asSub = new ConfigKey.SubKey(entry.type(), entry.minimum(), entry.maximum(), entry.enumValues());
             return SubKeyValues.check(path, asSub, value);

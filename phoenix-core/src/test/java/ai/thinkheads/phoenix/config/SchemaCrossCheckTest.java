@@ -47,7 +47,7 @@ class SchemaCrossCheckTest {
     }
 
     @Test
-    void theCheckCatchesAWrongRangeAWrongTypeAMissingKeyAndAMissingSubKey() {
+    void theCheckCatchesWrongRangesTypesEnumsDefaultKeysAndMissingKeys() {
         JsonNode schema = schema(SCHEMAS.get(0));
         ConfigKey net = ConfigKeys.entry("net[n]").orElseThrow();
         Map<String, SubKey> subs = new HashMap<>(net.subKeys());
@@ -66,6 +66,11 @@ class SchemaCrossCheckTest {
         assertFalse(check(schema, new ConfigKey("no-such-key", Type.STRING, null, null, List.of(), -1, null, Map.of())).isEmpty());
         assertFalse(check(schema, new ConfigKey("ipconfig[n]", Type.STRING, null, null, List.of(), 31, "pve-qm-ipconfig",
                 Map.of("ip4", new SubKey(Type.STRING, null, null, List.of())))).isEmpty(), "sub-key not in the typetext");
+        ConfigKey vga = ConfigKeys.entry("vga").orElseThrow();
+        assertFalse(check(schema, new ConfigKey("vga", vga.type(), null, null, List.of(), -1, null, "memory", vga.subKeys())).isEmpty(),
+                "wrong default key");
+        assertFalse(check(schema, new ConfigKey("vga", vga.type(), null, null, List.of(), -1, null, vga.subKeys())).isEmpty(),
+                "missing default key");
         assertFalse(check(schema, new ConfigKey("scsihw", Type.STRING, null, null, List.of("lsi"), -1, null, Map.of())).isEmpty(),
                 "enum differs");
     }
@@ -92,6 +97,20 @@ class SchemaCrossCheckTest {
                 }
             }
             JsonNode format = p.path("format");
+            if (key.defaultKey() != null) {
+                boolean matches = format.isObject()
+                        ? format.path(key.defaultKey()).path("default_key").asInt(0) == 1
+                        : p.path("typetext").asText("").contains("[" + key.defaultKey() + "=]");
+                if (!matches) {
+                    out.add(where + ": " + key.defaultKey() + " is not the schema's default key");
+                }
+            } else if (format.isObject()) {
+                format.fields().forEachRemaining(f -> {
+                    if (f.getValue().path("default_key").asInt(0) == 1) {
+                        out.add(where + ": the schema's default key is " + f.getKey() + ", table has none");
+                    }
+                });
+            }
             key.subKeys().forEach((name, sub) -> {
                 if (format.isObject()) {
                     JsonNode s = format.path(name);

@@ -87,7 +87,15 @@ class VmSpecTest {
                 () -> b.option("ostype", "dos"));
         assertRejected("options.cpuunits: 0 is outside 1..262144", () -> b.option("cpuunits", "0"));
         assertRejected("options.numa: 'maybe' is not a boolean (1|0)", () -> b.option("numa", "maybe"));
-        assertEquals("1", b.option("numa", "yes").build().options().get("numa"));
+        assertRejected("options.vga.colour: is not a known vga option", () -> b.option("vga", "std,colour=1"));
+        assertRejected("options.vga.memory: 1024 is outside 4..512", () -> b.option("vga", "std,memory=1024"));
+        assertRejected("options.efidisk0: duplicate key in comma-separated list property: file",
+                () -> b.option("efidisk0", "local-lvm:1,local-lvm:2"));
+        assertRejected("options.hotplug: must not contain control characters", () -> b.option("hotplug", "disk\nnetwork"));
+        VmSpec spec = b.option("numa", "yes").option("hotplug", "network,disk").option("vga", "memory=32,std")
+                .option("efidisk0", "local-lvm:1,pre-enrolled-keys=yes,efitype=4m").build();
+        assertEquals(Map.of("numa", "1", "hotplug", "network,disk", "vga", "std,memory=32",
+                "efidisk0", "local-lvm:1,efitype=4m,pre-enrolled-keys=1"), spec.options());
     }
 
     @Test
