@@ -34,6 +34,15 @@ public record TagList(List<String> tags) {
         return new TagList(SplitList.split(text));
     }
 
+    /**
+     * The tags as Proxmox stores them with the default datacenter {@code tag-style}: lower-cased,
+     * sorted, without duplicates (pve-guest-common {@code PVE::GuestHelpers::get_unique_tags}, which
+     * create and update apply to {@code tags}).
+     */
+    public TagList normalized() {
+        return new TagList(tags.stream().map(t -> t.toLowerCase(java.util.Locale.ROOT)).distinct().sorted().toList());
+    }
+
     public String format() {
         return String.join(";", tags);
     }

@@ -42,7 +42,8 @@ import java.util.TreeMap;
  * <tr><td>bootOrder</td><td>{@code boot}</td><td>{@code order=a;b}; if empty and there are disks: {@code order=<first disk>}</td></tr>
  * <tr><td>onboot / template</td><td>{@code onboot} / {@code template}</td><td>{@code 1} when true</td></tr>
  * <tr><td>startup</td><td>{@code startup}</td><td>{@code order=1,up=30,down=60}</td></tr>
- * <tr><td>tags</td><td>{@code tags}</td><td>{@code a;b}</td></tr>
+ * <tr><td>tags</td><td>{@code tags}</td><td>{@code a;b}: lower-cased and sorted, as Proxmox stores them
+ *     ({@link TagList#normalized()})</td></tr>
  * <tr><td>description</td><td>{@code description}</td><td>as is</td></tr>
  * <tr><td>pciDevices</td><td>{@code hostpci<n>}</td><td>{@code 0000:01:00.0,pcie=1,x-vga=1} or {@code mapping=..}</td></tr>
  * <tr><td>options</td><td>the key</td><td>as given (booleans as 0/1)</td></tr>
@@ -146,7 +147,7 @@ public final class ProxmoxConfigMapping {
         }
         spec.startup().ifPresent(s -> c.put("startup", s.format()));
         if (!spec.tags().isEmpty()) {
-            c.put("tags", new TagList(spec.tags()).format());
+            c.put("tags", new TagList(spec.tags()).normalized().format());
         }
         spec.description().ifPresent(d -> c.put("description", d));
         for (PciPassthrough p : spec.pciDevices()) {

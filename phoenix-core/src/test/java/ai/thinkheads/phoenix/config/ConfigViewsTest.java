@@ -161,6 +161,7 @@ class ConfigViewsTest {
     void tags() {
         assertEquals(List.of("a", "b", "prod"), TagList.parse("a;b prod,a").tags());
         assertEquals("a;b", new TagList(List.of("a", "b")).format());
+        assertEquals("b;prod;web", new TagList(List.of("web", "Prod", "b", "prod")).normalized().format());
         assertEquals("tags: invalid characters in tag 'a/b'",
                 assertThrows(PropertyStringException.class, () -> TagList.parse("a/b")).getMessage());
     }

@@ -26,6 +26,7 @@ class ProxmoxConfigMappingTest {
                 .pci(PciPassthrough.host(0, "0000:01:00.0").withPcie(true).withXVga(true))
                 .agent(new AgentConfig(true, true))
                 .option("ostype", "l26")
+                .tag("Alpha")
                 .start(true)
                 .build();
         CreateConfig create = ProxmoxConfigMapping.forCreate(spec);
@@ -52,7 +53,7 @@ class ProxmoxConfigMappingTest {
         expected.put("boot", "order=scsi0;ide2;net0");
         expected.put("onboot", "1");
         expected.put("startup", "order=1,up=30");
-        expected.put("tags", "prod;web");
+        expected.put("tags", "alpha;prod;web");
         expected.put("description", "web server");
         expected.put("hostpci0", "0000:01:00.0,pcie=1,x-vga=1");
         expected.put("ostype", "l26");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.thinkheads.phoenix.config.ConfigKeys;
 import ai.thinkheads.phoenix.config.ConfigView;
+import ai.thinkheads.phoenix.config.TagList;
 import ai.thinkheads.phoenix.spec.CreateConfig;
 import ai.thinkheads.phoenix.spec.Disk;
 import ai.thinkheads.phoenix.spec.Nic;
@@ -57,7 +58,7 @@ class PhoenixArbitrariesProperties {
             assertTrue(view.drives().get(ci.slot()).isCloudInit());
         });
         assertEquals(spec.bootOrder().isEmpty() && spec.disks().isEmpty(), view.boot().isEmpty());
-        view.tags().ifPresent(t -> assertEquals(spec.tags(), t.tags()));
+        view.tags().ifPresent(t -> assertEquals(new TagList(spec.tags()).normalized(), t));
         assertEquals(spec.pool().orElse(null), create.pool());
         assertFalse(create.config().containsKey("pool"));
         assertFalse(create.config().containsKey("start"));
