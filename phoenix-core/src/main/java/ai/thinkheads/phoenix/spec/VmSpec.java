@@ -318,9 +318,9 @@ public final class VmSpec {
             sb.append(", node=").append(node);
         }
         sb.append(", source=").append(source);
-        sb.append(", cpu=").append(sockets).append('x').append(cores);
+        sb.append(", sockets=").append(sockets).append(", cores=").append(cores);
         if (cpuType != null) {
-            sb.append(' ').append(cpuType);
+            sb.append(", cpu=").append(cpuType);
         }
         sb.append(", memory=").append(memoryMiB).append("MiB");
         if (balloonMiB != null) {
