@@ -1,5 +1,7 @@
 package ai.thinkheads.phoenix.config;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -10,7 +12,7 @@ import java.util.regex.Pattern;
  */
 public record DiskSize(long bytes) implements Comparable<DiskSize> {
 
-    private static final Pattern SYNTAX = Pattern.compile("^(\\d+(?:\\.\\d+)?)([KMGT])?$");
+    private static final Pattern SYNTAX = Pattern.compile("^(\\d+(?:\\.\\d+)?)(?:([KMGT])(?:iB)?)?$");
     private static final String UNITS = "KMGT";
 
     public DiskSize {
@@ -28,7 +30,7 @@ public record DiskSize(long bytes) implements Comparable<DiskSize> {
     }
 
     /**
-     * Parses {@code 32G}, {@code 1.5T}, {@code 4096} (bytes). The unit letters are binary (K = 1024),
+     * Parses {@code 32G}, {@code 32GiB}, {@code 1.5T}, {@code 4096} (bytes). The unit letters are binary (K = 1024),
      * as in pve-common {@code PVE::JSONSchema::parse_size}.
      */
     public static DiskSize parse(String text) {
@@ -36,13 +38,13 @@ public record DiskSize(long bytes) implements Comparable<DiskSize> {
         if (!m.matches()) {
             throw new IllegalArgumentException("not a disk size: '" + text + "' (expected e.g. 32G, 512M, 1T)");
         }
-        double number = Double.parseDouble(m.group(1));
         int shift = m.group(2) == null ? 0 : 10 * (UNITS.indexOf(m.group(2)) + 1);
-        double bytes = number * Math.pow(2, shift);
-        if (bytes > Long.MAX_VALUE) {
+        // exact decimal arithmetic, truncated like parse_size's int(); a double would lose bytes above 2^53
+        BigInteger bytes = new BigDecimal(m.group(1)).multiply(new BigDecimal(BigInteger.ONE.shiftLeft(shift))).toBigInteger();
+        if (bytes.bitLength() > 63) {
             throw new IllegalArgumentException("disk size too large: '" + text + "'");
         }
-        return new DiskSize((long) bytes);
+        return new DiskSize(bytes.longValue());
     }
 
     /** Whole GiB, rounding up. */

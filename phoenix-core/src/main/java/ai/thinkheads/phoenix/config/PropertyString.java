@@ -35,6 +35,14 @@ public record PropertyString(String defaultKey, Map<String, String> values) {
             checkKey(k);
             copy.put(k, checkValue(k, v));
         });
+        if (defaultKey != null && copy.containsKey(defaultKey)) {
+            String bare = copy.get(defaultKey);
+            // printed bare, so it must read back as a bare value: no '=' and not blank
+            // (parse_property_string skips blank parts and reads "a=b" as key a)
+            if (bare.indexOf('=') >= 0 || bare.isBlank()) {
+                throw new PropertyStringException("illegal value for default key " + defaultKey + ": '" + bare + "'");
+            }
+        }
         values = Collections.unmodifiableMap(copy);
     }
 
