@@ -71,7 +71,7 @@ public final class SshFace implements Closeable {
         t.setDaemon(true);
         return t;
     });
-    private final Set<Future<?>> running = ConcurrentHashMap.newKeySet();
+    private final Set<Exec> running = ConcurrentHashMap.newKeySet();
     private final AtomicLong execs = new AtomicLong();
 
     private SshFace(Builder b) {
@@ -185,7 +185,7 @@ public final class SshFace implements Closeable {
         } catch (IOException e) {
             LOG.debug("stopping the SSH server failed: {}", e.toString());
         }
-        running.forEach(f -> f.cancel(true));
+        running.forEach(e -> e.destroy(null));
         commands.shutdownNow();
     }
 
@@ -246,6 +246,7 @@ public final class SshFace implements Closeable {
         public void start(ChannelSession channel, Environment env) {
             execs.incrementAndGet();
             String user = channel.getSession().getUsername();
+            running.add(this);
             task = commands.submit(() -> {
                 int code = CliInterpreter.EXIT_DIE;
                 try {
@@ -259,16 +260,12 @@ public final class SshFace implements Closeable {
                         // the channel is gone
                     }
                 } finally {
+                    running.remove(this);
                     flushQuietly(out);
                     flushQuietly(err);
-                    running.remove(task);
                     exit.onExit(code);
                 }
             });
-            running.add(task);
-            if (task.isDone()) {
-                running.remove(task);
-            }
         }
 
         @Override

@@ -5,14 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.thinkheads.phoenix.testkit.simulator.ApiRequest;
+import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class CliInterpreterTest {
 
@@ -125,6 +130,54 @@ class CliInterpreterTest {
         assertResult(run("qm destroy 100 --purge --destroy-unreferenced-disks 1 --skiplock=yes"), 0, "doing the work\n", "");
         assertEquals(Map.of("purge", "1", "destroy-unreferenced-disks", "1", "skiplock", "1"),
                 pve.callsTo("DELETE", "/qemu/100").get(0).singleParams());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "qm clone 100 123 --full --name web02 --storage local-lvm | POST | /nodes/pve1/qemu/100/clone | {full=1, name=web02, storage=local-lvm, newid=123}",
+        "qm shutdown 100 --forceStop 1 --timeout 60 | POST | /nodes/pve1/qemu/100/status/shutdown | {forceStop=1, timeout=60}",
+        "qm stop 100 --overrule-shutdown | POST | /nodes/pve1/qemu/100/status/stop | {overrule-shutdown=1}",
+        "qm reboot 100 | POST | /nodes/pve1/qemu/100/status/reboot | {}",
+        "qm snapshot 100 pre-upgrade --vmstate 0 --description 'before the upgrade' | POST | /nodes/pve1/qemu/100/snapshot | {vmstate=0, description=before the upgrade, snapname=pre-upgrade}",
+        "qm rollback 100 pre-upgrade --start | POST | /nodes/pve1/qemu/100/snapshot/pre-upgrade/rollback | {start=1}",
+        "qm delsnapshot 100 pre-upgrade --force 1 | DELETE | /nodes/pve1/qemu/100/snapshot/pre-upgrade | {force=1}",
+        "qm destroy 100 | DELETE | /nodes/pve1/qemu/100 | {}",
+    })
+    void taskCommandsCallTheirApiHandler(String line, String method, String path, String params) {
+        pve.addVm(100, Map.of());
+        assertResult(run(line), 0, "doing the work\n", "");
+        ApiRequest call = pve.calls.stream().filter(r -> r.method().equals(method)).findFirst().orElseThrow();
+        assertEquals(path, call.path());
+        assertEquals(params, call.singleParams().toString());
+    }
+
+    @Test
+    void taskLogLinesAreStreamedWhileTheTaskRuns() throws Exception {
+        pve.nextLog = List.of("first line", "last line");
+        List<String> writes = new ArrayList<>();
+        OutputStream recording = new OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                String task = pve.tasks.values().iterator().next().endsAt().isAfter(pve.clock.now()) ? "running" : "stopped";
+                writes.add(task + ": " + new String(b, off, len, StandardCharsets.UTF_8));
+            }
+        };
+        int exit = cli.run(ShellWords.parse("qm create 200"), new ByteArrayInputStream(new byte[0]), recording, OutputStream.nullOutputStream());
+        assertEquals(0, exit);
+        assertEquals(List.of("running: first line\n", "stopped: last line\n"), writes);
+    }
+
+    @Test
+    void pendingAndCloudinitDumpUseTheirPrinters() {
+        pve.addVm(100, Map.of());
+        assertResult(run("qm pending 100"), 0,
+                "cur cores: 2\nnew description: new%3A text\ncur memory: 2048\nnew memory: 4096\ndel onboot: 1\n", "");
+        assertResult(run("qm cloudinit dump 100 user"), 0, "#cloud-config\nhostname: web01\ntype: user\n", "");
     }
 
     // ---- option parsing errors -----------------------------------------------------------------------

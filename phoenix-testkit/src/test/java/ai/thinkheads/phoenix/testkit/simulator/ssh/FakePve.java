@@ -150,6 +150,34 @@ final class FakePve {
                 vm(c);
                 return startTask("resize", c.require("vmid"), c.request().userId());
             }))
+            .route("POST", "/nodes/{node}/qemu/{vmid}/status/{action}", c -> record(c, () -> {
+                vm(c);
+                return startTask("qm" + c.require("action"), c.require("vmid"), c.request().userId());
+            }))
+            .route("POST", "/nodes/{node}/qemu/{vmid}/clone", c -> record(c, () -> {
+                vm(c);
+                return startTask("qmclone", c.require("vmid"), c.request().userId());
+            }))
+            .route("POST", "/nodes/{node}/qemu/{vmid}/snapshot", c -> record(c, () -> {
+                vm(c);
+                return startTask("qmsnapshot", c.require("vmid"), c.request().userId());
+            }))
+            .route("DELETE", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}", c -> record(c, () -> {
+                vm(c);
+                return startTask("qmdelsnapshot", c.require("vmid"), c.request().userId());
+            }))
+            .route("POST", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback", c -> record(c, () -> {
+                vm(c);
+                return startTask("qmrollback", c.require("vmid"), c.request().userId());
+            }))
+            .route("GET", "/nodes/{node}/qemu/{vmid}/pending", c -> record(c, () -> List.of(
+                    Map.of("key", "memory", "value", "2048", "pending", "4096"),
+                    Map.of("key", "cores", "value", 2),
+                    Map.of("key", "digest", "value", "abc"),
+                    Map.of("key", "description", "pending", "new: text"),
+                    Map.of("key", "onboot", "value", 1, "delete", 1))))
+            .route("GET", "/nodes/{node}/qemu/{vmid}/cloudinit/dump", c -> record(c, () ->
+                    "#cloud-config\nhostname: web01\n" + "type: " + c.require("type")))
             .route("GET", "/nodes/{node}/qemu/{vmid}/snapshot", c -> record(c, () -> List.of(
                     Map.of("name", "current", "parent", "after", "description", "You are here!", "running", 0),
                     Map.of("name", "before", "snaptime", 1_700_000_000L, "description", "first\nclean install", "vmstate", 0),
