@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * {@link #run(CommandLine, InputStream, OutputStream, OutputStream)} writes output as it is
  * produced (task logs line by line) and reads stdin only for commands that consume it.
  *
- * <p>How the commands work (details in {@link Qm} and {@link Pvesh}): each {@code qm} subcommand
+ * <p>How the commands work (details in the package-private {@code Qm} and {@code Pvesh}): each {@code qm} subcommand
  * becomes the API call its qemu-server {@code PVE/CLI/qm.pm} cmddef entry names, with the API's
  * parameter names; a call that returns a task UPID is followed in the foreground by polling
  * {@code GET /nodes/{node}/tasks/{upid}/status} (sleeping {@code pollInterval} on the

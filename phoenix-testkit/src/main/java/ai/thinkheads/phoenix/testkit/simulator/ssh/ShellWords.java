@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * anything that needs expansion ({@code $}, backquote, also inside double quotes); glob characters
  * {@code * ? [}; control operators {@code ; | & < ( )}, newlines between words, other
  * redirections ({@code >>}, {@code 2>}, {@code >&}); braces; {@code !}; {@code ~} or {@code #} at
- * the start of a word; and a leading {@code NAME=value} assignment. Where a real shell would do
+ * the start of a word, {@code ~} after {@code =} or {@code :} (bash expands those in assignments); and a leading {@code NAME=value} assignment. Where a real shell would do
  * something else than pass the words through, the simulator is stricter, never more lenient.
  */
 public final class ShellWords {
@@ -113,7 +113,8 @@ public final class ShellWords {
                     case '{', '}', '!' -> throw refuse("'" + c + "' is not supported unquoted; quote it", i);
                     case '>' -> redirection(end);
                     case '~', '#' -> {
-                        if (!inWord) {
+                        char before = i > 0 ? s.charAt(i - 1) : ' ';
+                        if (!inWord || (c == '~' && (before == '=' || before == ':'))) {
                             throw refuse("'" + c + "' at the start of a word is not supported unquoted; quote it", i);
                         }
                         word.append(c);

@@ -180,6 +180,24 @@ class CliInterpreterTest {
         assertResult(run("qm cloudinit dump 100 user"), 0, "#cloud-config\nhostname: web01\ntype: user\n", "");
     }
 
+    @Test
+    void aTaskThatNeverEndsIsGivenUpAfterTheWaitLimit() {
+        CliInterpreter impatient = CliInterpreter.builder(pve.router, "pve1").timeSource(pve.clock)
+                .pollInterval(Duration.ofSeconds(1)).taskWaitLimit(Duration.ofSeconds(2)).build();
+        pve.addVm(100, Map.of());
+        CliResult r = impatient.run("qm create 200 --start 0", new byte[0]);
+        assertEquals(255, r.exitCode());
+        assertEquals("doing the work\n", r.stdout());
+        assertTrue(r.stderr().startsWith("simulator: task UPID:pve1:") && r.stderr().contains("did not finish within PT2S"), r.stderr());
+    }
+
+    @Test
+    void configPassesCurrentAndSnapshot() {
+        pve.addVm(100, Map.of("name", "web01"));
+        assertResult(run("qm config 100 --current --snapshot pre"), 0, "name: web01\n", "");
+        assertEquals(Map.of("current", "1", "snapshot", "pre"), pve.callsTo("GET", "/config").get(0).singleParams());
+    }
+
     // ---- option parsing errors -----------------------------------------------------------------------
 
     @Test

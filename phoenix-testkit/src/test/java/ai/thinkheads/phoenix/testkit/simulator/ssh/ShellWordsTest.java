@@ -64,7 +64,7 @@ class ShellWordsTest {
         "qm start ${VMID}", "echo `id`", "echo \"$(id)\"", "echo \"`id`\"", "qm list < /dev/null",
         "qm list >> out", "qm list 2> err", "qm list >&2", "ls *", "ls ?", "ls [ab]", "(qm list)",
         "qm list\nqm list", "qm 'list", "qm \"list", "qm list \\", "~/bin/qm", "qm list #comment",
-        "VAR=1 qm list", "! qm list", "{ qm list; }", "cat > a b", "cat >", "cat > a > b", "", "   ",
+        "VAR=1 qm list", "! qm list", "qm set 100 --cicustom=~/x", "a PATH:~/bin", "{ qm list; }", "cat > a b", "cat >", "cat > a > b", "", "   ",
     })
     void refusesWhatAShellWouldInterpretDifferently(String line) {
         ShellSyntaxException e = assertThrows(ShellSyntaxException.class, () -> ShellWords.parse(line));
