@@ -1,0 +1,317 @@
+package ai.thinkheads.phoenix.testkit.simulator.ssh;
+
+import ai.thinkheads.phoenix.hypervisor.TimeSource;
+import ai.thinkheads.phoenix.testkit.simulator.ApiRouter;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * Runs the command lines a client sends to a PVE node over SSH — {@code qm ...}, {@code pvesh ...}
+ * and the snippet upload ({@link SnippetStore}) — against an {@link ApiRouter}, printing what the
+ * real tools print and exiting with their exit status. It is the SSH face's engine, but pure: no
+ * sockets, so tests call it directly.
+ *
+ * <p>Start with {@link #builder(ApiRouter, String)}, then {@link #run(String, byte[])} (a command
+ * line, split by {@link ShellWords}) or {@link #run(List, byte[])} (words). The streaming form
+ * {@link #run(CommandLine, InputStream, OutputStream, OutputStream)} writes output as it is
+ * produced (task logs line by line) and reads stdin only for commands that consume it.
+ *
+ * <p>How the commands work (details in the package-private {@code Qm} and {@code Pvesh}): each {@code qm} subcommand
+ * becomes the API call its qemu-server {@code PVE/CLI/qm.pm} cmddef entry names, with the API's
+ * parameter names; a call that returns a task UPID is followed in the foreground by polling
+ * {@code GET /nodes/{node}/tasks/{upid}/status} (sleeping {@code pollInterval} on the
+ * {@link TimeSource} between polls, so a virtual clock makes this instant) and copying new lines of
+ * {@code GET .../tasks/{upid}/log} to stdout. {@code pvesh get|set|create|delete} forwards any path.
+ *
+ * <p>Optionally every {@code qm}/{@code pvesh} invocation first sleeps {@code invocationCost} (real
+ * nodes spend about 0.5 s starting Perl); {@link #invocations()} counts them. Thread-safe: one
+ * interpreter serves all SSH sessions of a face.
+ */
+public final class CliInterpreter {
+
+    /** Where {@code local:snippets/<name>} lives on a node. */
+    public static final String SNIPPET_DIR = "/var/lib/vz/snippets";
+
+    static final int EXIT_DIE = 255;
+    private static final Pattern SNIPPET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    private final ApiRouter router;
+    private final String node;
+    private final String userId;
+    private final TimeSource time;
+    private final Duration pollInterval;
+    private final Duration taskWaitLimit;
+    private final Duration invocationCost;
+    private final SnippetStore snippets;
+    private final ZoneId zone;
+    private final AtomicLong invocations = new AtomicLong();
+
+    private CliInterpreter(Builder b) {
+        this.router = b.router;
+        this.node = b.node;
+        this.userId = b.userId;
+        this.time = b.time;
+        this.pollInterval = b.pollInterval;
+        this.taskWaitLimit = b.taskWaitLimit;
+        this.invocationCost = b.invocationCost;
+        this.snippets = b.snippets;
+        this.zone = b.zone;
+    }
+
+    /** An interpreter on node {@code node} (the name {@code qm} puts in its API paths), over {@code router}. */
+    public static Builder builder(ApiRouter router, String node) {
+        return new Builder(router, node);
+    }
+
+    /** Settings of a {@link CliInterpreter}; every one has a default. */
+    public static final class Builder {
+        private final ApiRouter router;
+        private final String node;
+        private String userId = "root@pam";
+        private TimeSource time = TimeSource.system();
+        private Duration pollInterval = Duration.ofMillis(100);
+        private Duration taskWaitLimit = Duration.ofHours(1);
+        private Duration invocationCost = Duration.ZERO;
+        private SnippetStore snippets;
+        private ZoneId zone = ZoneOffset.UTC;
+
+        private Builder(ApiRouter router, String node) {
+            this.router = Objects.requireNonNull(router, "router");
+            this.node = Objects.requireNonNull(node, "node");
+        }
+
+        /** Who the API calls are made as; {@code root@pam} (as for {@code qm} run by root) by default. */
+        public Builder userId(String userId) {
+            this.userId = Objects.requireNonNull(userId);
+            return this;
+        }
+
+        /** Clock for polling, timeouts and {@code invocationCost}; the system clock by default. */
+        public Builder timeSource(TimeSource time) {
+            this.time = Objects.requireNonNull(time);
+            return this;
+        }
+
+        /** Pause between task status polls; 100 ms by default. */
+        public Builder pollInterval(Duration pollInterval) {
+            this.pollInterval = positive(pollInterval, "pollInterval");
+            return this;
+        }
+
+        /** Give up on a foreground task after this long (exit 255); one hour by default. */
+        public Builder taskWaitLimit(Duration taskWaitLimit) {
+            this.taskWaitLimit = positive(taskWaitLimit, "taskWaitLimit");
+            return this;
+        }
+
+        /** Time slept before each {@code qm}/{@code pvesh} invocation; zero by default. */
+        public Builder invocationCost(Duration invocationCost) {
+            Objects.requireNonNull(invocationCost);
+            if (invocationCost.isNegative()) {
+                throw new IllegalArgumentException("invocationCost must not be negative");
+            }
+            this.invocationCost = invocationCost;
+            return this;
+        }
+
+        /** Receives {@code cat > /var/lib/vz/snippets/<name>} uploads; without one they fail. */
+        public Builder snippetStore(SnippetStore snippets) {
+            this.snippets = snippets;
+            return this;
+        }
+
+        /** The node's time zone, for {@code qm listsnapshot}'s {@code localtime}; UTC by default. */
+        public Builder zone(ZoneId zone) {
+            this.zone = Objects.requireNonNull(zone);
+            return this;
+        }
+
+        public CliInterpreter build() {
+            return new CliInterpreter(this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive");
+            }
+            return d;
+        }
+    }
+
+    public String node() {
+        return node;
+    }
+
+    /** {@code qm} and {@code pvesh} invocations so far (including failed ones). */
+    public long invocations() {
+        return invocations.get();
+    }
+
+    /** Parses {@code commandLine} with {@link ShellWords} and runs it; stdin is {@code stdin}. */
+    public CliResult run(String commandLine, byte[] stdin) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = run(commandLine, new ByteArrayInputStream(stdin), out, err);
+        return new CliResult(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Runs the words {@code argv} (no shell involved); stdin is {@code stdin}. */
+    public CliResult run(List<String> argv, byte[] stdin) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = run(CommandLine.of(argv), new ByteArrayInputStream(stdin), out, err);
+        return new CliResult(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Streaming form of {@link #run(String, byte[])}: a refused line exits {@value ShellSyntaxException#EXIT_STATUS}. */
+    public int run(String commandLine, InputStream stdin, OutputStream stdout, OutputStream stderr) {
+        CommandLine line;
+        try {
+            line = ShellWords.parse(commandLine);
+        } catch (ShellSyntaxException e) {
+            Session s = new Session(this, stdin, stdout, stderr);
+            s.err("sh: refused by the PVE simulator: " + e.getMessage() + "\n");
+            return ShellSyntaxException.EXIT_STATUS;
+        }
+        return run(line, stdin, stdout, stderr);
+    }
+
+    /**
+     * Runs one command, writing to {@code stdout}/{@code stderr} as output is produced (the streams
+     * are flushed, not closed) and reading {@code stdin} only if the command consumes it.
+     *
+     * @return the exit status
+     */
+    public int run(CommandLine line, InputStream stdin, OutputStream stdout, OutputStream stderr) {
+        Session s = new Session(this, stdin, stdout, stderr);
+        try {
+            List<String> argv = line.argv();
+            if (argv.get(0).equals("sudo")) {
+                // Only the non-interactive form makes sense over a non-tty exec channel.
+                if (argv.size() < 3 || !argv.get(1).equals("-n")) {
+                    s.err("sudo: the PVE simulator accepts only 'sudo -n <command>'\n");
+                    return 1;
+                }
+                argv = argv.subList(2, argv.size());
+            }
+            String command = argv.get(0);
+            List<String> args = argv.subList(1, argv.size());
+            Optional<String> redirect = line.stdoutRedirect();
+            if (redirect.isPresent() && !command.equals("cat")) {
+                s.err("sh: refused by the PVE simulator: redirection is supported only as 'cat > "
+                        + SNIPPET_DIR + "/<name>'\n");
+                return ShellSyntaxException.EXIT_STATUS;
+            }
+            switch (command) {
+                case "qm", "/usr/sbin/qm" -> {
+                    costOfInvocation();
+                    return new Qm(s).run(args);
+                }
+                case "pvesh", "/usr/bin/pvesh" -> {
+                    costOfInvocation();
+                    return new Pvesh(s).run(args);
+                }
+                case "cat", "/usr/bin/cat", "/bin/cat" -> {
+                    return upload(s, "cat", args, redirect, false);
+                }
+                case "tee", "/usr/bin/tee" -> {
+                    return upload(s, "tee", args, args.size() == 1 ? Optional.of(args.get(0)) : Optional.empty(), true);
+                }
+                default -> {
+                    s.err("sh: 1: " + command + ": not found\n");
+                    return 127;
+                }
+            }
+        } catch (Session.Exit e) {
+            return e.code;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            s.errQuietly("interrupted by signal\n");
+            return 130;
+        } catch (UncheckedIOException e) {
+            // the client went away while we were writing; nobody is left to tell
+            return EXIT_DIE;
+        }
+    }
+
+    private void costOfInvocation() throws InterruptedException {
+        invocations.incrementAndGet();
+        if (!invocationCost.isZero()) {
+            time.sleep(invocationCost);
+        }
+    }
+
+    /** {@code cat > DIR/name} or {@code tee DIR/name}: the whole of stdin becomes snippet {@code name}. */
+    private int upload(Session s, String tool, List<String> args, Optional<String> target, boolean echo) {
+        if (target.isEmpty() || (tool.equals("cat") && !args.isEmpty())) {
+            s.err(tool + ": the PVE simulator supports only 'cat > " + SNIPPET_DIR + "/<name>' and 'tee "
+                    + SNIPPET_DIR + "/<name>'\n");
+            return 1;
+        }
+        String path = target.get();
+        String prefix = SNIPPET_DIR + "/";
+        String name = path.startsWith(prefix) ? path.substring(prefix.length()) : null;
+        if (name == null || !SNIPPET_NAME.matcher(name).matches()) {
+            s.err((tool.equals("cat") ? "sh: 1: cannot create " : "tee: ") + path
+                    + ": Permission denied (the PVE simulator accepts only " + prefix + "<name>)\n");
+            return tool.equals("cat") ? 2 : 1;
+        }
+        if (snippets == null) {
+            s.err((tool.equals("cat") ? "sh: 1: cannot create " : "tee: ") + path
+                    + ": Read-only file system (no SnippetStore configured)\n");
+            return tool.equals("cat") ? 2 : 1;
+        }
+        byte[] content;
+        try {
+            content = s.stdin.readAllBytes();
+        } catch (IOException e) {
+            s.err(tool + ": -: " + e.getMessage() + "\n");
+            return 1;
+        }
+        snippets.write(name, content);
+        if (echo) {
+            s.outBytes(content);
+        }
+        return 0;
+    }
+
+    // ---- accessors for the command implementations (same package) ------------------------------
+
+    ApiRouter router() {
+        return router;
+    }
+
+    String userId() {
+        return userId;
+    }
+
+    TimeSource time() {
+        return time;
+    }
+
+    Duration pollInterval() {
+        return pollInterval;
+    }
+
+    Duration taskWaitLimit() {
+        return taskWaitLimit;
+    }
+
+    ZoneId zone() {
+        return zone;
+    }
+}
