@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,6 +55,24 @@ public final class ApiRouter {
 
     private static final Pattern VAR = Pattern.compile("\\{([a-z_]+)\\}");
     private final List<Route> routes = new ArrayList<>();
+    private volatile Function<ApiRequest, Map<String, String>> validator;
+    private volatile Consumer<ApiRequest> observer;
+
+    /**
+     * Checks every request before it is routed, whichever face it came through; a non-empty result
+     * is answered with 400 {@code Parameter verification failed.} and those errors, as PVE answers
+     * a request its schema refuses.
+     */
+    public ApiRouter validator(Function<ApiRequest, Map<String, String>> check) {
+        this.validator = check;
+        return this;
+    }
+
+    /** Sees every request before it is routed, whichever face it came through (recording, counting). */
+    public ApiRouter observer(Consumer<ApiRequest> watcher) {
+        this.observer = watcher;
+        return this;
+    }
 
     /** Adds a route; {@code template} uses {@code {var}} segments. Later registrations do not override earlier ones. */
     public ApiRouter route(String method, String template, Handler handler) {
@@ -82,6 +102,17 @@ public final class ApiRouter {
     }
 
     public ApiResponse dispatch(ApiRequest request) {
+        Consumer<ApiRequest> watcher = observer;
+        if (watcher != null) {
+            watcher.accept(request);
+        }
+        Function<ApiRequest, Map<String, String>> check = validator;
+        if (check != null) {
+            Map<String, String> errors = check.apply(request);
+            if (!errors.isEmpty()) {
+                return ApiResponse.parameterErrors(errors);
+            }
+        }
         for (Route r : routes) {
             if (!r.method.equals(request.method())) {
                 continue;

@@ -32,8 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
@@ -67,8 +65,6 @@ public final class HttpFace implements Closeable {
     private final SimulatorAuth auth;
     private final ApiRouter router;
     private final HttpFaults faults;
-    private final Function<ApiRequest, Map<String, String>> validator;
-    private final Consumer<ApiRequest> observer;
     private final Duration keepAliveIdle;
     private final long maxBodyBytes;
     private final String clusterName;
@@ -84,14 +80,11 @@ public final class HttpFace implements Closeable {
     private volatile boolean closed;
 
     HttpFace(SimulatorCertificate certificate, SimulatorAuth auth, ApiRouter router, HttpFaults faults,
-             Function<ApiRequest, Map<String, String>> validator, Consumer<ApiRequest> observer,
              Duration keepAliveIdle, long maxBodyBytes, String clusterName) {
         this.certificate = Objects.requireNonNull(certificate);
         this.auth = Objects.requireNonNull(auth);
         this.router = Objects.requireNonNull(router);
         this.faults = Objects.requireNonNull(faults);
-        this.validator = validator;
-        this.observer = observer;
         this.keepAliveIdle = keepAliveIdle;
         this.maxBodyBytes = maxBodyBytes;
         this.clusterName = clusterName;
@@ -240,17 +233,7 @@ public final class HttpFace implements Closeable {
         } else {
             return unauthorized("No ticket");
         }
-        ApiRequest request = new ApiRequest(raw.method, rel, params, userId);
-        if (observer != null) {
-            observer.accept(request);
-        }
-        if (validator != null) {
-            Map<String, String> errors = validator.apply(request);
-            if (!errors.isEmpty()) {
-                return new Reply(ApiResponse.parameterErrors(errors), false);
-            }
-        }
-        return new Reply(router.dispatch(request), false);
+        return new Reply(router.dispatch(new ApiRequest(raw.method, rel, params, userId)), false);
     }
 
     private ApiResponse login(Map<String, List<String>> params) {

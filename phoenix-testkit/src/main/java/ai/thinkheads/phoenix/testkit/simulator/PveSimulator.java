@@ -5,15 +5,22 @@ import ai.thinkheads.phoenix.hypervisor.TimeSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import ai.thinkheads.phoenix.testkit.simulator.ssh.CliInterpreter;
+import ai.thinkheads.phoenix.testkit.simulator.ssh.SshFace;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * A Proxmox VE cluster on loopback, for tests, benchmarks and any PVE API client in any language:
- * an HTTPS face serving {@code /api2/json} over one in-memory cluster (a {@link Hypervisor},
- * normally the testkit's {@code FakeHypervisor}).
+ * an HTTPS face serving {@code /api2/json} and an SSH face serving {@code qm}/{@code pvesh}, both
+ * over one in-memory cluster (a {@link Hypervisor}, normally the testkit's {@code FakeHypervisor}).
  *
  * <pre>{@code
  * try (PveSimulator sim = PveSimulator.builder().hypervisor(fake).build().start()) {
@@ -36,27 +43,46 @@ public final class PveSimulator implements AutoCloseable {
     private final SimulatorAuth auth;
     private final String tokenSecret;
     private final HttpFaults httpFaults = new HttpFaults();
+    private final ApiRouter router;
+    private final Map<String, byte[]> snippets = new ConcurrentHashMap<>();
     private HttpFace http;
+    private SshFace ssh;
+    private CliInterpreter cli;
 
     private PveSimulator(Builder b) {
         this.settings = b;
         this.auth = new SimulatorAuth(b.time).user(b.rootUser, b.rootPassword);
         this.tokenSecret = auth.addToken(b.rootUser, b.tokenName);
+        this.router = ApiRoutes.over(b.hypervisor, b.version).validator(b.validator).observer(b.observer);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Starts the HTTPS face on {@code 127.0.0.1}; returns {@code this}. */
+    /**
+     * Starts the HTTPS face and the SSH face on {@code 127.0.0.1}, both over one router, so a
+     * change made through either is seen through the other; returns {@code this}.
+     */
     public PveSimulator start() {
         try {
-            ApiRouter router = ApiRoutes.over(settings.hypervisor, settings.version);
-            http = new HttpFace(settings.certificate, auth, router, httpFaults, settings.validator, settings.observer,
-                    settings.keepAliveIdle, settings.maxBodyBytes, settings.clusterName).start(settings.httpPort);
+            http = new HttpFace(settings.certificate, auth, router, httpFaults, settings.keepAliveIdle,
+                    settings.maxBodyBytes, settings.clusterName).start(settings.httpPort);
+            String node = settings.sshNode != null ? settings.sshNode : settings.hypervisor.listNodes().get(0).node();
+            cli = CliInterpreter.builder(router, node).userId(settings.rootUser).timeSource(settings.time)
+                    .invocationCost(settings.sshInvocationCost)
+                    .snippetStore((name, bytes) -> snippets.put(name, bytes.clone()))
+                    .build();
+            SshFace.Builder sb = SshFace.builder(cli).user("root", settings.rootPassword).port(settings.sshPort);
+            settings.authorizedKeys.forEach(k -> sb.authorizedKey("root", k));
+            if (settings.hostKey != null) {
+                sb.hostKey(settings.hostKey);
+            }
+            ssh = sb.start();
             return this;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the simulator's HTTPS face", e);
+            close();
+            throw new UncheckedIOException("cannot start the simulator", e);
         }
     }
 
@@ -123,17 +149,56 @@ public final class PveSimulator implements AutoCloseable {
         return running().requestCount();
     }
 
+    /** The SSH port ({@code root} with {@link #rootPassword()} or an authorized key). */
+    public int sshPort() {
+        return runningSsh().port();
+    }
+
+    /** The SSH host key's fingerprint, {@code SHA256:...} as {@code ssh-keygen -l} prints it. */
+    public String sshHostKeyFingerprint() {
+        return runningSsh().hostKeyFingerprint();
+    }
+
+    /** A {@code known_hosts} line for the SSH face. */
+    public String sshKnownHostsLine() {
+        return runningSsh().knownHostsLine();
+    }
+
+    /** The node {@code qm} acts on over SSH. */
+    public String sshNode() {
+        if (cli == null) {
+            throw new IllegalStateException("the simulator has not been started");
+        }
+        return cli.node();
+    }
+
+    /** {@code qm}/{@code pvesh} invocations served over SSH since start. */
+    public long sshInvocationCount() {
+        return cli == null ? 0 : cli.invocations();
+    }
+
+    /** Snippets written over SSH ({@code cat > /var/lib/vz/snippets/<name>}), by name. */
+    public Map<String, byte[]> snippets() {
+        Map<String, byte[]> copy = new java.util.TreeMap<>();
+        snippets.forEach((k, v) -> copy.put(k, v.clone()));
+        return copy;
+    }
+
     @Override
     public void close() {
         if (http != null) {
             http.close();
         }
+        if (ssh != null) {
+            ssh.close();
+        }
     }
 
-    @Override
-    public String toString() {
-        return "PveSimulator[" + (http == null ? "not started" : http.baseUrl()) + ", PVE " + settings.version
-                + ", SHA-256 " + certificateFingerprint() + "]";
+    private SshFace runningSsh() {
+        if (ssh == null) {
+            throw new IllegalStateException("the simulator has not been started");
+        }
+        return ssh;
     }
 
     private HttpFace running() {
@@ -158,8 +223,49 @@ public final class PveSimulator implements AutoCloseable {
         private TimeSource time = TimeSource.system();
         private Function<ApiRequest, Map<String, String>> validator;
         private Consumer<ApiRequest> observer;
+        private String sshNode;
+        private int sshPort;
+        private Duration sshInvocationCost = Duration.ZERO;
+        private KeyPair hostKey;
+        private final List<PublicKey> authorizedKeys = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /** The node {@code qm} acts on over SSH; default the first node. */
+        public Builder sshNode(String node) {
+            this.sshNode = Objects.requireNonNull(node);
+            return this;
+        }
+
+        /** SSH port; default 0 (ephemeral). */
+        public Builder sshPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("sshPort: " + port + " is outside 0..65535");
+            }
+            this.sshPort = port;
+            return this;
+        }
+
+        /** Time added to every {@code qm}/{@code pvesh} invocation (a real node spends ~0.5 s starting Perl). */
+        public Builder sshInvocationCost(Duration cost) {
+            if (cost.isNegative()) {
+                throw new IllegalArgumentException("sshInvocationCost: must not be negative");
+            }
+            this.sshInvocationCost = cost;
+            return this;
+        }
+
+        /** The SSH host key; default a fresh one per simulator. */
+        public Builder sshHostKey(KeyPair key) {
+            this.hostKey = Objects.requireNonNull(key);
+            return this;
+        }
+
+        /** Lets {@code root} log in over SSH with this key. */
+        public Builder sshAuthorizedKey(PublicKey key) {
+            authorizedKeys.add(Objects.requireNonNull(key));
+            return this;
         }
 
         /** The cluster to serve (required). */
@@ -244,10 +350,34 @@ public final class PveSimulator implements AutoCloseable {
             if (hypervisor == null) {
                 throw new IllegalStateException("hypervisor: required");
             }
-            if (certificate == null) {
-                certificate = SimulatorCertificate.selfSigned();
+            Builder frozen = copy();
+            if (frozen.certificate == null) {
+                frozen.certificate = SimulatorCertificate.selfSigned();
             }
-            return new PveSimulator(this);
+            return new PveSimulator(frozen);
+        }
+
+        private Builder copy() {
+            Builder b = new Builder();
+            b.hypervisor = hypervisor;
+            b.version = version;
+            b.clusterName = clusterName;
+            b.rootUser = rootUser;
+            b.rootPassword = rootPassword;
+            b.tokenName = tokenName;
+            b.certificate = certificate;
+            b.httpPort = httpPort;
+            b.keepAliveIdle = keepAliveIdle;
+            b.maxBodyBytes = maxBodyBytes;
+            b.time = time;
+            b.validator = validator;
+            b.observer = observer;
+            b.sshNode = sshNode;
+            b.sshPort = sshPort;
+            b.sshInvocationCost = sshInvocationCost;
+            b.hostKey = hostKey;
+            b.authorizedKeys.addAll(authorizedKeys);
+            return b;
         }
     }
 }

@@ -60,9 +60,10 @@ class HttpFaceTest {
                     return "UPID:" + c.require("node") + ":00001234:00005678:65000000:qmcreate:" + c.require("vmid") + ":" + c.request().userId() + ":";
                 })
                 .route("GET", "/nodes/{node}/qemu/{vmid}/config", c -> { throw new IllegalStateException("Configuration file 'nodes/" + c.require("node") + "/qemu-server/" + c.require("vmid") + ".conf' does not exist"); });
-        face = new HttpFace(CERT, auth, router, faults,
-                r -> r.params().containsKey("bogus") ? Map.of("bogus", "property is not defined in schema and the schema does not allow additional properties") : Map.of(),
-                seen::add, Duration.ofMillis(500), 1 << 20, "phoenix-sim").start(0);
+        router.validator(r -> r.params().containsKey("bogus")
+                        ? Map.of("bogus", "property is not defined in schema and the schema does not allow additional properties") : Map.of())
+                .observer(seen::add);
+        face = new HttpFace(CERT, auth, router, faults, Duration.ofMillis(500), 1 << 20, "phoenix-sim").start(0);
     }
 
     @AfterEach
