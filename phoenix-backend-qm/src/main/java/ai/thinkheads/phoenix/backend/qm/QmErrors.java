@@ -49,7 +49,7 @@ public final class QmErrors {
             "^\\s*(trying to acquire (cfs )?lock\\.\\.\\.(\\s*OK)?|OK|Task finished with \\d+ warning\\(s\\)!)?\\s*$");
     private static final Pattern WARNINGS = Pattern.compile("Task finished with (\\d+) warning\\(s\\)!");
     private static final Pattern PARAM_HEADER = Pattern.compile("^(\\d{3} )?Parameter verification failed\\.?\\s*$");
-    private static final Pattern PARAM_LINE = Pattern.compile("^([A-Za-z0-9_\\-\\[\\]]+): (.*)$");
+    private static final Pattern PARAM_LINE = Pattern.compile("^([A-Za-z0-9_.\\-\\[\\]]+): (.*)$");
     private static final Pattern LOCK_NAME = Pattern.compile("is locked \\(([^)]+)\\)");
     private static final Pattern STATUS_PREFIX = Pattern.compile("^(\\d{3}) ");
 
