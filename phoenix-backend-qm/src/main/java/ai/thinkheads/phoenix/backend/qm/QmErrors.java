@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  *   <li>{@code already exists} → {@link AlreadyExistsException};</li>
  *   <li>{@code does not exist}, {@code no such VM/cluster node/task}, {@code could not find},
  *       {@code unable to open file} (an unknown task's log/status) → {@link NotFoundException};</li>
- *   <li>{@code is running}, {@code not running}, {@code template}, {@code shrinking disks is not
+ *   <li>{@code is running}, {@code not running}, {@code is/it's/not a template}, {@code shrinking disks is not
  *       supported}, {@code guest agent} not running/configured → {@link WrongStateException};</li>
  *   <li>{@code Permission check failed} / a {@code 403} status, and {@code sudo} refusing →
  *       {@link PermissionDeniedException}; a {@code 401} → {@link AuthenticationException}.</li>
@@ -51,6 +51,7 @@ public final class QmErrors {
     private static final Pattern PARAM_HEADER = Pattern.compile("^(\\d{3} )?Parameter verification failed\\.?\\s*$");
     private static final Pattern PARAM_LINE = Pattern.compile("^([A-Za-z0-9_.\\-\\[\\]]+): (.*)$");
     private static final Pattern LOCK_NAME = Pattern.compile("is locked \\(([^)]+)\\)");
+    private static final Pattern TEMPLATE_STATE = Pattern.compile("\\b(is|it's|not) a template\\b");
     private static final Pattern STATUS_PREFIX = Pattern.compile("^(\\d{3}) ");
 
     private QmErrors() {
@@ -124,7 +125,7 @@ public final class QmErrors {
                 || lower.contains("unable to open file") || lower.contains("hostname lookup")) {
             return Optional.of(new NotFoundException(message, node, vmid));
         }
-        if (lower.contains("is running") || lower.contains("not running") || lower.contains("template")
+        if (lower.contains("is running") || lower.contains("not running") || TEMPLATE_STATE.matcher(lower).find()
                 || lower.contains("shrinking disks is not supported") || lower.contains("no qemu guest agent configured")) {
             return Optional.of(new WrongStateException(message, node, vmid));
         }

@@ -162,7 +162,13 @@ public final class QmHypervisor implements Hypervisor {
     @Override
     public Task updateConfig(VmRef vm, ConfigUpdate update) {
         local(vm);
-        return task(commands.set(vm.vmid(), update), vm.vmid());
+        // qm set is update_vm: synchronous, no task; every failure is the primitive's own
+        QmCommand command = commands.set(vm.vmid(), update);
+        CommandResult result = run(command);
+        if (!result.succeeded()) {
+            throw QmErrors.toException(result, what(command), node, vm.vmid());
+        }
+        return succeeded(result, vm.vmid());
     }
 
     @Override
