@@ -58,6 +58,8 @@ public final class SshCommandRunner implements CommandRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(SshCommandRunner.class);
     private static final Duration POLL = Duration.ofMillis(2);
+    /** Linux MAX_ARG_STRLEN: the longest single execve argument, including its terminating NUL. */
+    static final int MAX_COMMAND_LINE = 128 * 1024;
 
     private final String host;
     private final int port;
@@ -135,6 +137,12 @@ public final class SshCommandRunner implements CommandRunner {
         }
         full.addAll(argv);
         byte[] commandLine = ShellQuoting.commandLine(full).getBytes(StandardCharsets.UTF_8);
+        if (commandLine.length >= MAX_COMMAND_LINE) {
+            // sshd runs "$SHELL -c <line>": the line is one execve argument, and Linux caps one
+            // argument at MAX_ARG_STRLEN (32 pages = 128 KiB) including its NUL
+            throw new IllegalArgumentException("command line of " + commandLine.length
+                    + " bytes is too long for the remote shell (limit " + (MAX_COMMAND_LINE - 1) + ")");
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Opened opened = open(commandLine, stdin == null ? new byte[0] : stdin, out, err);

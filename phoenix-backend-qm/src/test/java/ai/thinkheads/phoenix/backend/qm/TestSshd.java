@@ -170,11 +170,12 @@ final class TestSshd implements AutoCloseable {
             #!/bin/sh
             # Test stub: record argv (NUL-terminated) and stdin, then print canned output.
             rec="$PHOENIX_RECORDS"
-            n=$(cat "$rec/counter" 2>/dev/null || echo 0)
+            n=0
+            [ -f "$rec/counter" ] && read -r n < "$rec/counter"
             n=$((n + 1))
             echo "$n" > "$rec/counter"
             f="$rec/$(printf '%06d' "$n")"
-            prog=$(basename "$0")
+            prog=${0##*/}
             { printf '%s\\0' "$prog"; for a in "$@"; do printf '%s\\0' "$a"; done; } > "$f.argv"
             cat > "$f.stdin"
             """;
