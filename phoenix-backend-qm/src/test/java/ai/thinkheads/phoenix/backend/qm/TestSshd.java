@@ -15,12 +15,15 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.SshServer;
@@ -45,6 +48,8 @@ final class TestSshd implements AutoCloseable {
     private final Path dir;
     private final Path records;
     private volatile PublicKey authorizedKey;
+    /** How many SSH sessions clients opened (to check reuse and reconnects). */
+    final AtomicInteger sessionsCreated = new AtomicInteger();
 
     private TestSshd(Path dir, KeyPair hostKey) throws IOException {
         this.dir = dir;
@@ -60,6 +65,12 @@ final class TestSshd implements AutoCloseable {
         server.setPublickeyAuthenticator((user, key, session) ->
                 USER.equals(user) && authorizedKey != null && KeyUtils.compareKeys(authorizedKey, key));
         server.setCommandFactory((channel, command) -> new ShCommand(command, stubs, records));
+        server.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionCreated(Session session) {
+                sessionsCreated.incrementAndGet();
+            }
+        });
         server.start();
     }
 
@@ -156,6 +167,35 @@ final class TestSshd implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Drops every client connection, as a network failure or an sshd restart would. */
+    void dropAllSessions() {
+        server.getActiveSessions().forEach(s -> s.close(true));
+    }
+
+    /** Generates an OpenSSH private key with ssh-keygen; returns the private key file (the .pub is next to it). */
+    static Path sshKeygen(Path dir, String type, int bits, String passphrase) throws IOException, InterruptedException {
+        Path key = dir.resolve("id_" + type + "_" + System.nanoTime());
+        List<String> cmd = new ArrayList<>(List.of("ssh-keygen", "-q", "-t", type, "-N", passphrase == null ? "" : passphrase,
+                "-C", "phoenix-test", "-f", key.toString()));
+        if (bits > 0) {
+            cmd.addAll(List.of("-b", Integer.toString(bits)));
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException("ssh-keygen failed: " + out);
+        }
+        return key;
+    }
+
+    static boolean hasSshKeygen() {
+        try {
+            return new ProcessBuilder("ssh-keygen", "-?").redirectErrorStream(true).start().waitFor() >= 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
         }
     }
 
