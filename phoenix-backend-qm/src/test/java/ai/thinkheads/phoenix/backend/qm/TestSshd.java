@@ -224,7 +224,7 @@ final class TestSshd implements AutoCloseable {
             # VMID 999 is the "failing VM": echo every argument to stderr and fail, like a parameter error would
             if [ "${2:-}" = 999 ] || [ "${3:-}" = 999 ] || [ "${4:-}" = 999 ]; then
               echo "400 Parameter verification failed." >&2
-              for a in "$@"; do echo "arg: $a" >&2; done
+              i=0; for a in "$@"; do i=$((i + 1)); echo "arg$i: $a" >&2; done
               exit 255
             fi
             case "$1" in
