@@ -38,13 +38,9 @@ public record CommandResult(int exitCode, String stdout, String stderr) {
         if (text.isEmpty()) {
             return List.of();
         }
-        return Arrays.asList(text.split("\r?\n", -1)).stream()
-                .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), l -> {
-                    if (!l.isEmpty() && l.get(l.size() - 1).isEmpty()) {
-                        l.remove(l.size() - 1);
-                    }
-                    return List.copyOf(l);
-                }));
+        List<String> lines = Arrays.asList(text.split("\r?\n", -1));
+        boolean trailingNewline = lines.get(lines.size() - 1).isEmpty();
+        return List.copyOf(trailingNewline ? lines.subList(0, lines.size() - 1) : lines);
     }
 
     @Override

@@ -24,6 +24,15 @@ public interface CommandRunner extends AutoCloseable {
      */
     CommandResult run(List<String> argv, byte[] stdin);
 
+    /**
+     * Like {@link #run(List, byte[])}, for a command known to take long: the runner waits at
+     * least {@code atLeast} (or its own per-command timeout, whichever is longer). {@code qm
+     * shutdown --timeout 600} is such a command. Runners without a timeout ignore the hint.
+     */
+    default CommandResult run(List<String> argv, byte[] stdin, java.time.Duration atLeast) {
+        return run(argv, stdin);
+    }
+
     /** Releases connections. Idempotent. */
     @Override
     void close();

@@ -24,6 +24,12 @@ import java.util.regex.Pattern;
  * }</pre>
  * A fingerprint is written as {@code ssh-keygen -l} prints it: {@code SHA256:} and the unpadded
  * base64 of the SHA-256 of the key blob.
+ *
+ * <p>With {@code known_hosts}, JSch prefers the key types recorded for the host
+ * ({@code prefer_known_host_key_types}). A pin names no key type, so the server presents its
+ * preferred key (usually ed25519): pin that one ({@code ssh-keygen -lf
+ * /etc/ssh/ssh_host_ed25519_key.pub} on the node). A refusal names the type and fingerprint it
+ * was offered.
  */
 public abstract sealed class HostKeyPolicy permits HostKeyPolicy.KnownHosts, HostKeyPolicy.Pinned {
 

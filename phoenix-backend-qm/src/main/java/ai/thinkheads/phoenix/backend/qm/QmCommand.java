@@ -12,7 +12,7 @@ import java.util.Set;
  * replaced by {@value #REDACTED}, so a command can be logged; {@link #redact(String)} scrubs the
  * same secrets out of any text (the command's own output, an error message).
  */
-public record QmCommand(List<String> argv, byte[] stdin, Set<String> secrets) {
+public record QmCommand(List<String> argv, byte[] stdin, Set<String> secrets, java.time.Duration minimumTimeout) {
 
     /** What stands in for a secret in logs and messages. */
     public static final String REDACTED = "<redacted>";
@@ -25,6 +25,9 @@ public record QmCommand(List<String> argv, byte[] stdin, Set<String> secrets) {
         argv.forEach(ShellQuoting::checkTransmittable);
         stdin = stdin == null ? new byte[0] : stdin.clone();
         secrets = Set.copyOf(secrets);
+        if (minimumTimeout != null && (minimumTimeout.isNegative() || minimumTimeout.isZero())) {
+            throw new IllegalArgumentException("minimumTimeout: must be positive");
+        }
         for (String secret : secrets) {
             if (secret.isEmpty()) {
                 throw new IllegalArgumentException("an empty string cannot be a secret");
@@ -32,8 +35,17 @@ public record QmCommand(List<String> argv, byte[] stdin, Set<String> secrets) {
         }
     }
 
+    public QmCommand(List<String> argv, byte[] stdin, Set<String> secrets) {
+        this(argv, stdin, secrets, null);
+    }
+
     public static QmCommand of(List<String> argv) {
         return new QmCommand(argv, null, Set.of());
+    }
+
+    /** How long the command may legitimately take, when longer than usual (null: the runner's default). */
+    public java.util.Optional<java.time.Duration> minimumTimeoutIfAny() {
+        return java.util.Optional.ofNullable(minimumTimeout);
     }
 
     @Override
@@ -66,12 +78,12 @@ public record QmCommand(List<String> argv, byte[] stdin, Set<String> secrets) {
     @Override
     public boolean equals(Object o) {
         return o instanceof QmCommand c && argv.equals(c.argv) && java.util.Arrays.equals(stdin, c.stdin)
-                && secrets.equals(c.secrets);
+                && secrets.equals(c.secrets) && Objects.equals(minimumTimeout, c.minimumTimeout);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(argv, java.util.Arrays.hashCode(stdin), secrets);
+        return Objects.hash(argv, java.util.Arrays.hashCode(stdin), secrets, minimumTimeout);
     }
 
     @Override

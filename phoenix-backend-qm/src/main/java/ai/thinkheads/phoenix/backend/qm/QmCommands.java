@@ -154,6 +154,8 @@ public final class QmCommands {
         if (options.forceStop()) {
             a.option("forceStop", "1");
         }
+        // qm waits up to the shutdown timeout (then may hard-stop): give the transport a minute more
+        a.minimumTimeout = java.time.Duration.ofSeconds(seconds).plusMinutes(1);
         return a.build();
     }
 
@@ -266,6 +268,7 @@ public final class QmCommands {
         final List<String> argv = new ArrayList<>();
         final Set<String> secrets = new HashSet<>();
         byte[] stdin;
+        java.time.Duration minimumTimeout;
 
         Args(String... head) {
             argv.addAll(List.of(head));
@@ -296,7 +299,7 @@ public final class QmCommands {
         }
 
         QmCommand build() {
-            return new QmCommand(argv, stdin, secrets);
+            return new QmCommand(argv, stdin, secrets, minimumTimeout);
         }
     }
 }

@@ -305,7 +305,9 @@ public final class QmHypervisor implements Hypervisor {
     /** Runs a command; output is scrubbed of the command's secrets before anyone sees it. */
     private CommandResult run(QmCommand command) {
         LOG.debug("{}: {}", node, command);
-        CommandResult raw = runner.run(command.argv(), command.stdin());
+        CommandResult raw = command.minimumTimeoutIfAny()
+                .map(t -> runner.run(command.argv(), command.stdin(), t))
+                .orElseGet(() -> runner.run(command.argv(), command.stdin()));
         CommandResult result = new CommandResult(raw.exitCode(), command.redact(raw.stdout()), command.redact(raw.stderr()));
         if (result.succeeded()) {
             LOG.debug("{}: exit 0", node);

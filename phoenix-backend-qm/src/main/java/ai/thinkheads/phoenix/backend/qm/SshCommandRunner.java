@@ -131,6 +131,12 @@ public final class SshCommandRunner implements CommandRunner {
 
     @Override
     public CommandResult run(List<String> argv, byte[] stdin) {
+        return run(argv, stdin, commandTimeout);
+    }
+
+    @Override
+    public CommandResult run(List<String> argv, byte[] stdin, Duration atLeast) {
+        Duration timeout = atLeast != null && atLeast.compareTo(commandTimeout) > 0 ? atLeast : commandTimeout;
         List<String> full = new ArrayList<>();
         if (sudo) {
             full.addAll(List.of("sudo", "-n", "--"));
@@ -148,7 +154,7 @@ public final class SshCommandRunner implements CommandRunner {
         Opened opened = open(commandLine, stdin == null ? new byte[0] : stdin, out, err);
         ChannelExec channel = opened.channel;
         try {
-            long deadline = System.nanoTime() + commandTimeout.toNanos();
+            long deadline = System.nanoTime() + timeout.toNanos();
             while (!channel.isClosed()) {
                 if (!opened.session.isConnected()) {
                     drop(opened.session);
@@ -156,7 +162,7 @@ public final class SshCommandRunner implements CommandRunner {
                             + argv.get(0) + " was running; its effect is unknown", true, null);
                 }
                 if (System.nanoTime() - deadline > 0) {
-                    throw new CommandTimeoutException(argv.get(0) + " on " + target(), commandTimeout);
+                    throw new CommandTimeoutException(argv.get(0) + " on " + target(), timeout);
                 }
                 try {
                     Thread.sleep(POLL.toMillis());

@@ -122,6 +122,9 @@ class QmCommandsTest {
         assertEquals(List.of("qm", "reboot", "100"), qm.reboot(100).argv());
         assertEquals(List.of("qm", "shutdown", "100", "--timeout", "90", "--forceStop", "1"),
                 qm.shutdown(100, ShutdownOptions.within(Duration.ofMillis(89_001)).orForceStop()).argv());
+        assertEquals(Duration.ofSeconds(150),
+                qm.shutdown(100, ShutdownOptions.within(Duration.ofSeconds(90))).minimumTimeoutIfAny().orElseThrow());
+        assertTrue(qm.start(100).minimumTimeoutIfAny().isEmpty());
     }
 
     @Test

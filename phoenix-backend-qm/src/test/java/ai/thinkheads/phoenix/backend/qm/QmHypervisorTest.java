@@ -57,6 +57,7 @@ class QmHypervisorTest {
         TaskResult result = pve.shutdown(VM, ai.thinkheads.phoenix.hypervisor.ShutdownOptions.within(Duration.ofSeconds(60)))
                 .await(WAIT);
         assertEquals(1, result.warnings());
+        assertEquals(Duration.ofSeconds(120), runner.calls.get(0).atLeast(), "the transport waits past qm's own timeout");
         assertEquals(List.of("WARN: guest did not answer ACPI"), result.warningLines());
     }
 

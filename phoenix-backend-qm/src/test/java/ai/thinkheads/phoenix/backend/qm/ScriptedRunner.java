@@ -11,7 +11,7 @@ import java.util.Map;
  */
 final class ScriptedRunner implements CommandRunner {
 
-    record Call(List<String> argv, byte[] stdin) {
+    record Call(List<String> argv, byte[] stdin, java.time.Duration atLeast) {
     }
 
     private final Map<String, CommandResult> answers = new LinkedHashMap<>();
@@ -28,8 +28,13 @@ final class ScriptedRunner implements CommandRunner {
     }
 
     @Override
-    public synchronized CommandResult run(List<String> argv, byte[] stdin) {
-        calls.add(new Call(List.copyOf(argv), stdin));
+    public CommandResult run(List<String> argv, byte[] stdin) {
+        return run(argv, stdin, null);
+    }
+
+    @Override
+    public synchronized CommandResult run(List<String> argv, byte[] stdin, java.time.Duration atLeast) {
+        calls.add(new Call(List.copyOf(argv), stdin, atLeast));
         String line = String.join(" ", argv);
         String best = null;
         for (String prefix : answers.keySet()) {
