@@ -47,6 +47,7 @@ public final class QmErrors {
 
     private static final Pattern NOISE = Pattern.compile(
             "^\\s*(trying to acquire (cfs )?lock\\.\\.\\.(\\s*OK)?|OK|Task finished with \\d+ warning\\(s\\)!)?\\s*$");
+    private static final Pattern LOCK_PREFIX = Pattern.compile("^\\s*trying to acquire (cfs )?lock\\.\\.\\.(\\s*OK\\b)?\\s*(?=\\S)");
     private static final Pattern WARNINGS = Pattern.compile("Task finished with (\\d+) warning\\(s\\)!");
     private static final Pattern PARAM_HEADER = Pattern.compile("^(\\d{3} )?Parameter verification failed\\.?\\s*$");
     private static final Pattern PARAM_LINE = Pattern.compile("^([A-Za-z0-9_.\\-\\[\\]]+): (.*)$");
@@ -61,6 +62,9 @@ public final class QmErrors {
     public static List<String> meaningfulLines(String stderr) {
         List<String> out = new ArrayList<>();
         for (String line : CommandResult.lines(stderr)) {
+            // lock_file_full prints "trying to acquire lock..." without a newline, so a timeout's
+            // die message ends up on the same line: keep the message, drop the prefix
+            line = LOCK_PREFIX.matcher(line).replaceFirst("");
             if (!NOISE.matcher(line).matches()) {
                 out.add(line.stripTrailing());
             }

@@ -71,6 +71,10 @@ class QmErrorsTest {
                 "trying to acquire lock...\ncan't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout\n"));
         assertTrue(file.lock().isEmpty());
         assertEquals("can't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout", file.getMessage());
+        // PVE::Tools::lock_file_full prints the prefix without a newline, so the die message follows on the same line
+        LockedException sameLine = assertInstanceOf(LockedException.class, classify(
+                "trying to acquire lock...can't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout\n"));
+        assertEquals("can't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout", sameLine.getMessage());
         LockedException config = assertInstanceOf(LockedException.class, classify("VM is locked (clone)\n"));
         assertEquals("clone", config.lock().orElseThrow());
     }

@@ -101,6 +101,10 @@ final class TestSshd implements AutoCloseable {
         return KeyUtils.getFingerPrint(hostKey.getPublic());
     }
 
+    PublicKey hostPublicKey() {
+        return hostKey.getPublic();
+    }
+
     /** A known_hosts file that trusts {@code key} for this server. */
     Path knownHosts(PublicKey key, String name) throws IOException {
         Path file = dir.resolve(name);
