@@ -391,7 +391,8 @@ public final class QmHypervisor implements Hypervisor {
         return argv.get(0) + (argv.size() > 1 ? " " + argv.get(1) : "");
     }
 
-    private <T> T parse(String output, java.util.function.Function<String, T> parser) {
+    /** Applies {@code parser} to a command's output (a seam for reading the code top-down: command, then parser). */
+    private static <T> T parse(String output, java.util.function.Function<String, T> parser) {
         return parser.apply(output);
     }
 

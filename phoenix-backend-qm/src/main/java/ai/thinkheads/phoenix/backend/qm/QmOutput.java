@@ -112,8 +112,16 @@ public final class QmOutput {
             String tags = r.path("tags").asText("");
             List<String> tagList = tags.isEmpty() ? List.of() : Arrays.stream(tags.split("[;,\\s]+"))
                     .filter(t -> !t.isEmpty()).toList();
+            PowerState state;
+            try {
+                state = PowerState.fromProxmox(r.path("status").asText(), textOrNull(r, "qmpstatus"));
+            } catch (IllegalArgumentException e) {
+                // e.g. "unknown" for a VM on an offline node: the seam has no state for it
+                throw new UnexpectedOutputException("cluster resources", "VM " + r.path("vmid").asText()
+                        + " has status '" + r.path("status").asText() + "'");
+            }
             out.add(new VmSummary(r.path("vmid").asInt(), required(r, "node", "cluster resources").asText(),
-                    r.path("name").asText(""), PowerState.fromProxmox(r.path("status").asText(), textOrNull(r, "qmpstatus")),
+                    r.path("name").asText(""), state,
                     r.path("template").asInt(0) == 1, tagList, textOrNull(r, "lock")));
         }
         out.sort(Comparator.comparingInt(VmSummary::vmid));

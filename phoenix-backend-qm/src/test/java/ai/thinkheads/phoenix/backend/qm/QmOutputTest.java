@@ -133,6 +133,13 @@ class QmOutputTest {
     }
 
     @Test
+    void aVmInAStateTheSeamCannotExpressIsReported() {
+        UnexpectedOutputException e = assertThrows(UnexpectedOutputException.class, () -> QmOutput.vms(
+                "[{\"type\":\"qemu\",\"vmid\":300,\"node\":\"pve3\",\"status\":\"unknown\"}]"));
+        assertTrue(e.getMessage().contains("VM 300 has status 'unknown'"), e.getMessage());
+    }
+
+    @Test
     void nextIdIsAStringOrANumber() throws Exception {
         assertEquals(100, QmOutput.nextId(pveshOutputOf("cluster-nextid.response.json")));
         assertEquals(100, QmOutput.nextId("\"100\"\n"));
