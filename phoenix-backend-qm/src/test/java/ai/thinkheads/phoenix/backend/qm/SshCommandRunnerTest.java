@@ -70,6 +70,27 @@ class SshCommandRunnerTest {
     }
 
     @Test
+    void concurrentCommandsShareTheSessionWithAChannelEach() throws Exception {
+        int before = sshd.sessionsCreated.get();
+        try (SshCommandRunner runner = sshd.runner().build()) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<CommandResult>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    String word = "w" + i;
+                    results.add(pool.submit(() -> runner.run(List.of("echo", word), new byte[0])));
+                }
+                for (int i = 0; i < 8; i++) {
+                    assertEquals("w" + i + "\n", results.get(i).get().stdout());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertEquals(1, sshd.sessionsCreated.get() - before);
+    }
+
+    @Test
     void aDroppedSessionIsReconnected() throws Exception {
         int before = sshd.sessionsCreated.get();
         // JSch may wait out the channel-open timeout on a session that died a moment ago; keep it short here
