@@ -1,0 +1,542 @@
+package ai.thinkheads.phoenix.backend.qm;
+
+import ai.thinkheads.phoenix.config.DiskSize;
+import ai.thinkheads.phoenix.config.PropertyString;
+import ai.thinkheads.phoenix.hypervisor.CloneRequest;
+import ai.thinkheads.phoenix.hypervisor.ConfigUpdate;
+import ai.thinkheads.phoenix.hypervisor.CreateRequest;
+import ai.thinkheads.phoenix.hypervisor.DestroyOptions;
+import ai.thinkheads.phoenix.hypervisor.GuestExecStatus;
+import ai.thinkheads.phoenix.hypervisor.GuestInterface;
+import ai.thinkheads.phoenix.hypervisor.Hypervisor;
+import ai.thinkheads.phoenix.hypervisor.HypervisorException;
+import ai.thinkheads.phoenix.hypervisor.NodeResources;
+import ai.thinkheads.phoenix.hypervisor.ShutdownOptions;
+import ai.thinkheads.phoenix.hypervisor.Snapshot;
+import ai.thinkheads.phoenix.hypervisor.StorageInfo;
+import ai.thinkheads.phoenix.hypervisor.Task;
+import ai.thinkheads.phoenix.hypervisor.TaskStatus;
+import ai.thinkheads.phoenix.hypervisor.Tasks;
+import ai.thinkheads.phoenix.hypervisor.Upid;
+import ai.thinkheads.phoenix.hypervisor.VmConfig;
+import ai.thinkheads.phoenix.hypervisor.VmRef;
+import ai.thinkheads.phoenix.hypervisor.VmSummary;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Hypervisor} that drives one Proxmox VE node through {@code qm} and {@code pvesh} over
+ * SSH.
+ *
+ * <h2>Connecting</h2>
+ * <pre>{@code
+ * try (QmHypervisor pve = QmHypervisor.builder()
+ *         .host("pve1.example.org")
+ *         .user("root")
+ *         .privateKey(Path.of("/home/me/.ssh/id_ed25519"), passphrase)   // or .password(...)
+ *         .knownHosts(Path.of("/home/me/.ssh/known_hosts"))              // or .hostKeyFingerprint("SHA256:...")
+ *         .build()) {
+ *     List<VmSummary> vms = pve.listVms();
+ *     pve.start(VmRef.of(pve.node(), 100)).await(Duration.ofMinutes(2));
+ * }
+ * }</pre>
+ * The host key is always verified (see {@link SshCommandRunner}); a non-root user works with
+ * {@link Builder#sudo(boolean) sudo(true)} ({@code sudo -n}, so sudo must not ask for a password).
+ * The node name is taken from {@code hostname} unless {@link Builder#node(String)} sets it.
+ *
+ * <h2>How primitives map</h2>
+ * Mutations run {@code qm} ({@link QmCommands} builds every command line, {@link QmValidation}
+ * refuses values Proxmox would refuse, before anything is sent); reads run
+ * {@code pvesh get ... --output-format json} ({@link QmOutput} parses them); a failed command's
+ * stderr becomes the same exception the API backend throws ({@link QmErrors}).
+ *
+ * <h2>Tasks</h2>
+ * {@code qm} runs a task in the foreground and does not print its UPID, so every {@link Task}
+ * returned here has already ended ({@link Tasks#completed}) and has no UPID. Errors Proxmox has a
+ * specific word for (locked, running, missing, bad parameter...) are thrown by the primitive
+ * itself; any other failure is a failed task, and {@link Task#await} throws
+ * {@link ai.thinkheads.phoenix.hypervisor.TaskFailedException} with the output. {@code qm template}
+ * and {@code qm disk resize} exit 0 even when their task fails, so their stderr is checked and the
+ * config re-read to confirm.
+ *
+ * <p>{@code qm} only acts on its own node: mutations of a VM on another node throw
+ * {@link ForeignNodeException}. Reads ({@code pvesh}) see the whole cluster.
+ *
+ * <h2>Secrets</h2>
+ * Passwords, passphrases and {@code cipassword} values never appear in logs, messages or
+ * {@code toString()}: commands are logged (at debug) with such values replaced by
+ * {@value QmCommand#REDACTED}, and command output is scrubbed of them before it is parsed or
+ * quoted in an exception.
+ *
+ * <p>Thread-safe: commands share one SSH session, one channel each.
+ */
+public final class QmHypervisor implements Hypervisor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QmHypervisor.class);
+
+    private final CommandRunner runner;
+    private final String node;
+    private final QmCommands commands;
+
+    private QmHypervisor(CommandRunner runner, String node) {
+        this.runner = runner;
+        this.node = node;
+        this.commands = new QmCommands(node);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The node this backend runs {@code qm} on. */
+    public String node() {
+        return node;
+    }
+
+    // ---- reads ---------------------------------------------------------------------------
+
+    @Override
+    public List<VmSummary> listVms() {
+        return parse(read(commands.clusterResources("vm"), null, null), QmOutput::vms);
+    }
+
+    /** The VMs on this node as {@code qm list} shows them (works without the cluster API). */
+    public List<QmOutput.ListedVm> listLocalVms() {
+        return parse(read(commands.qmList(), node, null), QmOutput::qmList);
+    }
+
+    @Override
+    public List<NodeResources> listNodes() {
+        return parse(read(commands.clusterResources("node"), null, null), QmOutput::nodes);
+    }
+
+    @Override
+    public List<StorageInfo> listStorages(String storageNode) {
+        return parse(read(commands.storages(storageNode), storageNode, null), out -> QmOutput.storages(storageNode, out));
+    }
+
+    @Override
+    public int nextFreeVmid() {
+        return parse(read(commands.nextId(), null, null), QmOutput::nextId);
+    }
+
+    @Override
+    public VmConfig getConfig(VmRef vm) {
+        return parse(read(commands.config(vm.node(), vm.vmid()), vm.node(), vm.vmid()), out -> QmOutput.config(vm, out));
+    }
+
+    @Override
+    public List<Snapshot> listSnapshots(VmRef vm) {
+        return parse(read(commands.snapshots(vm.node(), vm.vmid()), vm.node(), vm.vmid()), QmOutput::snapshots);
+    }
+
+    @Override
+    public TaskStatus taskStatus(Upid upid) {
+        return parse(read(commands.taskStatus(upid), upid.node(), null), out -> QmOutput.taskStatus(upid, out));
+    }
+
+    @Override
+    public List<String> taskLog(Upid upid, int lines) {
+        if (lines < 0) {
+            throw new IllegalArgumentException("lines: must not be negative");
+        }
+        return parse(read(commands.taskLog(upid), upid.node(), null), out -> QmOutput.taskLog(out, lines));
+    }
+
+    // ---- mutations -----------------------------------------------------------------------
+
+    @Override
+    public Task create(CreateRequest request) {
+        local(request.node(), request.vmid());
+        return task(commands.create(request), request.vmid());
+    }
+
+    @Override
+    public Task updateConfig(VmRef vm, ConfigUpdate update) {
+        local(vm);
+        // qm set is update_vm: synchronous, no task; every failure is the primitive's own
+        QmCommand command = commands.set(vm.vmid(), update);
+        CommandResult result = run(command);
+        if (!result.succeeded()) {
+            throw QmErrors.toException(result, what(command), node, vm.vmid());
+        }
+        return succeeded(result, vm.vmid());
+    }
+
+    @Override
+    public Task resizeDisk(VmRef vm, String disk, DiskSize newSize) {
+        local(vm);
+        QmCommand command = commands.resize(vm.vmid(), disk, newSize);
+        return exitsZeroOnFailure(command, vm.vmid(), () -> {
+            String value = qmConfig(vm.vmid()).get(disk);
+            Optional<String> size = value == null ? Optional.empty() : PropertyString.parse(value, "file").get("size");
+            if (size.isEmpty()) {
+                return "qm disk resize exited 0, but " + disk + " has no size in the config";
+            }
+            DiskSize now = DiskSize.parse(size.get());
+            return now.compareTo(newSize) >= 0 ? null
+                    : "qm disk resize exited 0, but " + disk + " is " + now + ", not " + newSize;
+        });
+    }
+
+    @Override
+    public Task start(VmRef vm) {
+        local(vm);
+        return task(commands.start(vm.vmid()), vm.vmid());
+    }
+
+    @Override
+    public Task stop(VmRef vm) {
+        local(vm);
+        return task(commands.stop(vm.vmid()), vm.vmid());
+    }
+
+    @Override
+    public Task shutdown(VmRef vm, ShutdownOptions options) {
+        local(vm);
+        return task(commands.shutdown(vm.vmid(), options), vm.vmid());
+    }
+
+    @Override
+    public Task reboot(VmRef vm) {
+        local(vm);
+        return task(commands.reboot(vm.vmid()), vm.vmid());
+    }
+
+    @Override
+    public Task clone(VmRef source, CloneRequest request) {
+        local(source);
+        return task(commands.clone(source.vmid(), request), source.vmid());
+    }
+
+    @Override
+    public Task convertToTemplate(VmRef vm) {
+        local(vm);
+        return exitsZeroOnFailure(commands.template(vm.vmid()), vm.vmid(), () ->
+                "1".equals(qmConfig(vm.vmid()).get("template")) ? null
+                        : "qm template exited 0, but VM " + vm.vmid() + " is not a template");
+    }
+
+    @Override
+    public Task destroy(VmRef vm, DestroyOptions options) {
+        local(vm);
+        return task(commands.destroy(vm.vmid(), options), vm.vmid());
+    }
+
+    @Override
+    public Task createSnapshot(VmRef vm, String name, String description, boolean withRamState) {
+        local(vm);
+        return task(commands.snapshot(vm.vmid(), name, description, withRamState), vm.vmid());
+    }
+
+    @Override
+    public Task rollbackSnapshot(VmRef vm, String name) {
+        local(vm);
+        return task(commands.rollback(vm.vmid(), name), vm.vmid());
+    }
+
+    @Override
+    public Task deleteSnapshot(VmRef vm, String name) {
+        local(vm);
+        return task(commands.deleteSnapshot(vm.vmid(), name), vm.vmid());
+    }
+
+    // ---- guest agent ---------------------------------------------------------------------
+
+    @Override
+    public void agentPing(VmRef vm) {
+        local(vm);
+        read(commands.agentCommand(vm.vmid(), "ping"), vm.node(), vm.vmid());
+    }
+
+    @Override
+    public List<GuestInterface> agentNetworkInterfaces(VmRef vm) {
+        local(vm);
+        return parse(read(commands.agentCommand(vm.vmid(), "network-get-interfaces"), vm.node(), vm.vmid()),
+                QmOutput::guestInterfaces);
+    }
+
+    @Override
+    public int agentExec(VmRef vm, List<String> command, String stdin) {
+        local(vm);
+        return parse(read(commands.agentExec(vm.vmid(), command, stdin), vm.node(), vm.vmid()), QmOutput::guestExecPid);
+    }
+
+    @Override
+    public GuestExecStatus agentExecStatus(VmRef vm, int pid) {
+        local(vm);
+        return parse(read(commands.agentExecStatus(vm.vmid(), pid), vm.node(), vm.vmid()), QmOutput::guestExecStatus);
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+    }
+
+    @Override
+    public String toString() {
+        return "QmHypervisor[node=" + node + ", " + runner + "]";
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------
+
+    private Map<String, String> qmConfig(int vmid) {
+        return parse(read(commands.qmConfig(vmid), node, vmid), QmOutput::qmConfig);
+    }
+
+    private void local(VmRef vm) {
+        local(vm.node(), vm.vmid());
+    }
+
+    private void local(String requested, int vmid) {
+        if (!node.equals(requested)) {
+            throw new ForeignNodeException(requested, node, vmid);
+        }
+    }
+
+    /** Runs a command; output is scrubbed of the command's secrets before anyone sees it. */
+    private CommandResult run(QmCommand command) {
+        LOG.debug("{}: {}", node, command);
+        CommandResult raw = command.minimumTimeoutIfAny()
+                .map(t -> runner.run(command.argv(), command.stdin(), t))
+                .orElseGet(() -> runner.run(command.argv(), command.stdin()));
+        CommandResult result = new CommandResult(raw.exitCode(), command.redact(raw.stdout()), command.redact(raw.stderr()));
+        if (result.succeeded()) {
+            LOG.debug("{}: exit 0", node);
+        } else {
+            LOG.debug("{}: exit {}: {}", node, result.exitCode(), QmErrors.errorText(result.stderr()));
+        }
+        return result;
+    }
+
+    /** A plain command: any failure is an exception. */
+    private String read(QmCommand command, String errorNode, Integer vmid) {
+        CommandResult result = run(command);
+        if (!result.succeeded()) {
+            throw QmErrors.toException(result, what(command), errorNode, vmid);
+        }
+        return result.stdout();
+    }
+
+    /** A command that runs a Proxmox task in the foreground and exits non-zero when it fails. */
+    private Task task(QmCommand command, Integer vmid) {
+        CommandResult result = run(command);
+        if (result.succeeded()) {
+            return succeeded(result, vmid);
+        }
+        return failed(command, result, vmid, null);
+    }
+
+    /**
+     * A command whose exit status does not follow its task ({@code qm template}, {@code qm disk
+     * resize}): stderr decides, and {@code verify} (returning null when the state is as expected,
+     * else why not) re-reads the state.
+     */
+    private Task exitsZeroOnFailure(QmCommand command, Integer vmid, Supplier<String> verify) {
+        CommandResult result = run(command);
+        if (!result.succeeded() || QmErrors.reportsError(result.stderr())) {
+            return failed(command, result, vmid, null);
+        }
+        String problem = verify.get();
+        if (problem != null) {
+            return failed(command, result, vmid, problem);
+        }
+        return succeeded(result, vmid);
+    }
+
+    private Task succeeded(CommandResult result, Integer vmid) {
+        int warnings = QmErrors.warnings(result.stderr());
+        return Tasks.completed(node, vmid, TaskStatus.stopped(null, warnings > 0 ? "WARNINGS: " + warnings : "OK"),
+                log(result));
+    }
+
+    private Task failed(QmCommand command, CommandResult result, Integer vmid, String problem) {
+        if (problem == null) {
+            Optional<HypervisorException> known = QmErrors.classify(result.stderr(), node, vmid);
+            if (known.isPresent()) {
+                throw known.get();
+            }
+            if (result.exitCode() == 126 || result.exitCode() == 127) {
+                // the shell could not run qm at all: not a task outcome
+                throw QmErrors.toException(result, what(command), node, vmid);
+            }
+        }
+        List<String> errors = QmErrors.meaningfulLines(result.stderr());
+        String exitStatus = problem != null ? problem
+                : errors.isEmpty() ? what(command) + " failed with exit status " + result.exitCode()
+                : errors.get(errors.size() - 1).strip();
+        List<String> log = new ArrayList<>(log(result));
+        if (problem != null) {
+            log.add(problem);
+        }
+        return Tasks.completed(node, vmid, TaskStatus.stopped(null, exitStatus), log);
+    }
+
+    private static List<String> log(CommandResult result) {
+        List<String> log = new ArrayList<>(result.stdoutLines());
+        log.addAll(QmErrors.meaningfulLines(result.stderr()));
+        return log;
+    }
+
+    private static String what(QmCommand command) {
+        List<String> argv = command.argv();
+        return argv.get(0) + (argv.size() > 1 ? " " + argv.get(1) : "");
+    }
+
+    /** Applies {@code parser} to a command's output (a seam for reading the code top-down: command, then parser). */
+    private static <T> T parse(String output, java.util.function.Function<String, T> parser) {
+        return parser.apply(output);
+    }
+
+    /**
+     * Configures a {@link QmHypervisor}: either SSH settings (passed on to
+     * {@link SshCommandRunner.Builder}) or a ready {@link CommandRunner} (a test double, a
+     * simulator), and optionally the node name.
+     */
+    public static final class Builder {
+        private final SshCommandRunner.Builder ssh = SshCommandRunner.builder();
+        private boolean sshTouched;
+        private CommandRunner runner;
+        private String node;
+
+        private Builder() {
+        }
+
+        /** The node's host name or address. */
+        public Builder host(String host) {
+            ssh.host(host);
+            sshTouched = true;
+            return this;
+        }
+
+        public Builder port(int port) {
+            ssh.port(port);
+            sshTouched = true;
+            return this;
+        }
+
+        public Builder user(String user) {
+            ssh.user(user);
+            sshTouched = true;
+            return this;
+        }
+
+        public Builder password(String password) {
+            ssh.password(password);
+            sshTouched = true;
+            return this;
+        }
+
+        /** An unencrypted OpenSSH/PEM private key file (ed25519, ECDSA, RSA). */
+        public Builder privateKey(Path file) {
+            ssh.privateKey(file);
+            sshTouched = true;
+            return this;
+        }
+
+        /** An encrypted private key file and its passphrase. */
+        public Builder privateKey(Path file, String passphrase) {
+            ssh.privateKey(file, passphrase);
+            sshTouched = true;
+            return this;
+        }
+
+        /** Trust the host keys in this OpenSSH {@code known_hosts} file. */
+        public Builder knownHosts(Path file) {
+            ssh.knownHosts(file);
+            sshTouched = true;
+            return this;
+        }
+
+        /** Trust exactly the host key with this {@code SHA256:...} fingerprint. */
+        public Builder hostKeyFingerprint(String fingerprint) {
+            ssh.hostKeyFingerprint(fingerprint);
+            sshTouched = true;
+            return this;
+        }
+
+        /** Run every command through {@code sudo -n} (for a non-root user). */
+        public Builder sudo(boolean sudo) {
+            ssh.sudo(sudo);
+            sshTouched = true;
+            return this;
+        }
+
+        /** How long one command may take (default 15 minutes: clones and creates copy disks). */
+        public Builder commandTimeout(Duration timeout) {
+            ssh.commandTimeout(timeout);
+            sshTouched = true;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            ssh.connectTimeout(timeout);
+            sshTouched = true;
+            return this;
+        }
+
+        public Builder keepAliveInterval(Duration interval) {
+            ssh.keepAliveInterval(interval);
+            sshTouched = true;
+            return this;
+        }
+
+        /** Use this runner instead of SSH. The hypervisor closes it on {@link #close()}. */
+        public Builder runner(CommandRunner commandRunner) {
+            this.runner = Objects.requireNonNull(commandRunner, "runner");
+            return this;
+        }
+
+        /** The node's name as Proxmox knows it; by default asked from the host ({@code hostname}). */
+        public Builder node(String nodeName) {
+            this.node = QmValidation.node(nodeName);
+            return this;
+        }
+
+        /**
+         * Builds the hypervisor. Without {@link #node(String)} this runs {@code hostname} on the
+         * host, so it connects (and may throw what connecting throws).
+         */
+        public QmHypervisor build() {
+            if (runner != null && sshTouched) {
+                throw new IllegalStateException("set either a runner or SSH settings, not both");
+            }
+            CommandRunner r = runner != null ? runner : ssh.build();
+            String nodeName = node;
+            if (nodeName == null) {
+                try {
+                    nodeName = askNodeName(r);
+                } catch (RuntimeException e) {
+                    r.close();
+                    throw e;
+                }
+            }
+            return new QmHypervisor(r, nodeName);
+        }
+
+        private static String askNodeName(CommandRunner r) {
+            QmCommand hostname = QmCommands.hostname();
+            CommandResult result = r.run(hostname.argv(), hostname.stdin());
+            if (!result.succeeded()) {
+                throw QmErrors.toException(result, "hostname", null, null);
+            }
+            // PVE::INotify::nodename: the host name up to the first dot
+            String name = result.stdout().strip();
+            int dot = name.indexOf('.');
+            name = dot < 0 ? name : name.substring(0, dot);
+            try {
+                return QmValidation.node(name);
+            } catch (IllegalArgumentException e) {
+                throw new UnexpectedOutputException("hostname", "not a node name: " + name);
+            }
+        }
+    }
+}

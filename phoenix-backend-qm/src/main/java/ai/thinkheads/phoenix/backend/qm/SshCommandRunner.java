@@ -1,0 +1,540 @@
+package ai.thinkheads.phoenix.backend.qm;
+
+import ai.thinkheads.phoenix.hypervisor.AuthenticationException;
+import ai.thinkheads.phoenix.hypervisor.OperationInterruptedException;
+import ai.thinkheads.phoenix.hypervisor.TransportException;
+import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.HostKey;
+import com.jcraft.jsch.HostKeyRepository;
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.KeyPair;
+import com.jcraft.jsch.Session;
+import com.jcraft.jsch.UserInfo;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link CommandRunner} over SSH (JSch): one session, reused, one exec channel per command.
+ *
+ * <pre>{@code
+ * SshCommandRunner ssh = SshCommandRunner.builder()
+ *         .host("pve1.example.org").port(22).user("phoenix")
+ *         .privateKey(Path.of("id_ed25519"), passphrase)      // or .password(...)
+ *         .hostKeys(HostKeyPolicy.knownHosts(Path.of("known_hosts")))
+ *         .sudo(true)                                          // "sudo -n --" before every command
+ *         .build();
+ * CommandResult r = ssh.run(List.of("qm", "list"), new byte[0]);
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>Host keys</b> are verified with {@code StrictHostKeyChecking=yes} against the
+ *       {@link HostKeyPolicy}; an unknown or changed key throws {@link HostKeyRejectedException}
+ *       with the offered key's fingerprint. Nothing is ever added to a {@code known_hosts} file.</li>
+ *   <li><b>Quoting</b>: each argument is single-quoted by {@link ShellQuoting}; the login shell on
+ *       the far side turns the line back into exactly these arguments.</li>
+ *   <li><b>Session</b>: connected lazily, kept alive ({@code ServerAliveInterval}), and reconnected
+ *       when it has dropped. If opening a channel fails the session is rebuilt and the command
+ *       tried once more (nothing was run yet); a command that was running when the connection
+ *       dropped is not repeated: {@link TransportException#requestSent()} is true.</li>
+ *   <li><b>Timeout</b> per command ({@link CommandTimeoutException}).</li>
+ *   <li><b>Secrets</b>: the password and passphrase are never logged or shown by
+ *       {@link #toString()}; commands and their output are not logged here at all.</li>
+ * </ul>
+ */
+public final class SshCommandRunner implements CommandRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SshCommandRunner.class);
+    private static final Duration POLL = Duration.ofMillis(2);
+    /** Linux MAX_ARG_STRLEN: the longest single execve argument, including its terminating NUL. */
+    static final int MAX_COMMAND_LINE = 128 * 1024;
+
+    private final String host;
+    private final int port;
+    private final String user;
+    private final byte[] password;
+    private final String keyDescription;
+    private final HostKeyPolicy hostKeys;
+    private final boolean sudo;
+    private final Duration connectTimeout;
+    private final Duration commandTimeout;
+    private final Duration keepAlive;
+    private final JSch jsch;
+    private final RecordingRepository repository;
+
+    private Session session;
+    private boolean closed;
+
+    private SshCommandRunner(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.user = b.user;
+        this.password = b.password == null ? null : b.password.getBytes(StandardCharsets.UTF_8);
+        this.keyDescription = b.keyFile == null ? null : b.keyFile.toString();
+        this.hostKeys = b.hostKeys;
+        this.sudo = b.sudo;
+        this.connectTimeout = b.connectTimeout;
+        this.commandTimeout = b.commandTimeout;
+        this.keepAlive = b.keepAlive;
+        this.jsch = new JSch();
+        jsch.setInstanceLogger(new JschLogger());
+        try {
+            this.repository = new RecordingRepository(hostKeys.repository(jsch));
+            jsch.setHostKeyRepository(repository);
+            if (b.keyFile != null) {
+                loadKey(b.keyFile, b.passphrase);
+            }
+        } catch (JSchException e) {
+            throw new IllegalArgumentException("cannot set up SSH: " + e.getMessage(), e);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private void loadKey(Path file, String passphrase) throws JSchException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("privateKey: cannot read " + file + ": " + e.getMessage(), e);
+        }
+        KeyPair pair = KeyPair.load(jsch, bytes, null);
+        try {
+            if (pair.isEncrypted()) {
+                if (passphrase == null) {
+                    throw new IllegalArgumentException("privateKey: " + file + " is encrypted; give its passphrase");
+                }
+                if (!pair.decrypt(passphrase.getBytes(StandardCharsets.UTF_8))) {
+                    throw new IllegalArgumentException("privateKey: the passphrase does not decrypt " + file);
+                }
+            }
+        } finally {
+            pair.dispose();
+        }
+        jsch.addIdentity(file.toString(), bytes, null,
+                passphrase == null ? null : passphrase.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public CommandResult run(List<String> argv, byte[] stdin) {
+        return run(argv, stdin, commandTimeout);
+    }
+
+    @Override
+    public CommandResult run(List<String> argv, byte[] stdin, Duration atLeast) {
+        Duration timeout = atLeast != null && atLeast.compareTo(commandTimeout) > 0 ? atLeast : commandTimeout;
+        List<String> full = new ArrayList<>();
+        if (sudo) {
+            full.addAll(List.of("sudo", "-n", "--"));
+        }
+        full.addAll(argv);
+        byte[] commandLine = ShellQuoting.commandLine(full).getBytes(StandardCharsets.UTF_8);
+        if (commandLine.length >= MAX_COMMAND_LINE) {
+            // sshd runs "$SHELL -c <line>": the line is one execve argument, and Linux caps one
+            // argument at MAX_ARG_STRLEN (32 pages = 128 KiB) including its NUL
+            throw new IllegalArgumentException("command line of " + commandLine.length
+                    + " bytes is too long for the remote shell (limit " + (MAX_COMMAND_LINE - 1) + ")");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Opened opened = open(commandLine, stdin == null ? new byte[0] : stdin, out, err);
+        ChannelExec channel = opened.channel;
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!channel.isClosed()) {
+                if (!opened.session.isConnected()) {
+                    drop(opened.session);
+                    throw new TransportException("SSH connection to " + target() + " dropped while "
+                            + argv.get(0) + " was running; its effect is unknown", true, null);
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new CommandTimeoutException(argv.get(0) + " on " + target(), timeout);
+                }
+                try {
+                    Thread.sleep(POLL.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new OperationInterruptedException("interrupted while " + argv.get(0) + " ran on " + target(), e);
+                }
+            }
+            int exit = channel.getExitStatus();
+            if (exit < 0) {
+                throw new TransportException(argv.get(0) + " on " + target()
+                        + " ended without an exit status (killed by a signal?)", true, null);
+            }
+            return new CommandResult(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            channel.disconnect();
+        }
+    }
+
+    private record Opened(Session session, ChannelExec channel) {
+    }
+
+    /** Opens an exec channel; on failure rebuilds the session and tries once more. */
+    private Opened open(byte[] commandLine, byte[] stdin, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+        JSchException last = null;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Session s = session();
+            ChannelExec channel = null;
+            try {
+                channel = (ChannelExec) s.openChannel("exec");
+                channel.setCommand(commandLine);
+                channel.setInputStream(new ByteArrayInputStream(stdin));
+                channel.setOutputStream(out);
+                channel.setErrStream(err);
+                channel.connect((int) connectTimeout.toMillis());
+                return new Opened(s, channel);
+            } catch (JSchException e) {
+                last = e;
+                if (channel != null) {
+                    channel.disconnect();
+                }
+                LOG.debug("opening an exec channel to {} failed ({}); reconnecting", target(), e.getMessage());
+                drop(s);
+            }
+        }
+        throw new TransportException("cannot open an SSH channel to " + target() + ": " + last.getMessage(), false, last);
+    }
+
+    private synchronized Session session() {
+        if (closed) {
+            throw new IllegalStateException("this runner is closed");
+        }
+        if (session != null && session.isConnected()) {
+            return session;
+        }
+        session = null;
+        Session s;
+        try {
+            s = jsch.getSession(user, host, port);
+            s.setConfig("StrictHostKeyChecking", "yes");
+            s.setConfig("PreferredAuthentications", password != null ? "password" : "publickey");
+            if (password != null) {
+                s.setPassword(password.clone());
+            }
+            s.setUserInfo(new NoPrompts());
+            s.setServerAliveInterval((int) keepAlive.toMillis());
+            s.setServerAliveCountMax(3);
+        } catch (JSchException e) {
+            throw new TransportException("cannot set up an SSH session to " + target() + ": " + e.getMessage(), false, e);
+        }
+        repository.reset();
+        try {
+            s.connect((int) connectTimeout.toMillis());
+        } catch (JSchException e) {
+            Offered offered = repository.offered();
+            if (offered != null && offered.result != HostKeyRepository.OK) {
+                throw new HostKeyRejectedException(target(), offered.type, offered.fingerprint,
+                        offered.result == HostKeyRepository.CHANGED ? HostKeyRejectedException.Reason.CHANGED
+                                : HostKeyRejectedException.Reason.UNKNOWN, e);
+            }
+            String message = String.valueOf(e.getMessage());
+            if (message.startsWith("Auth fail") || message.startsWith("Auth cancel")) {
+                throw new AuthenticationException("SSH login as " + user + " on " + target() + " failed ("
+                        + (password != null ? "password" : "public key " + keyDescription) + ")", e);
+            }
+            throw new TransportException("cannot connect to " + target() + ": " + message, false, e);
+        }
+        LOG.debug("connected to {} as {}", target(), user);
+        session = s;
+        return s;
+    }
+
+    private synchronized void drop(Session s) {
+        if (session == s) {
+            session = null;
+        }
+        s.disconnect();
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (session != null) {
+            session.disconnect();
+            session = null;
+        }
+        if (password != null) {
+            Arrays.fill(password, (byte) 0);
+        }
+    }
+
+    private String target() {
+        return host + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        return "SshCommandRunner[" + user + "@" + target() + ", auth=" + (password != null ? "password" : "publickey")
+                + ", hostKeys=" + hostKeys + (sudo ? ", sudo" : "") + "]";
+    }
+
+    private record Offered(String type, String fingerprint, int result) {
+    }
+
+    /** Delegates to the policy's repository and remembers the key offered and the verdict. */
+    private static final class RecordingRepository implements HostKeyRepository {
+        private final HostKeyRepository delegate;
+        private volatile Offered offered;
+
+        RecordingRepository(HostKeyRepository delegate) {
+            this.delegate = delegate;
+        }
+
+        void reset() {
+            offered = null;
+        }
+
+        Offered offered() {
+            return offered;
+        }
+
+        @Override
+        public int check(String host, byte[] key) {
+            int result = delegate.check(host, key);
+            offered = new Offered(keyType(key), HostKeyPolicy.fingerprintOf(key), result);
+            return result;
+        }
+
+        private static String keyType(byte[] blob) {
+            try {
+                ByteBuffer b = ByteBuffer.wrap(blob);
+                int len = b.getInt();
+                if (len <= 0 || len > 64 || len > b.remaining()) {
+                    return "unknown";
+                }
+                return new String(blob, 4, len, StandardCharsets.US_ASCII);
+            } catch (RuntimeException e) {
+                return "unknown";
+            }
+        }
+
+        @Override
+        public void add(HostKey hostkey, UserInfo ui) {
+            // StrictHostKeyChecking=yes: never learn keys
+        }
+
+        @Override
+        public void remove(String host, String type) {
+            // never change the trusted keys
+        }
+
+        @Override
+        public void remove(String host, String type, byte[] key) {
+            // never change the trusted keys
+        }
+
+        @Override
+        public String getKnownHostsRepositoryID() {
+            return delegate.getKnownHostsRepositoryID();
+        }
+
+        @Override
+        public HostKey[] getHostKey() {
+            return delegate.getHostKey();
+        }
+
+        @Override
+        public HostKey[] getHostKey(String host, String type) {
+            return delegate.getHostKey(host, type);
+        }
+    }
+
+    /** Answers "no" to every question JSch might ask: no interactive trust, no prompts. */
+    private static final class NoPrompts implements UserInfo {
+        @Override
+        public String getPassphrase() {
+            return null;
+        }
+
+        @Override
+        public String getPassword() {
+            return null;
+        }
+
+        @Override
+        public boolean promptPassword(String message) {
+            return false;
+        }
+
+        @Override
+        public boolean promptPassphrase(String message) {
+            return false;
+        }
+
+        @Override
+        public boolean promptYesNo(String message) {
+            return false;
+        }
+
+        @Override
+        public void showMessage(String message) {
+            LOG.debug("SSH server says: {}", message);
+        }
+    }
+
+    /** JSch's own log lines, at debug, under this class's logger. */
+    private static final class JschLogger implements com.jcraft.jsch.Logger {
+        @Override
+        public boolean isEnabled(int level) {
+            return level >= WARN ? LOG.isWarnEnabled() : LOG.isDebugEnabled();
+        }
+
+        @Override
+        public void log(int level, String message) {
+            if (level >= WARN) {
+                LOG.warn("jsch: {}", message);
+            } else {
+                LOG.debug("jsch: {}", message);
+            }
+        }
+    }
+
+    /**
+     * Configures an {@link SshCommandRunner}. Required: {@link #host}, {@link #user}, one of
+     * {@link #password} / {@link #privateKey(Path)}, and one of {@link #knownHosts} /
+     * {@link #hostKeyFingerprint} (or {@link #hostKeys}).
+     */
+    public static final class Builder {
+        private String host;
+        private int port = 22;
+        private String user;
+        private String password;
+        private Path keyFile;
+        private String passphrase;
+        private HostKeyPolicy hostKeys;
+        private boolean sudo;
+        private Duration connectTimeout = Duration.ofSeconds(15);
+        private Duration commandTimeout = Duration.ofMinutes(15);
+        private Duration keepAlive = Duration.ofSeconds(15);
+
+        private Builder() {
+        }
+
+        public Builder host(String value) {
+            if (value == null || value.isBlank() || value.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("host: must be a host name or address");
+            }
+            this.host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            if (value < 1 || value > 65535) {
+                throw new IllegalArgumentException("port: must be 1..65535, got " + value);
+            }
+            this.port = value;
+            return this;
+        }
+
+        public Builder user(String value) {
+            if (value == null || value.isBlank() || value.chars().anyMatch(c -> Character.isWhitespace(c) || c == 0)) {
+                throw new IllegalArgumentException("user: must be a user name");
+            }
+            this.user = value;
+            return this;
+        }
+
+        public Builder password(String value) {
+            if (value == null || value.isEmpty()) {
+                throw new IllegalArgumentException("password: must not be empty");
+            }
+            this.password = value;
+            return this;
+        }
+
+        /** An unencrypted private key file (OpenSSH or PEM; ed25519, ECDSA or RSA). */
+        public Builder privateKey(Path file) {
+            return privateKey(file, null);
+        }
+
+        /** A private key file and its passphrase (null for an unencrypted key). */
+        public Builder privateKey(Path file, String keyPassphrase) {
+            if (file == null || !Files.isReadable(file)) {
+                throw new IllegalArgumentException("privateKey: not a readable file: " + file);
+            }
+            if (keyPassphrase != null && keyPassphrase.isEmpty()) {
+                throw new IllegalArgumentException("privateKey: an empty passphrase; pass null for an unencrypted key");
+            }
+            this.keyFile = file;
+            this.passphrase = keyPassphrase;
+            return this;
+        }
+
+        public Builder hostKeys(HostKeyPolicy policy) {
+            this.hostKeys = Objects.requireNonNull(policy, "hostKeys");
+            return this;
+        }
+
+        public Builder knownHosts(Path file) {
+            return hostKeys(HostKeyPolicy.knownHosts(file));
+        }
+
+        public Builder hostKeyFingerprint(String fingerprint) {
+            return hostKeys(HostKeyPolicy.fingerprint(fingerprint));
+        }
+
+        public Builder sudo(boolean value) {
+            this.sudo = value;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration value) {
+            this.connectTimeout = positive("connectTimeout", value);
+            return this;
+        }
+
+        public Builder commandTimeout(Duration value) {
+            this.commandTimeout = positive("commandTimeout", value);
+            return this;
+        }
+
+        public Builder keepAliveInterval(Duration value) {
+            this.keepAlive = positive("keepAliveInterval", value);
+            return this;
+        }
+
+        private static Duration positive(String name, Duration value) {
+            if (value == null || value.isNegative() || value.isZero() || value.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(name + ": must be positive (and under 24 days)");
+            }
+            return value;
+        }
+
+        public SshCommandRunner build() {
+            if (host == null) {
+                throw new IllegalStateException("host is required");
+            }
+            if (user == null) {
+                throw new IllegalStateException("user is required");
+            }
+            if ((password == null) == (keyFile == null)) {
+                throw new IllegalStateException("set exactly one of password and privateKey");
+            }
+            if (hostKeys == null) {
+                throw new IllegalStateException("host keys must be verified: set knownHosts or hostKeyFingerprint");
+            }
+            return new SshCommandRunner(this);
+        }
+
+        @Override
+        public String toString() {
+            return "SshCommandRunner.Builder[" + user + "@" + host + ":" + port + "]";
+        }
+    }
+}

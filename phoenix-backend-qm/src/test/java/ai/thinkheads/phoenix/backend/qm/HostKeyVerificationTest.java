@@ -1,0 +1,116 @@
+package ai.thinkheads.phoenix.backend.qm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Host keys against a real SSH server: known, unknown, changed, pinned, wrongly pinned. */
+class HostKeyVerificationTest {
+
+    @TempDir
+    static Path dir;
+    static TestSshd sshd;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        sshd = TestSshd.start(dir);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        sshd.close();
+    }
+
+    private static SshCommandRunner.Builder base() {
+        return SshCommandRunner.builder().host("127.0.0.1").port(sshd.port()).user(TestSshd.USER).password(TestSshd.PASSWORD);
+    }
+
+    @Test
+    void aKeyListedInKnownHostsConnects() throws Exception {
+        try (SshCommandRunner runner = base().knownHosts(sshd.knownHosts()).build()) {
+            CommandResult r = runner.run(List.of("hostname"), new byte[0]);
+            assertEquals(0, r.exitCode());
+            assertEquals(TestSshd.NODE + ".example.org\n", r.stdout());
+        }
+    }
+
+    @Test
+    void hashedKnownHostsEntriesWork() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TestSshd.hasSshKeygen(), "ssh-keygen -H hashes known_hosts");
+        Path hashed = sshd.knownHosts(sshd.hostPublicKey(), "hashed_known_hosts");
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-H", "-f", hashed.toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor());
+        assertTrue(Files.readString(hashed).startsWith("|1|"), "the entry is hashed");
+        try (SshCommandRunner runner = base().knownHosts(hashed).build()) {
+            assertEquals(0, runner.run(List.of("true"), new byte[0]).exitCode());
+        }
+    }
+
+    @Test
+    void aHostMissingFromKnownHostsIsRefusedWithTheOfferedFingerprint() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty_known_hosts"), "");
+        try (SshCommandRunner runner = base().knownHosts(empty).build()) {
+            HostKeyRejectedException e = assertThrows(HostKeyRejectedException.class,
+                    () -> runner.run(List.of("hostname"), new byte[0]));
+            assertEquals(HostKeyRejectedException.Reason.UNKNOWN, e.reason());
+            assertEquals(sshd.hostKeyFingerprint(), e.offeredFingerprint());
+            assertTrue(e.getMessage().contains(sshd.hostKeyFingerprint()), e.getMessage());
+            assertFalse(e.requestSent());
+        }
+        assertEquals("", Files.readString(empty), "nothing may be learned into known_hosts");
+    }
+
+    @Test
+    void aChangedKeyIsRefusedWithTheOfferedFingerprint() throws Exception {
+        Path other = sshd.knownHosts(TestSshd.ecKey().getPublic(), "other_known_hosts");
+        String before = Files.readString(other);
+        try (SshCommandRunner runner = base().knownHosts(other).build()) {
+            HostKeyRejectedException e = assertThrows(HostKeyRejectedException.class,
+                    () -> runner.run(List.of("hostname"), new byte[0]));
+            assertEquals(HostKeyRejectedException.Reason.CHANGED, e.reason());
+            assertTrue(e.getMessage().contains("CHANGED"), e.getMessage());
+            assertTrue(e.getMessage().contains(sshd.hostKeyFingerprint()), e.getMessage());
+        }
+        assertEquals(before, Files.readString(other), "known_hosts must not be rewritten");
+    }
+
+    @Test
+    void thePinnedFingerprintConnects() {
+        try (SshCommandRunner runner = base().hostKeyFingerprint(sshd.hostKeyFingerprint()).build()) {
+            assertEquals(0, runner.run(List.of("hostname"), new byte[0]).exitCode());
+        }
+    }
+
+    @Test
+    void aWrongPinIsRefusedWithTheOfferedFingerprint() {
+        String wrong = HostKeyPolicy.fingerprintOf(new byte[] {1, 2, 3});
+        try (SshCommandRunner runner = base().hostKeyFingerprint(wrong).build()) {
+            HostKeyRejectedException e = assertThrows(HostKeyRejectedException.class,
+                    () -> runner.run(List.of("hostname"), new byte[0]));
+            assertEquals(sshd.hostKeyFingerprint(), e.offeredFingerprint());
+            assertTrue(e.getMessage().contains(sshd.hostKeyFingerprint()), e.getMessage());
+        }
+    }
+
+    @Test
+    void aMalformedPinIsRejectedByTheBuilder() {
+        assertThrows(IllegalArgumentException.class, () -> base().hostKeyFingerprint("MD5:aa:bb"));
+        assertThrows(IllegalArgumentException.class, () -> base().hostKeyFingerprint("SHA256:tooShort"));
+    }
+
+    @Test
+    void withoutAHostKeyPolicyThereIsNoRunner() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> base().build());
+        assertTrue(e.getMessage().contains("host keys must be verified"), e.getMessage());
+    }
+}

@@ -1,0 +1,209 @@
+package ai.thinkheads.phoenix.backend.qm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.thinkheads.phoenix.config.DiskSize;
+import ai.thinkheads.phoenix.hypervisor.AlreadyExistsException;
+import ai.thinkheads.phoenix.hypervisor.ConfigModifiedException;
+import ai.thinkheads.phoenix.hypervisor.ConfigUpdate;
+import ai.thinkheads.phoenix.hypervisor.CreateRequest;
+import ai.thinkheads.phoenix.hypervisor.GuestExecStatus;
+import ai.thinkheads.phoenix.hypervisor.LockedException;
+import ai.thinkheads.phoenix.hypervisor.NotFoundException;
+import ai.thinkheads.phoenix.hypervisor.ParameterRejectedException;
+import ai.thinkheads.phoenix.hypervisor.Task;
+import ai.thinkheads.phoenix.hypervisor.TaskFailedException;
+import ai.thinkheads.phoenix.hypervisor.TaskResult;
+import ai.thinkheads.phoenix.hypervisor.TaskStatus;
+import ai.thinkheads.phoenix.hypervisor.Upid;
+import ai.thinkheads.phoenix.hypervisor.VmConfig;
+import ai.thinkheads.phoenix.hypervisor.VmRef;
+import ai.thinkheads.phoenix.hypervisor.WrongStateException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The backend's behaviour over a scripted {@link CommandRunner}: task outcomes, traps, error paths. */
+class QmHypervisorTest {
+
+    private static final VmRef VM = VmRef.of("pve1", 100);
+    private static final Duration WAIT = Duration.ofSeconds(1);
+
+    private final ScriptedRunner runner = new ScriptedRunner();
+    private final QmHypervisor pve = QmHypervisor.builder().runner(runner).node("pve1").build();
+
+    @Test
+    void aSuccessfulTaskCommandIsACompletedTaskWithItsOutputAsLog() {
+        runner.answer("qm start 100", 0, "starting VM 100\n", "trying to acquire lock...\n OK\n");
+        Task task = pve.start(VM);
+        assertTrue(task.upid().isEmpty(), "qm does not print the UPID");
+        assertEquals("pve1", task.node());
+        assertEquals(100, task.vmid());
+        assertEquals(TaskStatus.stopped(null, "OK"), task.status());
+        TaskResult result = task.await(WAIT);
+        assertEquals("OK", result.exitStatus());
+        assertEquals(List.of("qm", "start", "100"), runner.lastArgv());
+    }
+
+    @Test
+    void warningsAreCounted() {
+        runner.answer("qm shutdown 100", 0, "WARN: guest did not answer ACPI\n", "Task finished with 1 warning(s)!\n");
+        TaskResult result = pve.shutdown(VM, ai.thinkheads.phoenix.hypervisor.ShutdownOptions.within(Duration.ofSeconds(60)))
+                .await(WAIT);
+        assertEquals(1, result.warnings());
+        assertEquals(Duration.ofSeconds(120), runner.calls.get(0).atLeast(), "the transport waits past qm's own timeout");
+        assertEquals(List.of("WARN: guest did not answer ACPI"), result.warningLines());
+    }
+
+    @Test
+    void knownErrorsAreThrownByThePrimitive() {
+        runner.answer("qm create 100", 255, "", "VM 100 already exists on node 'pve2'\n");
+        assertThrows(AlreadyExistsException.class, () -> pve.create(CreateRequest.of("pve1", 100, Map.of("memory", "512"))));
+        runner.answer("qm stop 100", 255, "", "trying to acquire lock...\ncan't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout\n");
+        assertThrows(LockedException.class, () -> pve.stop(VM));
+        runner.answer("qm set 100", 255, "", "detected modified configuration - file changed by other user? Try again.\n");
+        assertThrows(ConfigModifiedException.class,
+                () -> pve.updateConfig(VM, ConfigUpdate.set("cores", "2").ifDigest("abcdef")));
+        runner.answer("qm destroy 100", 255, "", "VM 100 is running - destroy failed\n");
+        assertThrows(WrongStateException.class, () -> pve.destroy(VM, ai.thinkheads.phoenix.hypervisor.DestroyOptions.plain()));
+        runner.answer("qm set 100", 255, "", "400 Parameter verification failed.\ncores: value must be at least 1\n\nqm set <vmid> [OPTIONS]\n");
+        ParameterRejectedException p = assertThrows(ParameterRejectedException.class,
+                () -> pve.updateConfig(VM, ConfigUpdate.set("cores", "-1")));
+        assertEquals(Map.of("cores", "value must be at least 1"), p.errors());
+    }
+
+    @Test
+    void anUnknownTaskFailureSurfacesFromAwait() {
+        runner.answer("qm start 100", 255, "", "start failed: QEMU exited with code 1\n");
+        Task task = pve.start(VM);
+        assertTrue(task.status().failed());
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> task.await(WAIT));
+        assertEquals("start failed: QEMU exited with code 1", e.exitStatus());
+        assertTrue(e.logTail().contains("start failed: QEMU exited with code 1"));
+    }
+
+    @Test
+    void aMissingQmIsACommandFailureNotATask() {
+        runner.answer("qm start 100", 127, "", "sh: 1: qm: not found\n");
+        QmCommandFailedException e = assertThrows(QmCommandFailedException.class, () -> pve.start(VM));
+        assertEquals(127, e.exitCode());
+    }
+
+    @Test
+    void templateExitsZeroOnFailureSoStderrDecides() {
+        runner.answer("qm template 100", 0, "", "storage 'nfs' does not support templates - unable to create base image\n");
+        Task task = pve.convertToTemplate(VM);
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> task.await(WAIT));
+        assertTrue(e.exitStatus().contains("unable to create base image"), e.exitStatus());
+    }
+
+    @Test
+    void templateIsConfirmedByRereadingTheConfig() {
+        runner.answer("qm template 100", 0, "", "trying to acquire lock...\n OK\n");
+        runner.answer("qm config 100", 0, "memory: 512\ntemplate: 1\n", "");
+        assertEquals("OK", pve.convertToTemplate(VM).await(WAIT).exitStatus());
+        assertEquals(List.of("qm", "config", "100"), runner.lastArgv());
+
+        runner.answer("qm config 100", 0, "memory: 512\n", "");
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> pve.convertToTemplate(VM).await(WAIT));
+        assertTrue(e.exitStatus().contains("is not a template"), e.exitStatus());
+    }
+
+    @Test
+    void resizeExitsZeroOnFailure() {
+        runner.answer("qm disk resize 100 scsi0 16G", 0, "", "shrinking disks is not supported\n");
+        assertThrows(WrongStateException.class, () -> pve.resizeDisk(VM, "scsi0", DiskSize.ofGiB(16)));
+
+        runner.answer("qm disk resize 100 scsi0 64G", 0, "  Size of logical volume changed\n", "");
+        runner.answer("qm config 100", 0, "scsi0: local-lvm:vm-100-disk-0,iothread=1,size=64G\n", "");
+        assertEquals("OK", pve.resizeDisk(VM, "scsi0", DiskSize.ofGiB(64)).await(WAIT).exitStatus());
+
+        runner.answer("qm config 100", 0, "scsi0: local-lvm:vm-100-disk-0,size=32G\n", "");
+        TaskFailedException e = assertThrows(TaskFailedException.class,
+                () -> pve.resizeDisk(VM, "scsi0", DiskSize.ofGiB(64)).await(WAIT));
+        assertTrue(e.exitStatus().contains("is 32G, not 64G"), e.exitStatus());
+    }
+
+    @Test
+    void mutationsOfAnotherNodesVmAreRefusedBeforeSending() {
+        assertThrows(ForeignNodeException.class, () -> pve.start(VmRef.of("pve2", 100)));
+        assertThrows(ForeignNodeException.class, () -> pve.create(CreateRequest.of("pve2", 100, Map.of())));
+        assertTrue(runner.calls.isEmpty());
+    }
+
+    @Test
+    void readsUsePveshJson() {
+        runner.answer("pvesh get /nodes/pve2/qemu/100/config --output-format json", 0,
+                "{\"digest\":\"d1\",\"memory\":\"2048\",\"cores\":2}\n", "");
+        VmConfig c = pve.getConfig(VmRef.of("pve2", 100));
+        assertEquals("d1", c.digest());
+        assertEquals(Map.of("memory", "2048", "cores", "2"), c.values());
+
+        runner.answer("pvesh get /nodes/pve1/qemu/101/config", 2, "",
+                "Configuration file 'nodes/pve1/qemu-server/101.conf' does not exist\n");
+        NotFoundException e = assertThrows(NotFoundException.class, () -> pve.getConfig(VmRef.of("pve1", 101)));
+        assertEquals(101, e.vmid().getAsInt());
+
+        runner.answer("pvesh get /cluster/nextid", 0, "\"105\"\n", "");
+        assertEquals(105, pve.nextFreeVmid());
+
+        runner.answer("pvesh get /nodes/pve9/storage", 255, "", "500 no such cluster node 'pve9'\n");
+        assertThrows(NotFoundException.class, () -> pve.listStorages("pve9"));
+    }
+
+    @Test
+    void tasksByUpid() {
+        Upid upid = Upid.parse("UPID:pve1:000FF1FD:10F9374C:630D702C:qmstart:100:root@pam:");
+        runner.answer("pvesh get /nodes/pve1/tasks/" + upid + "/status", 0, "{\"status\":\"stopped\",\"exitstatus\":\"OK\"}\n", "");
+        assertEquals(TaskStatus.stopped(upid, "OK"), pve.taskStatus(upid));
+        runner.answer("pvesh get /nodes/pve1/tasks/" + upid + "/log", 0, "[{\"n\":1,\"t\":\"a\"},{\"n\":2,\"t\":\"TASK OK\"}]\n", "");
+        assertEquals(List.of("TASK OK"), pve.taskLog(upid, 1));
+    }
+
+    @Test
+    void guestAgent() {
+        runner.answer("qm guest cmd 100 ping", 0, "", "");
+        pve.agentPing(VM);
+        runner.answer("qm guest cmd 100 ping", 255, "", "QEMU guest agent is not running\n");
+        assertThrows(WrongStateException.class, () -> pve.agentPing(VM));
+
+        runner.answer("qm guest exec 100", 0, "{\n   \"pid\" : 12\n}\n", "");
+        assertEquals(12, pve.agentExec(VM, List.of("cat"), "data"));
+        assertArrayEquals("data".getBytes(StandardCharsets.UTF_8), runner.calls.get(runner.calls.size() - 1).stdin());
+
+        runner.answer("qm guest exec-status 100 12", 0, "{\n   \"exitcode\" : 0,\n   \"exited\" : 1,\n   \"out-data\" : \"data\"\n}\n", "");
+        assertEquals(new GuestExecStatus(true, 0, "data", ""), pve.agentExecStatus(VM, 12));
+    }
+
+    @Test
+    void theNodeNameDefaultsToTheShortHostName() {
+        ScriptedRunner r = new ScriptedRunner().answer("hostname", 0, "pve7.example.org\n", "");
+        try (QmHypervisor h = QmHypervisor.builder().runner(r).build()) {
+            assertEquals("pve7", h.node());
+        }
+        assertTrue(r.closed);
+    }
+
+    @Test
+    void runnerAndSshSettingsAreExclusive() {
+        assertThrows(IllegalStateException.class,
+                () -> QmHypervisor.builder().runner(new ScriptedRunner()).host("pve1").node("pve1").build());
+        assertThrows(IllegalArgumentException.class, () -> QmHypervisor.builder().node("bad node"));
+    }
+
+    @Test
+    void secretsEchoedByProxmoxAreRedactedFromMessages() {
+        String hash = "$6$salt$SECRETHASHVALUE";
+        runner.answer("qm set 100", 255, "", "cipassword '" + hash + "' rejected: storage failure\n");
+        QmCommandFailedException e = assertThrows(QmCommandFailedException.class,
+                () -> pve.updateConfig(VM, ConfigUpdate.set("cipassword", hash)));
+        assertFalse(e.getMessage().contains(hash), e.getMessage());
+        assertTrue(e.getMessage().contains(QmCommand.REDACTED), e.getMessage());
+    }
+}

@@ -1,0 +1,59 @@
+package ai.thinkheads.phoenix.backend.qm;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link CommandRunner} test double: answers by the longest matching argv prefix (joined with
+ * spaces) and records every call.
+ */
+final class ScriptedRunner implements CommandRunner {
+
+    record Call(List<String> argv, byte[] stdin, java.time.Duration atLeast) {
+    }
+
+    private final Map<String, CommandResult> answers = new LinkedHashMap<>();
+    final List<Call> calls = new ArrayList<>();
+    boolean closed;
+
+    ScriptedRunner answer(String argvPrefix, CommandResult result) {
+        answers.put(argvPrefix, result);
+        return this;
+    }
+
+    ScriptedRunner answer(String argvPrefix, int exit, String stdout, String stderr) {
+        return answer(argvPrefix, new CommandResult(exit, stdout, stderr));
+    }
+
+    @Override
+    public CommandResult run(List<String> argv, byte[] stdin) {
+        return run(argv, stdin, null);
+    }
+
+    @Override
+    public synchronized CommandResult run(List<String> argv, byte[] stdin, java.time.Duration atLeast) {
+        calls.add(new Call(List.copyOf(argv), stdin, atLeast));
+        String line = String.join(" ", argv);
+        String best = null;
+        for (String prefix : answers.keySet()) {
+            if ((line.equals(prefix) || line.startsWith(prefix + " ")) && (best == null || prefix.length() > best.length())) {
+                best = prefix;
+            }
+        }
+        if (best == null) {
+            throw new AssertionError("unexpected command: " + line);
+        }
+        return answers.get(best);
+    }
+
+    List<String> lastArgv() {
+        return calls.get(calls.size() - 1).argv();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

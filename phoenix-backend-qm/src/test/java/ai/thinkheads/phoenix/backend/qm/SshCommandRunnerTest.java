@@ -1,0 +1,209 @@
+package ai.thinkheads.phoenix.backend.qm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.thinkheads.phoenix.hypervisor.AuthenticationException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The SSH transport against a real server: authentication, session reuse, reconnects, timeouts, sudo. */
+class SshCommandRunnerTest {
+
+    @TempDir
+    static Path dir;
+    static TestSshd sshd;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        sshd = TestSshd.start(dir);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        sshd.close();
+    }
+
+    @BeforeEach
+    void clear() {
+        sshd.clearCalls();
+    }
+
+    @Test
+    void exitStatusStdoutAndStderrComeBack() throws Exception {
+        try (SshCommandRunner runner = sshd.runner().build()) {
+            CommandResult r = runner.run(List.of("sh", "-c", "echo out; echo err >&2; exit 3"), new byte[0]);
+            assertEquals(new CommandResult(3, "out\n", "err\n"), r);
+        }
+    }
+
+    @Test
+    void stdinIsDeliveredAndEndsWithEof() throws Exception {
+        try (SshCommandRunner runner = sshd.runner().build()) {
+            CommandResult r = runner.run(List.of("cat"), "line1\nline2".getBytes(StandardCharsets.UTF_8));
+            assertEquals("line1\nline2", r.stdout());
+            assertEquals("", runner.run(List.of("cat"), new byte[0]).stdout());
+        }
+    }
+
+    @Test
+    void oneSessionServesManyCommands() throws Exception {
+        int before = sshd.sessionsCreated.get();
+        try (SshCommandRunner runner = sshd.runner().build()) {
+            for (int i = 0; i < 5; i++) {
+                assertEquals(0, runner.run(List.of("true"), new byte[0]).exitCode());
+            }
+        }
+        assertEquals(1, sshd.sessionsCreated.get() - before);
+    }
+
+    @Test
+    void concurrentCommandsShareTheSessionWithAChannelEach() throws Exception {
+        int before = sshd.sessionsCreated.get();
+        try (SshCommandRunner runner = sshd.runner().build()) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<CommandResult>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    String word = "w" + i;
+                    results.add(pool.submit(() -> runner.run(List.of("echo", word), new byte[0])));
+                }
+                for (int i = 0; i < 8; i++) {
+                    assertEquals("w" + i + "\n", results.get(i).get().stdout());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertEquals(1, sshd.sessionsCreated.get() - before);
+    }
+
+    @Test
+    void aDroppedSessionIsReconnected() throws Exception {
+        int before = sshd.sessionsCreated.get();
+        // JSch may wait out the channel-open timeout on a session that died a moment ago; keep it short here
+        try (SshCommandRunner runner = sshd.runner().connectTimeout(Duration.ofSeconds(2)).build()) {
+            assertEquals(0, runner.run(List.of("true"), new byte[0]).exitCode());
+            sshd.dropAllSessions();
+            assertEquals("again\n", runner.run(List.of("echo", "again"), new byte[0]).stdout());
+        }
+        assertEquals(2, sshd.sessionsCreated.get() - before);
+    }
+
+    @Test
+    void aCommandThatRunsTooLongTimesOut() throws Exception {
+        try (SshCommandRunner runner = sshd.runner().commandTimeout(Duration.ofMillis(200)).build()) {
+            CommandTimeoutException e = assertThrows(CommandTimeoutException.class,
+                    () -> runner.run(List.of("sleep", "30"), new byte[0]));
+            assertTrue(e.requestSent());
+            // the session survives a timed-out channel
+            assertEquals(0, runner.run(List.of("true"), new byte[0]).exitCode());
+        }
+    }
+
+    @Test
+    void sudoPrefixesEveryCommand() throws Exception {
+        try (SshCommandRunner runner = sshd.runner().sudo(true).build()) {
+            assertEquals(0, runner.run(List.of("qm", "list"), new byte[0]).exitCode());
+        }
+        List<TestSshd.Call> calls = sshd.calls();
+        assertEquals(2, calls.size());
+        assertEquals("sudo", calls.get(0).program());
+        assertEquals(List.of("-n", "--", "qm", "list"), calls.get(0).argStrings());
+        assertEquals(List.of("list"), calls.get(1).argStrings());
+    }
+
+    @Test
+    void aWrongPasswordIsAnAuthenticationFailureThatDoesNotQuoteIt() throws Exception {
+        String wrong = "wrong-Passw0rd-xyz";
+        try (SshCommandRunner runner = SshCommandRunner.builder().host("127.0.0.1").port(sshd.port()).user(TestSshd.USER)
+                .password(wrong).knownHosts(sshd.knownHosts()).build()) {
+            AuthenticationException e = assertThrows(AuthenticationException.class,
+                    () -> runner.run(List.of("true"), new byte[0]));
+            assertFalse(e.getMessage().contains(wrong), e.getMessage());
+            assertFalse(runner.toString().contains(wrong));
+        }
+    }
+
+    @Test
+    void anOverlongCommandLineIsRefusedBeforeSending() throws Exception {
+        try (SshCommandRunner runner = sshd.runner().build()) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> runner.run(List.of("echo", "x".repeat(SshCommandRunner.MAX_COMMAND_LINE)), new byte[0]));
+        }
+        assertTrue(sshd.calls().isEmpty());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"ed25519, 0, key pass phrase", "ecdsa, 256, ''", "rsa, 3072, another-passphrase"})
+    void openSshPrivateKeysLogIn(String type, int bits, String passphrase) throws Exception {
+        assumeTrue(TestSshd.hasSshKeygen(), "ssh-keygen is needed to make OpenSSH keys");
+        String pass = passphrase.isEmpty() ? null : passphrase;
+        Path key = TestSshd.sshKeygen(dir, type, bits, pass);
+        sshd.authorize(Path.of(key + ".pub"));
+        try (SshCommandRunner runner = SshCommandRunner.builder().host("127.0.0.1").port(sshd.port()).user(TestSshd.USER)
+                .privateKey(key, pass).knownHosts(sshd.knownHosts()).build()) {
+            assertEquals(TestSshd.NODE + ".example.org\n", runner.run(List.of("hostname"), new byte[0]).stdout());
+        }
+    }
+
+    @Test
+    void anEncryptedKeyNeedsTheRightPassphrase() throws Exception {
+        assumeTrue(TestSshd.hasSshKeygen(), "ssh-keygen is needed to make OpenSSH keys");
+        Path key = TestSshd.sshKeygen(dir, "ed25519", 0, "right-phrase");
+        SshCommandRunner.Builder b = sshd.runner();
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                () -> SshCommandRunner.builder().host("127.0.0.1").port(sshd.port()).user(TestSshd.USER)
+                        .privateKey(key, "wrong-phrase").knownHosts(sshd.knownHosts()).build());
+        assertFalse(wrong.getMessage().contains("wrong-phrase"));
+        assertThrows(IllegalArgumentException.class,
+                () -> SshCommandRunner.builder().host("127.0.0.1").port(sshd.port()).user(TestSshd.USER)
+                        .privateKey(key).knownHosts(sshd.knownHosts()).build());
+        assertTrue(b.toString().contains(TestSshd.USER));
+    }
+
+    @Test
+    void anUnauthorizedKeyIsAnAuthenticationFailure() throws Exception {
+        assumeTrue(TestSshd.hasSshKeygen(), "ssh-keygen is needed to make OpenSSH keys");
+        Path authorized = TestSshd.sshKeygen(dir, "ed25519", 0, null);
+        Path other = TestSshd.sshKeygen(dir, "ed25519", 0, null);
+        sshd.authorize(Path.of(authorized + ".pub"));
+        try (SshCommandRunner runner = SshCommandRunner.builder().host("127.0.0.1").port(sshd.port()).user(TestSshd.USER)
+                .privateKey(other).knownHosts(sshd.knownHosts()).build()) {
+            assertThrows(AuthenticationException.class, () -> runner.run(List.of("true"), new byte[0]));
+        }
+    }
+
+    @Test
+    void builderValidatesEachArgumentAndTheWhole() {
+        assertThrows(IllegalArgumentException.class, () -> SshCommandRunner.builder().port(0));
+        assertThrows(IllegalArgumentException.class, () -> SshCommandRunner.builder().host("a b"));
+        assertThrows(IllegalArgumentException.class, () -> SshCommandRunner.builder().user(""));
+        assertThrows(IllegalArgumentException.class, () -> SshCommandRunner.builder().password(""));
+        assertThrows(IllegalArgumentException.class, () -> SshCommandRunner.builder().commandTimeout(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> SshCommandRunner.builder().privateKey(dir.resolve("missing")));
+        assertThrows(IllegalStateException.class, () -> SshCommandRunner.builder().host("h").user("u").build());
+        assertThrows(IllegalStateException.class,
+                () -> SshCommandRunner.builder().host("h").user("u").password("p").build());
+    }
+
+    @Test
+    void aClosedRunnerRefusesCommands() throws Exception {
+        SshCommandRunner runner = sshd.runner().build();
+        runner.close();
+        runner.close();
+        assertThrows(IllegalStateException.class, () -> runner.run(List.of("true"), new byte[0]));
+    }
+}
