@@ -375,10 +375,10 @@ public final class PveCluster {
      */
     public synchronized void updateVm(String node, int vmid, Map<String, String> params) {
         settle();
-        Vm vm = load(node, vmid);
         UpdatePlan plan = planUpdate(node, vmid, params);
+        load(node, vmid);
         acquireLockNow(node, vmid, Duration.ofSeconds(10));
-        vm = load(node, vmid);
+        Vm vm = load(node, vmid);
         try {
             applyUpdate(vm, node, plan, null);
         } catch (ConfigModifiedPending e) {
@@ -391,8 +391,8 @@ public final class PveCluster {
     /** {@code update_vm_async} ({@code POST .../config}): the same as {@link #updateVm} in a {@code qmconfig} task. */
     public synchronized Upid updateVmAsync(String node, int vmid, Map<String, String> params) {
         settle();
-        load(node, vmid);
         UpdatePlan plan = planUpdate(node, vmid, params);
+        load(node, vmid);
         return startTask("qmconfig", node, vmid, Set.of(vmid), Set.of(), Duration.ofSeconds(10), ctx -> {
             Vm vm = loadInWorker(node, vmid);
             applyUpdate(vm, node, plan, ctx);
@@ -1489,8 +1489,8 @@ public final class PveCluster {
         TaskState(Upid upid, String type, Set<Integer> exclusive, Set<Integer> shared) {
             this.upid = upid;
             this.type = type;
-            this.exclusive = exclusive;
-            this.shared = shared;
+            this.exclusive = new java.util.HashSet<>(exclusive);
+            this.shared = new java.util.HashSet<>(shared);
         }
     }
 
@@ -1540,6 +1540,7 @@ public final class PveCluster {
             t.begin = now;
             t.end = now.plus(lockTimeout);
             t.exclusive.clear();
+            t.shared.clear();
         } else {
             t.begin = free.isAfter(now) ? free : now;
             t.end = t.begin.plus(duration);
