@@ -52,6 +52,14 @@ public final class FakeFaults {
         return nextTask(TaskFault.failWith(error));
     }
 
+    /** The next {@code count} tasks (of any type) fail with {@code error}. */
+    public FakeFaults failNextTasks(int count, String error) {
+        for (int i = 0; i < count; i++) {
+            nextTask(TaskFault.failWith(error));
+        }
+        return this;
+    }
+
     /** The next task (of any type) does its work and ends with {@code WARNINGS: count}. */
     public FakeFaults warnNextTask(int count) {
         return nextTask(TaskFault.warnings(count));

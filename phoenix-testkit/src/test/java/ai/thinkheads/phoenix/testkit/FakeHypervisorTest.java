@@ -206,6 +206,49 @@ class FakeHypervisorTest {
     }
 
     @Test
+    void severalTasksCanFailInARow() {
+        create(100, Map.of());
+        hv.faults().failNextTasks(2, "node fenced");
+        assertEquals("node fenced", assertThrows(TaskFailedException.class, () -> hv.start(vm100).await(LONG)).exitStatus());
+        assertEquals("node fenced", assertThrows(TaskFailedException.class, () -> hv.start(vm100).await(LONG)).exitStatus());
+        hv.start(vm100).await(LONG);
+        assertEquals(PowerState.RUNNING, hv.findVm(100).orElseThrow().state());
+    }
+
+    @Test
+    void concurrentCreatorsGetEachVmidOnce() throws InterruptedException {
+        List<Integer> created = new CopyOnWriteArrayList<>();
+        List<Integer> refused = new CopyOnWriteArrayList<>();
+        List<Throwable> unexpected = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            Thread thread = new Thread(() -> {
+                for (int vmid = 100; vmid < 120; vmid++) {
+                    try {
+                        hv.create(CreateRequest.of("pve", vmid, Map.of("scsi0", "local-lvm:1"))).await(LONG);
+                        created.add(vmid);
+                    } catch (AlreadyExistsException e) {
+                        refused.add(vmid);
+                    } catch (RuntimeException | Error e) {
+                        unexpected.add(e);
+                    }
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertEquals(List.of(), unexpected);
+        assertEquals(20, created.size());
+        assertEquals(20, new java.util.TreeSet<>(created).size(), "every VMID was created exactly once");
+        assertEquals(100, refused.size());
+        assertEquals(20, hv.listVms().size());
+        assertEquals(20, hv.cluster().storageContent("pve", "local-lvm").size());
+    }
+
+    @Test
     void theNextTaskCanRunLonger() {
         create(100, Map.of());
         hv.faults().delayNextTask(Duration.ofMinutes(3));

@@ -492,6 +492,8 @@ public abstract class HypervisorContract {
         try {
             chain.withInvariant("the cluster matches the model", OperationModel::verify).run();
             Statistics.label("operations per sequence").collect(chain.transformations().size());
+            chain.finalState().ifPresent(m -> Statistics.label("refused operations per sequence")
+                    .collect(m.refusals == 0 ? "none" : m.refusals < 5 ? "1-4" : "5 or more"));
         } finally {
             chain.finalState().ifPresent(OperationModel::close);
         }

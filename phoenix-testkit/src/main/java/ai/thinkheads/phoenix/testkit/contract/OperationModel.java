@@ -57,6 +57,8 @@ final class OperationModel implements AutoCloseable {
     private final Hypervisor hv;
     private final Duration timeout;
     final TreeMap<Integer, Expected> vms = new TreeMap<>();
+    /** How many operations the backend refused as the model expected. */
+    int refusals;
 
     OperationModel(ContractFixture fixture, Duration timeout) {
         this.fixture = fixture;
@@ -143,6 +145,7 @@ final class OperationModel implements AutoCloseable {
 
     private void refused(Class<? extends HypervisorException> type, String fragment, Supplier<Task> operation) {
         refused(type, fragment, operation, timeout);
+        refusals++;
     }
 
     // ---- operations ------------------------------------------------------------------------
@@ -160,6 +163,7 @@ final class OperationModel implements AutoCloseable {
             hv.create(CreateRequest.of(fixture.node(), vmid, Map.of("memory", "256"))).await(timeout);
         } catch (AlreadyExistsException e) {
             check(e.getMessage().contains("VM " + vmid + " already exists"), "unexpected message: " + e.getMessage());
+            refusals++;
             return;
         }
         throw new AssertionError("creating existing VM " + vmid + " succeeded");
