@@ -106,6 +106,7 @@ public final class PveCluster {
     private final Random random;
     private final Instant bootTime;
     private int nextDhcp;
+    private Instant eventTime;
     private long nextPid = 0x1A2B0;
 
     private PveCluster(Builder b) {
@@ -262,7 +263,7 @@ public final class PveCluster {
         settle();
         Vm vm = load(node, vmid);
         long uptime = vm.power == PowerState.STOPPED || vm.startedAt == null ? 0
-                : Duration.between(vm.startedAt, clock.now()).toSeconds();
+                : Duration.between(vm.startedAt, now()).toSeconds();
         return new VmStatus(vmid, node, vm.conf.getOrDefault("name", ""), vm.power, vm.isTemplate(),
                 vm.conf.get("lock"), vm.cpus(), vm.memoryBytes(), vm.bootDiskSize(), Math.max(0, uptime), vm.agentEnabled());
     }
@@ -346,7 +347,7 @@ public final class PveCluster {
             // PVE::API2::Qemu create_vm: uuid, vmgenid, meta and default boot order
             conf.putIfAbsent("smbios1", "uuid=" + uuid());
             conf.putIfAbsent("vmgenid", uuid());
-            conf.put("meta", "creation-qemu=9.2.0,ctime=" + clock.now().getEpochSecond());
+            conf.put("meta", "creation-qemu=9.2.0,ctime=" + now().getEpochSecond());
             if (!conf.containsKey("boot")) {
                 String order = defaultBootOrder(conf);
                 if (!order.isEmpty()) {
@@ -357,7 +358,7 @@ public final class PveCluster {
                 vm.conf.clear();
                 vm.conf.putAll(conf);
                 if (start) {
-                    vm.boot(clock.now());
+                    vm.boot(now());
                 }
             });
         }, () -> {
@@ -644,7 +645,7 @@ public final class PveCluster {
             if (vm.power != PowerState.STOPPED) {
                 throw new TaskError("VM " + vmid + " already running");
             }
-            ctx.onEnd(() -> vm.boot(clock.now()));
+            ctx.onEnd(() -> vm.boot(now()));
         }, null);
     }
 
@@ -691,7 +692,7 @@ public final class PveCluster {
             checkLockInWorker(vm);
             ctx.onEnd(() -> {
                 vm.halt();
-                vm.boot(clock.now());
+                vm.boot(now());
             });
         }, null);
     }
@@ -784,6 +785,14 @@ public final class PveCluster {
                         throw new TaskError("unable to create VM " + newid + ": config file already exists");
                     }
                     ctx.log("create " + (again.full ? "full" : "linked") + " clone of VM " + vmid + " with ID " + newid);
+                    if (snapname == null) {
+                        Set<String> pendingKeys = new TreeSet<>(again.source.pending.keySet());
+                        pendingKeys.addAll(again.source.pendingDelete);
+                        for (String pendingKey : pendingKeys) {
+                            // PVE::API2::Qemu clone_vm
+                            ctx.warn("found pending changes for '" + pendingKey + "', discarding for clone");
+                        }
+                    }
                     Vm clone = new Vm(newid, targetNode);
                     clone.conf.put("lock", "clone");
                     vms.put(newid, clone);
@@ -793,7 +802,7 @@ public final class PveCluster {
                         String opt = e.getKey();
                         String value = e.getValue();
                         if (Set.of("snapshots", "parent", "snaptime", "vmstate", "snapstate", "runningcpu", "runningmachine",
-                                "running-nets-host-mtu", "lock", "template", "description", "meta").contains(opt)
+                                "running-nets-host-mtu", "lock", "template", "meta").contains(opt)
                                 || opt.startsWith("unused")) {
                             continue;
                         }
@@ -816,7 +825,7 @@ public final class PveCluster {
                     if (p.get("description") != null && !p.get("description").isEmpty()) {
                         conf.put("description", p.get("description"));
                     }
-                    conf.put("meta", "creation-qemu=9.2.0,ctime=" + clock.now().getEpochSecond());
+                    conf.put("meta", "creation-qemu=9.2.0,ctime=" + now().getEpochSecond());
                     ctx.onEnd(() -> {
                         clone.conf.clear();
                         clone.conf.putAll(conf);
@@ -1069,7 +1078,7 @@ public final class PveCluster {
                 if (vm.conf.containsKey("parent")) {
                     snap.put("parent", vm.conf.get("parent"));
                 }
-                snap.put("snaptime", Long.toString(clock.now().getEpochSecond()));
+                snap.put("snaptime", Long.toString(now().getEpochSecond()));
                 if (description != null && !description.isEmpty()) {
                     snap.put("description", description);
                 } else {
@@ -1128,7 +1137,7 @@ public final class PveCluster {
                     }
                 }
                 if (snap.containsKey("vmstate") || start) {
-                    vm.boot(clock.now());
+                    vm.boot(now());
                 }
             });
         }, null);
@@ -1228,7 +1237,7 @@ public final class PveCluster {
         GuestBehaviour.Outcome outcome = guest.exec(new GuestBehaviour.Guest(vmid, node, vm.effectiveConf(),
                 vm.conf.getOrDefault("name", "VM" + vmid)), command == null ? List.of() : List.copyOf(command), inputData);
         int pid = vm.nextExecPid++;
-        vm.execs.put(pid, new Exec(clock.now().plus(outcome.runtime()), outcome));
+        vm.execs.put(pid, new Exec(now().plus(outcome.runtime()), outcome));
         return pid;
     }
 
@@ -1241,7 +1250,7 @@ public final class PveCluster {
             // what qemu-guest-agent answers for an unknown PID, relayed by check_agent_error
             throw new NotFoundException("Agent error: Invalid parameter 'pid'", node, vmid);
         }
-        if (clock.now().isBefore(exec.endsAt)) {
+        if (now().isBefore(exec.endsAt)) {
             return GuestExecStatus.running();
         }
         return new GuestExecStatus(true, exec.outcome.exitCode(), exec.outcome.stdout(), exec.outcome.stderr());
@@ -1257,7 +1266,7 @@ public final class PveCluster {
             throw new WrongStateException("VM " + vmid + " is not running", node, vmid);
         }
         boolean answering = vm.agentEnabled() && vm.power == PowerState.RUNNING && vm.startedAt != null
-                && !clock.now().isBefore(vm.startedAt.plus(guestBootDelay));
+                && !now().isBefore(vm.startedAt.plus(guestBootDelay));
         if (!answering) {
             throw new WrongStateException("QEMU guest agent is not running", node, vmid);
         }
@@ -1389,6 +1398,11 @@ public final class PveCluster {
         return "can't lock file '/var/lock/qemu-server/lock-" + vmid + ".conf' - got timeout";
     }
 
+    /** The time of the task event being processed, or the clock's time outside of one. */
+    private Instant now() {
+        return eventTime != null ? eventTime : clock.now();
+    }
+
     private Instant lockFreeAt(int vmid, boolean exclusive) {
         Instant free = Instant.MIN;
         for (TaskState t : active) {
@@ -1403,7 +1417,7 @@ public final class PveCluster {
 
     /** A synchronous handler's lock_config: waits (on the clock) for running tasks, up to {@code timeout}. */
     private void acquireLockNow(String node, int vmid, Duration timeout) {
-        Instant now = clock.now();
+        Instant now = now();
         Instant free = lockFreeAt(vmid, true);
         if (!free.isAfter(now)) {
             return;
@@ -1464,6 +1478,12 @@ public final class PveCluster {
         void onEnd(Runnable r) {
             task.onEnd.add(r);
         }
+
+        /** A Perl {@code warn} in a worker: logged, and counted into {@code WARNINGS: n}. */
+        void warn(String message) {
+            task.log.add("WARN: " + message);
+            task.warnings++;
+        }
     }
 
     private static final class TaskState {
@@ -1496,7 +1516,7 @@ public final class PveCluster {
 
     private Upid startTask(String type, String node, int vmid, Set<Integer> exclusive, Set<Integer> shared,
                            Duration lockTimeout, Worker worker, Runnable onFail) {
-        Instant now = clock.now();
+        Instant now = now();
         Duration duration = taskDurations.getOrDefault(type, defaultTaskDuration);
         TaskFault fault = null;
         for (Iterator<TaskFault> it = faults.iterator(); it.hasNext(); ) {
@@ -1576,6 +1596,15 @@ public final class PveCluster {
     }
 
     private void begin(TaskState t) {
+        eventTime = t.begin;
+        try {
+            runWorker(t);
+        } finally {
+            eventTime = null;
+        }
+    }
+
+    private void runWorker(TaskState t) {
         t.begun = true;
         if (t.presetError != null) {
             t.error = t.presetError;
@@ -1603,11 +1632,20 @@ public final class PveCluster {
             for (int i = 1; i <= t.fault.warnings(); i++) {
                 t.log.add("WARN: injected warning " + i + " of " + t.fault.warnings());
             }
-            t.warnings = t.fault.warnings();
+            t.warnings += t.fault.warnings();
         }
     }
 
     private void finish(TaskState t) {
+        eventTime = t.end;
+        try {
+            complete(t);
+        } finally {
+            eventTime = null;
+        }
+    }
+
+    private void complete(TaskState t) {
         t.done = true;
         active.remove(t);
         t.worker = null;
