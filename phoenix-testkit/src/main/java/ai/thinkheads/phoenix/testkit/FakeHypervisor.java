@@ -216,7 +216,7 @@ public final class FakeHypervisor implements Hypervisor {
     @Override
     public Task shutdown(VmRef vm, ShutdownOptions options) {
         before("shutdown", vm);
-        return task(cluster.vmShutdown(vm.node(), vm.vmid(), options.forceStop()), vm.vmid());
+        return task(cluster.vmShutdown(vm.node(), vm.vmid(), options.forceStop(), options.timeout()), vm.vmid());
     }
 
     @Override

@@ -485,6 +485,23 @@ class FakeHypervisorTest {
     }
 
     @Test
+    void aGuestWithoutAcpiIgnoresShutdownUntilForced() {
+        create(100, Map.of("acpi", "0"));
+        hv.start(vm100).await(LONG);
+        var within = ai.thinkheads.phoenix.hypervisor.ShutdownOptions.within(Duration.ofSeconds(90));
+        Task refused = hv.shutdown(vm100, within);
+        hv.clock().advance(Duration.ofSeconds(89));
+        assertTrue(refused.status().running(), "it waits for the whole timeout");
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> refused.await(LONG));
+        assertEquals("VM quit/powerdown failed - got timeout", e.exitStatus());
+        assertEquals(PowerState.RUNNING, hv.findVm(100).orElseThrow().state());
+        TaskResult forced = hv.shutdown(vm100, within.orForceStop()).await(LONG);
+        assertEquals("WARNINGS: 1", forced.exitStatus());
+        assertEquals(List.of("WARN: VM still running - terminating now with SIGTERM"), forced.warningLines());
+        assertEquals(PowerState.STOPPED, hv.findVm(100).orElseThrow().state());
+    }
+
+    @Test
     void theAgentAnswersAfterTheBootDelayWithDhcpOrStaticAddresses() {
         FakeHypervisor agents = FakeHypervisor.singleNode().toBuilder().guestBootDelay(Duration.ofSeconds(30))
                 .dhcpPool(List.of("192.0.2.10", "192.0.2.11"), 28).build();

@@ -654,24 +654,49 @@ public final class PveCluster {
         settle();
         load(node, vmid);
         return startTask("qmstop", node, vmid, Set.of(vmid), Set.of(), Duration.ofSeconds(10), ctx -> {
-            // PVE::QemuServer::_do_vm_stop: check_lock, then nothing to do if not running
+            // PVE::QemuServer::_do_vm_stop: nothing to do if not running, else check_lock
             Vm vm = loadInWorker(node, vmid);
+            if (vm.power == PowerState.STOPPED) {
+                return;
+            }
             checkLockInWorker(vm);
             ctx.onEnd(vm::halt);
         }, null);
     }
 
-    /** {@code vm_shutdown}: a paused VM is refused unless {@code forceStop}. */
+    /** {@code vm_shutdown} with Proxmox's default timeout of 60 s. */
     public synchronized Upid vmShutdown(String node, int vmid, boolean forceStop) {
+        return vmShutdown(node, vmid, forceStop, null);
+    }
+
+    /**
+     * {@code vm_shutdown}: a paused VM is refused unless {@code forceStop}. A guest powers off when
+     * asked, unless it has ACPI off ({@code acpi: 0}) and no answering agent: then the task runs for
+     * {@code timeout} (null: 60 s) and fails, or with {@code forceStop} stops the VM with a warning.
+     */
+    public synchronized Upid vmShutdown(String node, int vmid, boolean forceStop, Duration timeout) {
         settle();
         Vm pre = load(node, vmid);
         if (!forceStop && pre.power == PowerState.PAUSED) {
             // PVE::API2::Qemu vm_shutdown
             throw new WrongStateException("VM is paused - cannot shutdown", node, vmid);
         }
-        return startTask("qmshutdown", node, vmid, Set.of(vmid), Set.of(), Duration.ofSeconds(10), ctx -> {
+        boolean ignores = pre.power != PowerState.STOPPED && "0".equals(pre.conf.get("acpi")) && !agentAnswering(pre);
+        Duration wait = timeout == null ? Duration.ofSeconds(60) : timeout;
+        return startTask("qmshutdown", node, vmid, Set.of(vmid), Set.of(), Duration.ofSeconds(10), ignores ? wait : null, ctx -> {
+            // PVE::QemuServer::_do_vm_stop with $shutdown
             Vm vm = loadInWorker(node, vmid);
+            if (vm.power == PowerState.STOPPED) {
+                return;
+            }
             checkLockInWorker(vm);
+            if (ignores) {
+                if (!forceStop) {
+                    ctx.failAtEnd("VM quit/powerdown failed - got timeout");
+                    return;
+                }
+                ctx.warn("VM still running - terminating now with SIGTERM");
+            }
             ctx.onEnd(vm::halt);
         }, null);
     }
@@ -1256,6 +1281,11 @@ public final class PveCluster {
         return new GuestExecStatus(true, exec.outcome.exitCode(), exec.outcome.stdout(), exec.outcome.stderr());
     }
 
+    private boolean agentAnswering(Vm vm) {
+        return vm.agentEnabled() && vm.power == PowerState.RUNNING && vm.startedAt != null
+                && !now().isBefore(vm.startedAt.plus(guestBootDelay));
+    }
+
     private Vm assertAgentAvailable(String node, int vmid) {
         // PVE::QemuServer::Agent::assert_agent_available
         Vm vm = load(node, vmid);
@@ -1265,9 +1295,7 @@ public final class PveCluster {
         if (vm.power == PowerState.STOPPED) {
             throw new WrongStateException("VM " + vmid + " is not running", node, vmid);
         }
-        boolean answering = vm.agentEnabled() && vm.power == PowerState.RUNNING && vm.startedAt != null
-                && !now().isBefore(vm.startedAt.plus(guestBootDelay));
-        if (!answering) {
+        if (!agentAnswering(vm)) {
             throw new WrongStateException("QEMU guest agent is not running", node, vmid);
         }
         return vm;
@@ -1307,7 +1335,8 @@ public final class PveCluster {
     private TaskState task(Upid upid) {
         TaskState t = tasks.get(upid.toString());
         if (t == null) {
-            // pve-manager PVE::API2::Tasks: the task's log file cannot be found
+            // pve-manager PVE::API2::Tasks read_task_status: raise_param_exc({ upid => "no such task" }),
+            // so an HTTP face answers 400 with that parameter error
             throw new NotFoundException("no such task", upid.node(), null);
         }
         return t;
@@ -1479,6 +1508,12 @@ public final class PveCluster {
             task.onEnd.add(r);
         }
 
+        /** The worker dies with {@code message} when its time is up (e.g. after waiting for a timeout). */
+        void failAtEnd(String message) {
+            task.deferredError = message;
+            task.onEnd.clear();
+        }
+
         /** A Perl {@code warn} in a worker: logged, and counted into {@code WARNINGS: n}. */
         void warn(String message) {
             task.log.add("WARN: " + message);
@@ -1503,6 +1538,7 @@ public final class PveCluster {
         boolean begun;
         boolean done;
         String error;
+        String deferredError;
         int warnings;
         String exitStatus;
 
@@ -1516,8 +1552,13 @@ public final class PveCluster {
 
     private Upid startTask(String type, String node, int vmid, Set<Integer> exclusive, Set<Integer> shared,
                            Duration lockTimeout, Worker worker, Runnable onFail) {
+        return startTask(type, node, vmid, exclusive, shared, lockTimeout, null, worker, onFail);
+    }
+
+    private Upid startTask(String type, String node, int vmid, Set<Integer> exclusive, Set<Integer> shared,
+                           Duration lockTimeout, Duration ownDuration, Worker worker, Runnable onFail) {
         Instant now = now();
-        Duration duration = taskDurations.getOrDefault(type, defaultTaskDuration);
+        Duration duration = ownDuration != null ? ownDuration : taskDurations.getOrDefault(type, defaultTaskDuration);
         TaskFault fault = null;
         for (Iterator<TaskFault> it = faults.iterator(); it.hasNext(); ) {
             TaskFault f = it.next();
@@ -1647,6 +1688,9 @@ public final class PveCluster {
 
     private void complete(TaskState t) {
         t.done = true;
+        if (t.error == null && t.deferredError != null) {
+            t.error = t.deferredError;
+        }
         active.remove(t);
         t.worker = null;
         if (t.error == null) {
