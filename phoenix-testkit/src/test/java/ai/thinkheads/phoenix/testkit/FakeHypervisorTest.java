@@ -388,6 +388,14 @@ class FakeHypervisorTest {
     }
 
     @Test
+    void disksAddedToATemplateAreBaseVolumes() {
+        create(100, Map.of("scsi0", "local-lvm:1"));
+        hv.convertToTemplate(vm100).await(LONG);
+        hv.updateConfig(vm100, ConfigUpdate.set("scsi1", "local-lvm:2")).await(LONG);
+        assertEquals("local-lvm:base-100-disk-1,size=2G", config(vm100, "scsi1"));
+    }
+
+    @Test
     void destroyRemovesUnreferencedVolumesOnlyWhenAsked() {
         create(100, Map.of("scsi0", "local-lvm:1"));
         hv.cluster().addVolume("pve", "local-lvm", "vm-100-disk-7", 1L << 30);

@@ -339,7 +339,8 @@ public final class PveCluster {
             for (Map.Entry<String, String> e : p.entrySet()) {
                 String key = e.getKey();
                 if (ConfigSchema.isDrive(key)) {
-                    conf.put(key, createDisk(ctx, node, vmid, key, e.getValue(), defaultStorage, conf, allocated, emsg));
+                    conf.put(key, createDisk(ctx, node, vmid, key, e.getValue(), defaultStorage, conf, allocated, emsg,
+                            "1".equals(p.get("template"))));
                 } else {
                     conf.put(key, e.getValue());
                 }
@@ -460,7 +461,7 @@ public final class PveCluster {
                     continue;
                 }
                 newValues.put(key, createDisk(ctx, node, vm.vmid, key, e.getValue(), null, vm.effectiveConf(), allocated,
-                        "unable to update VM " + vm.vmid + " -"));
+                        "unable to update VM " + vm.vmid + " -", vm.isTemplate()));
             } else {
                 newValues.put(key, e.getValue());
             }
@@ -1847,7 +1848,7 @@ public final class PveCluster {
 
     /** PVE::API2::Qemu $create_disks for one drive, inside the worker. */
     private String createDisk(Ctx ctx, String node, int vmid, String key, String value, String defaultStorage,
-                              Map<String, String> conf, List<String[]> allocated, String emsg) {
+                              Map<String, String> conf, List<String[]> allocated, String emsg, boolean template) {
         PropertyString drive = PropertyString.parse(value, "file");
         String file = drive.get("file").orElse("");
         if (file.equals("none") || file.equals("cdrom")) {
@@ -1887,7 +1888,8 @@ public final class PveCluster {
             } else if (size <= 0) {
                 throw new TaskError(emsg + " unable to create image: size must be positive");
             }
-            String name = newDiskName(pl, vmid, "vm", pl.spec.pathBased() ? drive.get("format").orElse("qcow2") : null);
+            // "change created disk to a base volume in case the VM is a template" (PVE::API2::Qemu $create_disks)
+            String name = newDiskName(pl, vmid, template ? "base" : "vm", pl.spec.pathBased() ? drive.get("format").orElse("qcow2") : null);
             if (pl.used() + size > pl.spec.capacityBytes()) {
                 throw new TaskError(emsg + " " + notEnoughSpace(pl, size));
             }
