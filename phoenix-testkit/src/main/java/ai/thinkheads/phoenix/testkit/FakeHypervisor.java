@@ -91,6 +91,14 @@ public final class FakeHypervisor implements Hypervisor {
         return clusterBuilder(nodes).build();
     }
 
+    /**
+     * Runs {@code action} as {@code userId}: tasks it starts name that user (or API token) in their
+     * UPID, as PVE records who started a worker. The simulator wraps each request in this.
+     */
+    public <T> T actingAs(String userId, java.util.function.Supplier<T> action) {
+        return cluster.actingAs(userId, action);
+    }
+
     /** The builder behind {@link #singleNode()}. */
     public static Builder builder() {
         return new Builder().node(NodeSpec.of("pve", 16, 64))
@@ -418,6 +426,14 @@ public final class FakeHypervisor implements Hypervisor {
         public Builder clock(FakeClock value) {
             this.clock = Objects.requireNonNull(value, "clock");
             return this;
+        }
+
+        /**
+         * Runs on a {@link FakeClock#wallClock() wall clock}, for serving real clients (the PVE
+         * simulator): tasks then take their durations in real time, so keep those short.
+         */
+        public Builder realTime() {
+            return clock(FakeClock.wallClock());
         }
 
         /** How long tasks of {@code type} ({@code qmcreate}, {@code qmclone}, {@code qmstart}, {@code resize}...) run. */

@@ -1,6 +1,7 @@
 package ai.thinkheads.phoenix.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
@@ -49,5 +50,18 @@ class FakeClockTest {
             thread.join();
         }
         assertEquals(Instant.EPOCH.plusSeconds(4), clock.now());
+    }
+
+    @Test
+    void wallClockFollowsRealTimeAndCanStillBeAdvanced() throws InterruptedException {
+        FakeClock clock = FakeClock.wallClock();
+        assertTrue(clock.followsWallClock());
+        Instant before = clock.now();
+        clock.sleep(java.time.Duration.ofMillis(20));
+        Instant after = clock.now();
+        assertTrue(!after.isBefore(before.plusMillis(20)), before + " then " + after);
+        Instant jumped = clock.advance(java.time.Duration.ofHours(1));
+        assertTrue(!jumped.isBefore(after.plusSeconds(3600)), "advance jumps ahead on a wall clock too");
+        assertThrows(IllegalArgumentException.class, () -> clock.advanceTo(before));
     }
 }

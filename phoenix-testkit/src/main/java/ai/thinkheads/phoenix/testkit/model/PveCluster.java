@@ -90,6 +90,8 @@ public final class PveCluster {
             "sshkeys", "ciupgrade", "template");
 
     private final TimeSource clock;
+    /** Who is calling, per thread: the user (or token) a task's UPID names. */
+    private final ThreadLocal<String> caller = ThreadLocal.withInitial(() -> "root@pam");
     private final Map<String, NodeSpec> nodes = new TreeMap<>();
     private final List<Pool> pools = new ArrayList<>();
     private final TreeMap<Integer, Vm> vms = new TreeMap<>();
@@ -151,6 +153,20 @@ public final class PveCluster {
     }
 
     /** The time source the cluster reads. */
+    /**
+     * Runs {@code action} as {@code userId} ({@code root@pam}, or a token {@code root@pam!ci}): the
+     * tasks it starts carry that user in their UPID, as PVE's workers do.
+     */
+    public <T> T actingAs(String userId, java.util.function.Supplier<T> action) {
+        String previous = caller.get();
+        caller.set(java.util.Objects.requireNonNull(userId, "userId"));
+        try {
+            return action.get();
+        } finally {
+            caller.set(previous);
+        }
+    }
+
     public TimeSource clock() {
         return clock;
     }
@@ -1575,7 +1591,7 @@ public final class PveCluster {
         long pid = nextPid++;
         long pstart = 100_000 + Duration.between(bootTime, now).toMillis() / 10;
         Upid upid = new Upid(node, pid & 0xFFFFFFFFL, pstart & 0xFFFFFFFFFL, now.getEpochSecond(), type,
-                Integer.toString(vmid), "root@pam");
+                Integer.toString(vmid), caller.get());
         TaskState t = new TaskState(upid, type, exclusive, shared);
         t.worker = worker;
         t.onFail = onFail;

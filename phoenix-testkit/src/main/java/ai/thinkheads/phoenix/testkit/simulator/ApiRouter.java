@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,6 +59,7 @@ public final class ApiRouter {
     private final List<Route> routes = new ArrayList<>();
     private volatile Function<ApiRequest, Map<String, String>> validator;
     private volatile Consumer<ApiRequest> observer;
+    private volatile BiFunction<String, Supplier<Object>, Object> callerScope = (user, action) -> action.get();
 
     /**
      * Checks every request before it is routed, whichever face it came through; a non-empty result
@@ -65,6 +68,15 @@ public final class ApiRouter {
      */
     public ApiRouter validator(Function<ApiRequest, Map<String, String>> check) {
         this.validator = check;
+        return this;
+    }
+
+    /**
+     * Runs each handler inside {@code scope(userId, handler)}, so the cluster knows who is calling
+     * (the fake names that user in the UPIDs of the tasks it starts).
+     */
+    public ApiRouter callerScope(BiFunction<String, Supplier<Object>, Object> scope) {
+        this.callerScope = Objects.requireNonNull(scope, "scope");
         return this;
     }
 
@@ -133,7 +145,9 @@ public final class ApiRouter {
                 params.put(name, value);
             }
             try {
-                return ApiResponse.ok(r.handler.handle(new ApiCall(request, params)));
+                ApiCall call = new ApiCall(request, params);
+                Handler handler = r.handler;
+                return ApiResponse.ok(callerScope.apply(request.userId(), () -> handler.handle(call)));
             } catch (ApiException e) {
                 return e.response();
             } catch (ParameterRejectedException e) {

@@ -54,6 +54,9 @@ public final class PveSimulator implements AutoCloseable {
         this.auth = new SimulatorAuth(b.time).user(b.rootUser, b.rootPassword);
         this.tokenSecret = auth.addToken(b.rootUser, b.tokenName);
         this.router = ApiRoutes.over(b.hypervisor, b.version).validator(b.validator).observer(b.observer);
+        if (b.hypervisor instanceof ai.thinkheads.phoenix.testkit.FakeHypervisor fake) {
+            router.callerScope(fake::actingAs);
+        }
     }
 
     public static Builder builder() {
@@ -98,6 +101,11 @@ public final class PveSimulator implements AutoCloseable {
     /** The SHA-256 fingerprint of the server certificate, {@code AB:CD:...}, to pin. */
     public String certificateFingerprint() {
         return settings.certificate.sha256Fingerprint();
+    }
+
+    /** The server certificate (to trust it in a client's trust store). */
+    public SimulatorCertificate certificateForTests() {
+        return settings.certificate;
     }
 
     /** The certificate as PEM, to trust as a CA. */
@@ -192,6 +200,39 @@ public final class PveSimulator implements AutoCloseable {
         if (ssh != null) {
             ssh.close();
         }
+    }
+
+    /**
+     * Runs a simulator on its own until interrupted (a one-node fake cluster on a wall clock),
+     * printing how to reach it, so any PVE API or SSH client can be tested against it. Arguments:
+     * {@code [httpPort [sshPort]]}, default ephemeral. The README gives the command.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        Builder b = builder().hypervisor(ai.thinkheads.phoenix.testkit.FakeHypervisor.builder().realTime()
+                .defaultTaskDuration(Duration.ofMillis(200)).guestBootDelay(Duration.ofSeconds(2)).build());
+        if (args.length > 0) {
+            b.httpPort(Integer.parseInt(args[0]));
+        }
+        if (args.length > 1) {
+            b.sshPort(Integer.parseInt(args[1]));
+        }
+        PveSimulator sim = b.build().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
+        System.out.println("PVE simulator (PVE " + b.version + ") running");
+        System.out.println("  API:          " + sim.url() + "/api2/json");
+        System.out.println("  API token:    Authorization: PVEAPIToken=" + sim.apiTokenHeaderValue());
+        System.out.println("  user:         " + sim.rootUser() + " / " + sim.rootPassword());
+        System.out.println("  TLS SHA-256:  " + sim.certificateFingerprint());
+        System.out.println("  SSH:          ssh -p " + sim.sshPort() + " root@127.0.0.1   (password as above)");
+        System.out.println("  SSH host key: " + sim.sshHostKeyFingerprint());
+        System.out.println("  qm acts on node " + sim.sshNode() + "; Ctrl-C stops it.");
+        Thread.currentThread().join();
+    }
+
+    @Override
+    public String toString() {
+        return "PveSimulator[" + (http == null ? "not started" : http.baseUrl()) + ", PVE " + settings.version
+                + ", SHA-256 " + certificateFingerprint() + "]";
     }
 
     private SshFace runningSsh() {
