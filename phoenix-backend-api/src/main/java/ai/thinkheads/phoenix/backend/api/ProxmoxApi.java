@@ -50,6 +50,7 @@ import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -644,6 +645,7 @@ public final class ProxmoxApi implements Hypervisor {
                     .readTimeout(requestTimeout)
                     .writeTimeout(requestTimeout)
                     .callTimeout(requestTimeout)
+                    .protocols(List.of(Protocol.HTTP_1_1)) // pveproxy speaks HTTP/1.1 only
                     .retryOnConnectionFailure(false) // we decide what is safe to repeat
                     .followRedirects(false)
                     .followSslRedirects(false)
