@@ -33,11 +33,19 @@ final class SchemaCheckingServer implements AutoCloseable {
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private final List<RecordedRequest> received = Collections.synchronizedList(new ArrayList<>());
 
+    private volatile Runnable hook = () -> { };
+
+    /** Runs {@code action} on the server thread as each request arrives, before it is answered. */
+    void onRequest(Runnable action) {
+        this.hook = action;
+    }
+
     SchemaCheckingServer() {
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
                 received.add(request);
+                hook.run();
                 try {
                     check(request);
                 } catch (RuntimeException | Error e) {

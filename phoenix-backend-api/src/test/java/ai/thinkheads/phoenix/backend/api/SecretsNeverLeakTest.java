@@ -119,8 +119,11 @@ class SecretsNeverLeakTest {
             // create with a cloud-init password, followed to the end
             server.upid("UPID:pve1:00001234:0ABCDEF0:65A1B2C3:qmcreate:100:root@pam:");
             server.data("{\"status\":\"stopped\",\"exitstatus\":\"OK\"}");
-            Task created = api.create(CreateRequest.of("pve1", 100, Map.of("memory", "2048", "cipassword", CIPASSWORD,
-                    "ciuser", "admin", "ipconfig0", "ip=dhcp")));
+            CreateRequest request = CreateRequest.of("pve1", 100, Map.of("memory", "2048", "cipassword", CIPASSWORD,
+                    "ciuser", "admin", "ipconfig0", "ip=dhcp"));
+            texts.add(request.toString());
+            texts.add(ConfigUpdate.set("cipassword", CIPASSWORD).toString());
+            Task created = api.create(request);
             texts.add(created.toString());
             texts.add(created.await(Duration.ofMinutes(1)).toString());
 
