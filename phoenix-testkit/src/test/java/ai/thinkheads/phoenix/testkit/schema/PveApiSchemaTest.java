@@ -110,6 +110,14 @@ class PveApiSchemaTest {
     }
 
     @Test
+    void additionalPropertiesAreAllowedWhereTheSchemaDoesNotForbidThem() {
+        PveApiSchema schema = PveApiReference.schema("9.1");
+        // GET /cluster/sdn/fabrics declares no additionalProperties: pve-common's check_object allows extras
+        assertEquals(List.of(), schema.validate("GET", "/cluster/sdn/fabrics", params("anything", "1")));
+        assertEquals(List.of("anything"), violated("9.1", "GET", "/cluster/nextid", params("anything", "1")));
+    }
+
+    @Test
     void decodesFormsLikePveHttpServer() {
         assertEquals(Map.of("command", List.of("/bin/echo", "a b+c"), "x", List.of("")),
                 PveApiSchema.decodeForm("command=%2Fbin%2Fecho&command=a+b%2Bc;x"));
