@@ -4,6 +4,7 @@ import ai.thinkheads.phoenix.backend.api.ApiTransport.Method;
 import ai.thinkheads.phoenix.backend.api.ApiTransport.Reply;
 import ai.thinkheads.phoenix.backend.api.ApiTransport.Target;
 import ai.thinkheads.phoenix.config.DiskSize;
+import ai.thinkheads.phoenix.config.PropertyString;
 import ai.thinkheads.phoenix.hypervisor.CloneRequest;
 import ai.thinkheads.phoenix.hypervisor.ConfigUpdate;
 import ai.thinkheads.phoenix.hypervisor.CreateRequest;
@@ -13,6 +14,7 @@ import ai.thinkheads.phoenix.hypervisor.GuestInterface;
 import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.HypervisorException;
 import ai.thinkheads.phoenix.hypervisor.NodeResources;
+import ai.thinkheads.phoenix.hypervisor.NotFoundException;
 import ai.thinkheads.phoenix.hypervisor.PowerState;
 import ai.thinkheads.phoenix.hypervisor.ShutdownOptions;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
@@ -25,6 +27,7 @@ import ai.thinkheads.phoenix.hypervisor.Upid;
 import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.hypervisor.VmSummary;
+import ai.thinkheads.phoenix.hypervisor.WrongStateException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -75,7 +78,8 @@ import org.slf4j.LoggerFactory;
  * One request each (task status and log reads aside): {@code GET /cluster/resources?type=vm|node},
  * {@code GET /nodes/{node}/storage}, {@code GET /cluster/nextid}, {@code GET|POST
  * /nodes/{node}/qemu/{vmid}/config} (updates send {@code delete} as a comma list and the
- * {@code digest}), {@code POST /nodes/{node}/qemu}, {@code PUT .../resize}, {@code POST
+ * {@code digest}), {@code POST /nodes/{node}/qemu}, {@code PUT .../resize} (after a config read that refuses
+ * shrinking up front), {@code POST
  * .../status/start|stop|shutdown|reboot}, {@code POST .../clone}, {@code POST .../template},
  * {@code DELETE /nodes/{node}/qemu/{vmid}} (parameters in the query), {@code GET|POST .../snapshot},
  * {@code POST .../snapshot/{name}/rollback}, {@code DELETE .../snapshot/{name}}, {@code POST
@@ -244,6 +248,7 @@ public final class ProxmoxApi implements Hypervisor {
             form.add("delete", String.join(",", update.delete()));
         }
         update.digestIfAny().ifPresent(d -> form.add("digest", d));
+        // update_vm_async returns a UPID (schema: optional string); a null answer is a finished task
         return task(post(vmTarget(vm, "config"), form), vm.node(), vm.vmid());
     }
 
@@ -251,10 +256,29 @@ public final class ProxmoxApi implements Hypervisor {
     public Task resizeDisk(VmRef vm, String disk, DiskSize newSize) {
         Objects.requireNonNull(disk, "disk");
         Objects.requireNonNull(newSize, "newSize");
+        // qemu-server checks "shrinking disks is not supported" inside the resize worker, where it
+        // would surface as a failed task; the Hypervisor contract refuses shrinking up front, so the
+        // size recorded in the config is compared first.
+        String drive = getConfig(vm).get(disk).orElseThrow(() ->
+                new NotFoundException("disk '" + disk + "' does not exist", vm.node(), vm.vmid()));
+        currentSize(drive).ifPresent(current -> {
+            if (newSize.compareTo(current) < 0) {
+                throw new WrongStateException("shrinking disks is not supported: " + disk + " is " + current
+                        + ", asked for " + newSize, vm.node(), vm.vmid());
+            }
+        });
         // PVE 8.x and 9.x: returns the UPID of a 'resize' worker (schema 'returns': "the task ID.")
         Reply reply = transport.call(Method.PUT, vmTarget(vm, "resize"),
                 Form.empty().add("disk", disk).add("size", newSize.toString()));
         return task(reply, vm.node(), vm.vmid());
+    }
+
+    private static Optional<DiskSize> currentSize(String drive) {
+        try {
+            return PropertyString.parse(drive, "file").get("size").map(DiskSize::parse);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // not a drive we can read: let Proxmox decide
+        }
     }
 
     // ---- power --------------------------------------------------------------------------
