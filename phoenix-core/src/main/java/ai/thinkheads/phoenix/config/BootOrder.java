@@ -3,6 +3,7 @@ package ai.thinkheads.phoenix.config;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -14,8 +15,9 @@ import java.util.regex.Pattern;
  */
 public record BootOrder(List<String> devices) {
 
-    // QemuServer.pm verify_bootdev: valid drive names (not efidisk/tpmstate), net, usb, hostpci
-    private static final Pattern DEVICE = Pattern.compile("^(?:ide|sata|scsi|virtio|net|usb|hostpci)(?:0|[1-9]\\d{0,2})$");
+    // QemuServer.pm verify_bootdev: valid drive names (not efidisk/tpmstate), and net/usb/hostpci keys that exist:
+    // net0-31 ($MAX_NETS = 32), usb0-13 (USB.pm $MAX_USB_DEVICES = 14), hostpci0-15 (PCI.pm $MAX_HOSTPCI_DEVICES = 16)
+    private static final Pattern OTHER_DEVICE = Pattern.compile("^(net|usb|hostpci)(0|[1-9]\\d?)$");
 
     public BootOrder {
         devices = List.copyOf(devices);
@@ -32,8 +34,18 @@ public record BootOrder(List<String> devices) {
 
     /** Whether {@code key} can appear in a boot order. */
     public static boolean isBootDevice(String key) {
-        return key != null && DEVICE.matcher(key).matches()
-                && (DriveBus.ofKey(key).isPresent() || !key.matches("^(ide|sata|scsi|virtio).*"));
+        if (key == null) {
+            return false;
+        }
+        if (DriveBus.ofKey(key).isPresent()) {
+            return true;
+        }
+        Matcher m = OTHER_DEVICE.matcher(key);
+        if (!m.matches()) {
+            return false;
+        }
+        int max = m.group(1).equals("net") ? 31 : m.group(1).equals("usb") ? 13 : 15;
+        return Integer.parseInt(m.group(2)) <= max;
     }
 
     public static BootOrder of(String... devices) {

@@ -22,7 +22,7 @@ import java.util.Optional;
  */
 public final class ConfigKeys {
 
-    private static final List<String> BOOL = List.of();
+    private static final List<String> NO_ENUM = List.of();
     private static final Map<String, ConfigKey> TABLE = new LinkedHashMap<>();
 
     /** Drive cache modes, {@code Drive.pm %drivedesc_base cache}. */
@@ -156,7 +156,7 @@ public final class ConfigKeys {
         final Type type;
         Long min;
         Long max;
-        List<String> enumValues = BOOL;
+        List<String> enumValues = NO_ENUM;
         int maxIndex = -1;
         String format;
         String defaultKey;

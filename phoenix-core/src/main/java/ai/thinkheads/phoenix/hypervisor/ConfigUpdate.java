@@ -48,4 +48,10 @@ public record ConfigUpdate(Map<String, String> set, Set<String> delete, String d
     public Optional<String> digestIfAny() {
         return Optional.ofNullable(digest);
     }
+
+    /** As the record's, but with secret values (the cloud-init password) masked: this text ends up in logs. */
+    @Override
+    public String toString() {
+        return "ConfigUpdate[set=" + SensitiveValues.masked(set) + ", delete=" + delete + ", digest=" + digest + "]";
+    }
 }

@@ -33,4 +33,11 @@ public record CreateRequest(String node, int vmid, Map<String, String> config, S
     public VmRef ref() {
         return new VmRef(node, vmid);
     }
+
+    /** As the record's, but with secret values (the cloud-init password) masked: this text ends up in logs. */
+    @Override
+    public String toString() {
+        return "CreateRequest[node=" + node + ", vmid=" + vmid + ", config=" + SensitiveValues.masked(config)
+                + ", pool=" + pool + ", start=" + start + "]";
+    }
 }

@@ -128,6 +128,14 @@ class ConfigViewsTest {
         assertEquals("order: invalid boot device 'scsi31'",
                 assertThrows(PropertyStringException.class, () -> BootOrder.parse("order=scsi31")).getMessage());
         assertThrows(PropertyStringException.class, () -> BootOrder.parse("cdn"));
+        assertTrue(BootOrder.isBootDevice("net31"));
+        assertFalse(BootOrder.isBootDevice("net32"));
+        assertTrue(BootOrder.isBootDevice("usb13"));
+        assertFalse(BootOrder.isBootDevice("usb14"));
+        assertTrue(BootOrder.isBootDevice("hostpci15"));
+        assertFalse(BootOrder.isBootDevice("hostpci16"));
+        assertFalse(BootOrder.isBootDevice("efidisk0"));
+        assertFalse(BootOrder.isBootDevice("net01"));
     }
 
     @Test

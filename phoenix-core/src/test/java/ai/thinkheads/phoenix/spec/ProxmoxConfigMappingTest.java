@@ -11,6 +11,7 @@ import ai.thinkheads.phoenix.config.ConfigView;
 import ai.thinkheads.phoenix.config.DiskSize;
 import ai.thinkheads.phoenix.config.DriveBus;
 import ai.thinkheads.phoenix.config.IpConfig;
+import ai.thinkheads.phoenix.hypervisor.CreateRequest;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,10 @@ class ProxmoxConfigMappingTest {
         assertNull(create.pool());
         assertFalse(create.start());
         assertEquals(Map.of(), create.snippets());
+        CreateRequest request = create.toRequest("pve1", 130);
+        assertEquals(create.config(), request.config());
+        assertEquals(130, request.vmid());
+        assertEquals("pve1", request.node());
     }
 
     @Test

@@ -1,0 +1,706 @@
+package ai.thinkheads.phoenix.backend.api;
+
+import ai.thinkheads.phoenix.backend.api.ApiTransport.Method;
+import ai.thinkheads.phoenix.backend.api.ApiTransport.Reply;
+import ai.thinkheads.phoenix.backend.api.ApiTransport.Target;
+import ai.thinkheads.phoenix.config.DiskSize;
+import ai.thinkheads.phoenix.config.PropertyString;
+import ai.thinkheads.phoenix.hypervisor.CloneRequest;
+import ai.thinkheads.phoenix.hypervisor.ConfigUpdate;
+import ai.thinkheads.phoenix.hypervisor.CreateRequest;
+import ai.thinkheads.phoenix.hypervisor.DestroyOptions;
+import ai.thinkheads.phoenix.hypervisor.GuestExecStatus;
+import ai.thinkheads.phoenix.hypervisor.GuestInterface;
+import ai.thinkheads.phoenix.hypervisor.Hypervisor;
+import ai.thinkheads.phoenix.hypervisor.HypervisorException;
+import ai.thinkheads.phoenix.hypervisor.NodeResources;
+import ai.thinkheads.phoenix.hypervisor.NotFoundException;
+import ai.thinkheads.phoenix.hypervisor.PowerState;
+import ai.thinkheads.phoenix.hypervisor.ShutdownOptions;
+import ai.thinkheads.phoenix.hypervisor.Snapshot;
+import ai.thinkheads.phoenix.hypervisor.StorageInfo;
+import ai.thinkheads.phoenix.hypervisor.Task;
+import ai.thinkheads.phoenix.hypervisor.TaskStatus;
+import ai.thinkheads.phoenix.hypervisor.Tasks;
+import ai.thinkheads.phoenix.hypervisor.TimeSource;
+import ai.thinkheads.phoenix.hypervisor.Upid;
+import ai.thinkheads.phoenix.hypervisor.VmConfig;
+import ai.thinkheads.phoenix.hypervisor.VmRef;
+import ai.thinkheads.phoenix.hypervisor.VmSummary;
+import ai.thinkheads.phoenix.hypervisor.WrongStateException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Hypervisor} over the Proxmox VE HTTP API ({@code https://<node>:8006/api2/json}).
+ *
+ * <pre>{@code
+ * try (ProxmoxApi pve = ProxmoxApi.builder()
+ *         .baseUrl("https://pve1:8006")
+ *         .defaultNode("pve1")
+ *         .credentials(Credentials.apiToken("phoenix@pve!deploy", Secret.of(tokenSecret)))
+ *         .tls(TlsTrust.pinned("5B:7C:...:E1"))
+ *         .build()) {
+ *     int vmid = pve.nextFreeVmid();
+ *     pve.create(CreateRequest.of("pve1", vmid, Map.of("memory", "2048", "net0", "virtio,bridge=vmbr0")))
+ *        .await(Duration.ofMinutes(2));
+ *     pve.start(VmRef.of("pve1", vmid)).await(Duration.ofMinutes(1));
+ * }
+ * }</pre>
+ *
+ * <h2>What each primitive sends</h2>
+ * One request each (task status and log reads aside): {@code GET /cluster/resources?type=vm|node},
+ * {@code GET /nodes/{node}/storage}, {@code GET /cluster/nextid}, {@code GET|POST
+ * /nodes/{node}/qemu/{vmid}/config} (updates send {@code delete} as a comma list and the
+ * {@code digest}), {@code POST /nodes/{node}/qemu}, {@code PUT .../resize} (after a config read that refuses
+ * shrinking up front), {@code POST
+ * .../status/start|stop|shutdown|reboot}, {@code POST .../clone}, {@code POST .../template},
+ * {@code DELETE /nodes/{node}/qemu/{vmid}} (parameters in the query), {@code GET|POST .../snapshot},
+ * {@code POST .../snapshot/{name}/rollback}, {@code DELETE .../snapshot/{name}}, {@code POST
+ * .../agent/ping}, {@code GET .../agent/network-get-interfaces}, {@code POST .../agent/exec}
+ * ({@code command} repeated once per argument), {@code GET .../agent/exec-status}, {@code GET
+ * /nodes/{node}/tasks/{upid}/status|log}. Worker endpoints return a UPID, which becomes a
+ * {@link Tasks#polling} task; core does the waiting. An endpoint that answers {@code null} instead
+ * (older servers' resize) gives an already completed task.
+ *
+ * <h2>Connections</h2>
+ * pveproxy closes idle keep-alive connections after about five seconds, so pooled connections are
+ * dropped after {@link Builder#keepAlive} (3 s). Requests are bounded by {@link
+ * Builder#maxConcurrentRequests}; GETs are retried after I/O failures and 595–599, other requests
+ * only when they failed before being sent. Errors are mapped in one place ({@code PveErrors}).
+ *
+ * <h2>Secrets</h2>
+ * Passwords, token secrets, tickets, CSRF tokens and {@code cipassword} values never reach a log
+ * line, an exception message or a {@code toString}. Request lines (method and path) are logged at
+ * debug level under this class's logger.
+ *
+ * <p>Instances are immutable and thread-safe; {@link #close()} releases the connection pool.
+ */
+public final class ProxmoxApi implements Hypervisor {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxmoxApi.class);
+
+    private final HttpUrl baseUrl;
+    private final String defaultNode;
+    private final Credentials credentials;
+    private final TlsTrust tls;
+    private final TimeSource time;
+    private final ApiTransport transport;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ProxmoxApi(Builder b, ApiTransport transport) {
+        this.baseUrl = b.baseUrl;
+        this.defaultNode = b.defaultNode;
+        this.credentials = b.credentials;
+        this.tls = b.tls;
+        this.time = b.time;
+        this.transport = transport;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The server, e.g. {@code https://pve1:8006/}. */
+    public HttpUrl baseUrl() {
+        return baseUrl;
+    }
+
+    /** The node given to the builder, if any. */
+    public Optional<String> defaultNode() {
+        return Optional.ofNullable(defaultNode);
+    }
+
+    /** A VM on the default node. Throws {@link IllegalStateException} when none was configured. */
+    public VmRef vm(int vmid) {
+        if (defaultNode == null) {
+            throw new IllegalStateException("no default node configured");
+        }
+        return VmRef.of(defaultNode, vmid);
+    }
+
+    // ---- cluster-wide reads -------------------------------------------------------------
+
+    @Override
+    public List<VmSummary> listVms() {
+        JsonNode data = get(target(null, null, "cluster", "resources"), Form.empty().add("type", "vm")).data();
+        List<VmSummary> out = new ArrayList<>();
+        for (JsonNode r : data) {
+            if (!"qemu".equals(PveJson.textOf(r.get("type")))) {
+                continue; // lxc containers are not ours
+            }
+            out.add(new VmSummary(PveJson.intOf(r.get("vmid"), "vmid"), PveJson.textOf(r.get("node")),
+                    PveJson.textOf(r.get("name")),
+                    PowerState.fromProxmox(PveJson.textOf(r.get("status")), PveJson.textOf(r.get("qmpstatus"))),
+                    PveJson.boolOf(r.get("template")), tags(PveJson.textOf(r.get("tags"))),
+                    PveJson.textOf(r.get("lock"))));
+        }
+        out.sort(Comparator.comparingInt(VmSummary::vmid));
+        return List.copyOf(out);
+    }
+
+    private static List<String> tags(String text) {
+        if (text == null || text.isBlank()) {
+            return List.of();
+        }
+        // pve-common PVE::Tools::split_list-style: tags are stored ';'-separated, ',' and ' ' accepted
+        return Arrays.stream(text.split("[;,\\s]+")).filter(s -> !s.isEmpty()).toList();
+    }
+
+    @Override
+    public List<NodeResources> listNodes() {
+        JsonNode data = get(target(null, null, "cluster", "resources"), Form.empty().add("type", "node")).data();
+        List<NodeResources> out = new ArrayList<>();
+        for (JsonNode r : data) {
+            if (!"node".equals(PveJson.textOf(r.get("type")))) {
+                continue;
+            }
+            out.add(new NodeResources(PveJson.textOf(r.get("node")), "online".equals(PveJson.textOf(r.get("status"))),
+                    (int) PveJson.longOf(r.get("maxcpu"), 0), PveJson.doubleOf(r.get("cpu"), 0),
+                    PveJson.longOf(r.get("maxmem"), 0), PveJson.longOf(r.get("mem"), 0)));
+        }
+        out.sort(Comparator.comparing(NodeResources::node));
+        return List.copyOf(out);
+    }
+
+    @Override
+    public List<StorageInfo> listStorages(String node) {
+        requireNode(node);
+        JsonNode data = get(target(node, null, "nodes", node, "storage"), Form.empty()).data();
+        List<StorageInfo> out = new ArrayList<>();
+        for (JsonNode s : data) {
+            String content = PveJson.textOf(s.get("content"));
+            out.add(new StorageInfo(node, PveJson.textOf(s.get("storage")), PveJson.textOf(s.get("type")),
+                    content == null || content.isBlank() ? java.util.Set.of()
+                            : new LinkedHashSet<>(Arrays.asList(content.split("\\s*,\\s*"))),
+                    PveJson.boolOf(s.get("shared")), PveJson.boolOf(s.get("active")),
+                    PveJson.longOf(s.get("total"), 0), PveJson.longOf(s.get("used"), 0),
+                    PveJson.longOf(s.get("avail"), 0)));
+        }
+        out.sort(Comparator.comparing(StorageInfo::storage));
+        return List.copyOf(out);
+    }
+
+    @Override
+    public int nextFreeVmid() {
+        // PVE answers {"data":"100"}: a string, although the schema says integer
+        return PveJson.intOf(get(target(null, null, "cluster", "nextid"), Form.empty()).data(), "nextid");
+    }
+
+    // ---- one VM's config ----------------------------------------------------------------
+
+    @Override
+    public VmConfig getConfig(VmRef vm) {
+        JsonNode data = get(vmTarget(vm, "config"), Form.empty()).data();
+        if (!data.isObject()) {
+            throw new HypervisorException("unexpected config reply for VM " + vm.vmid(), vm.node(), vm.vmid());
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getKey().equals("digest") && PveJson.present(e.getValue())) {
+                values.put(e.getKey(), PveJson.configValue(e.getValue()));
+            }
+        }
+        return new VmConfig(vm, values, PveJson.textOf(data.get("digest")));
+    }
+
+    @Override
+    public Task create(CreateRequest request) {
+        Objects.requireNonNull(request, "request");
+        Form form = Form.empty().add("vmid", request.vmid()).addAll(request.config())
+                .addIfPresent("pool", request.pool()).flagIfSet("start", request.start());
+        return task(post(target(request.node(), request.vmid(), "nodes", request.node(), "qemu"), form),
+                request.node(), request.vmid());
+    }
+
+    @Override
+    public Task updateConfig(VmRef vm, ConfigUpdate update) {
+        Objects.requireNonNull(update, "update");
+        Form form = Form.empty().addAll(update.set());
+        if (!update.delete().isEmpty()) {
+            form.add("delete", String.join(",", update.delete()));
+        }
+        update.digestIfAny().ifPresent(d -> form.add("digest", d));
+        // update_vm_async returns a UPID (schema: optional string); a null answer is a finished task
+        return task(post(vmTarget(vm, "config"), form), vm.node(), vm.vmid());
+    }
+
+    @Override
+    public Task resizeDisk(VmRef vm, String disk, DiskSize newSize) {
+        Objects.requireNonNull(disk, "disk");
+        Objects.requireNonNull(newSize, "newSize");
+        // qemu-server checks "shrinking disks is not supported" inside the resize worker, where it
+        // would surface as a failed task; the Hypervisor contract refuses shrinking up front, so the
+        // size recorded in the config is compared first.
+        String drive = getConfig(vm).get(disk).orElseThrow(() ->
+                new NotFoundException("disk '" + disk + "' does not exist", vm.node(), vm.vmid()));
+        currentSize(drive).ifPresent(current -> {
+            if (newSize.compareTo(current) < 0) {
+                throw new WrongStateException("shrinking disks is not supported: " + disk + " is " + current
+                        + ", asked for " + newSize, vm.node(), vm.vmid());
+            }
+        });
+        // PVE 8.x and 9.x: returns the UPID of a 'resize' worker (schema 'returns': "the task ID.")
+        Reply reply = transport.call(Method.PUT, vmTarget(vm, "resize"),
+                Form.empty().add("disk", disk).add("size", newSize.toString()));
+        return task(reply, vm.node(), vm.vmid());
+    }
+
+    private static Optional<DiskSize> currentSize(String drive) {
+        try {
+            return PropertyString.parse(drive, "file").get("size").map(DiskSize::parse);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // not a drive we can read: let Proxmox decide
+        }
+    }
+
+    // ---- power --------------------------------------------------------------------------
+
+    @Override
+    public Task start(VmRef vm) {
+        return task(post(vmTarget(vm, "status", "start"), Form.empty()), vm.node(), vm.vmid());
+    }
+
+    @Override
+    public Task stop(VmRef vm) {
+        return task(post(vmTarget(vm, "status", "stop"), Form.empty()), vm.node(), vm.vmid());
+    }
+
+    @Override
+    public Task shutdown(VmRef vm, ShutdownOptions options) {
+        Objects.requireNonNull(options, "options");
+        long seconds = Math.max(1, (options.timeout().toMillis() + 999) / 1000);
+        Form form = Form.empty().add("timeout", seconds).flagIfSet("forceStop", options.forceStop());
+        return task(post(vmTarget(vm, "status", "shutdown"), form), vm.node(), vm.vmid());
+    }
+
+    @Override
+    public Task reboot(VmRef vm) {
+        return task(post(vmTarget(vm, "status", "reboot"), Form.empty()), vm.node(), vm.vmid());
+    }
+
+    // ---- lifecycle ----------------------------------------------------------------------
+
+    @Override
+    public Task clone(VmRef source, CloneRequest request) {
+        Objects.requireNonNull(request, "request");
+        Form form = Form.empty().add("newid", request.newVmid()).addIfPresent("name", request.name())
+                .addIfPresent("target", request.targetNode()).flag("full", request.full())
+                .addIfPresent("storage", request.targetStorage()).addIfPresent("snapname", request.snapshot())
+                .addIfPresent("pool", request.pool()).addIfPresent("description", request.description());
+        return task(post(vmTarget(source, "clone"), form), source.node(), request.newVmid());
+    }
+
+    @Override
+    public Task convertToTemplate(VmRef vm) {
+        return task(post(vmTarget(vm, "template"), Form.empty()), vm.node(), vm.vmid());
+    }
+
+    @Override
+    public Task destroy(VmRef vm, DestroyOptions options) {
+        Objects.requireNonNull(options, "options");
+        Form form = Form.empty().flagIfSet("purge", options.purge())
+                .flagIfSet("destroy-unreferenced-disks", options.destroyUnreferencedDisks());
+        return task(transport.call(Method.DELETE, vmTarget(vm), form), vm.node(), vm.vmid());
+    }
+
+    // ---- snapshots ----------------------------------------------------------------------
+
+    @Override
+    public List<Snapshot> listSnapshots(VmRef vm) {
+        JsonNode data = get(vmTarget(vm, "snapshot"), Form.empty()).data();
+        List<Snapshot> out = new ArrayList<>();
+        for (JsonNode s : data) {
+            String name = PveJson.textOf(s.get("name"));
+            if (name == null || name.equals("current")) {
+                continue;
+            }
+            JsonNode snaptime = s.get("snaptime");
+            out.add(new Snapshot(name, PveJson.textOf(s.get("description")), PveJson.textOf(s.get("parent")),
+                    PveJson.present(snaptime) ? Instant.ofEpochSecond(PveJson.longOf(snaptime, 0)) : null,
+                    PveJson.boolOf(s.get("vmstate"))));
+        }
+        out.sort(Comparator.comparing(Snapshot::taken, Comparator.nullsLast(Comparator.naturalOrder())));
+        return List.copyOf(out);
+    }
+
+    @Override
+    public Task createSnapshot(VmRef vm, String name, String description, boolean withRamState) {
+        Objects.requireNonNull(name, "name");
+        Form form = Form.empty().add("snapname", name).flagIfSet("vmstate", withRamState);
+        if (description != null && !description.isEmpty()) {
+            form.add("description", description);
+        }
+        return task(post(vmTarget(vm, "snapshot"), form), vm.node(), vm.vmid());
+    }
+
+    @Override
+    public Task rollbackSnapshot(VmRef vm, String name) {
+        Objects.requireNonNull(name, "name");
+        return task(post(vmTarget(vm, "snapshot", name, "rollback"), Form.empty()), vm.node(), vm.vmid());
+    }
+
+    @Override
+    public Task deleteSnapshot(VmRef vm, String name) {
+        Objects.requireNonNull(name, "name");
+        return task(transport.call(Method.DELETE, vmTarget(vm, "snapshot", name), Form.empty()), vm.node(), vm.vmid());
+    }
+
+    // ---- guest agent --------------------------------------------------------------------
+
+    @Override
+    public void agentPing(VmRef vm) {
+        post(vmTarget(vm, "agent", "ping"), Form.empty());
+    }
+
+    @Override
+    public List<GuestInterface> agentNetworkInterfaces(VmRef vm) {
+        JsonNode result = get(vmTarget(vm, "agent", "network-get-interfaces"), Form.empty()).data().path("result");
+        List<GuestInterface> out = new ArrayList<>();
+        for (JsonNode i : result) {
+            List<GuestInterface.Address> addresses = new ArrayList<>();
+            for (JsonNode a : i.path("ip-addresses")) {
+                addresses.add(new GuestInterface.Address(PveJson.textOf(a.get("ip-address-type")),
+                        PveJson.textOf(a.get("ip-address")), (int) PveJson.longOf(a.get("prefix"), 0)));
+            }
+            String mac = PveJson.textOf(i.get("hardware-address"));
+            out.add(new GuestInterface(PveJson.textOf(i.get("name")),
+                    mac == null ? "" : mac.toLowerCase(Locale.ROOT), addresses));
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public int agentExec(VmRef vm, List<String> command, String stdin) {
+        Objects.requireNonNull(command, "command");
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("command must name a program");
+        }
+        // 'command' is an array parameter: form-encoded as the key repeated once per item
+        Form form = Form.empty().addAll("command", command).addIfPresent("input-data", stdin);
+        return PveJson.intOf(post(vmTarget(vm, "agent", "exec"), form).data().get("pid"), "pid");
+    }
+
+    @Override
+    public GuestExecStatus agentExecStatus(VmRef vm, int pid) {
+        JsonNode d = get(vmTarget(vm, "agent", "exec-status"), Form.empty().add("pid", pid)).data();
+        boolean exited = PveJson.boolOf(d.get("exited"));
+        Integer exitCode = exited && PveJson.present(d.get("exitcode")) ? PveJson.intOf(d.get("exitcode"), "exitcode") : null;
+        return new GuestExecStatus(exited, exitCode, PveJson.textOf(d.get("out-data")), PveJson.textOf(d.get("err-data")));
+    }
+
+    // ---- tasks --------------------------------------------------------------------------
+
+    @Override
+    public TaskStatus taskStatus(Upid upid) {
+        Objects.requireNonNull(upid, "upid");
+        JsonNode d = get(taskTarget(upid, "status"), Form.empty()).data();
+        String status = PveJson.textOf(d.get("status"));
+        if ("running".equals(status)) {
+            return TaskStatus.running(upid);
+        }
+        if (!"stopped".equals(status)) {
+            throw new HypervisorException("unexpected task status '" + status + "' for " + upid, upid.node(), null);
+        }
+        String exit = PveJson.textOf(d.get("exitstatus"));
+        return TaskStatus.stopped(upid, exit == null ? "unexpected status" : exit);
+    }
+
+    @Override
+    public List<String> taskLog(Upid upid, int lines) {
+        Objects.requireNonNull(upid, "upid");
+        if (lines <= 0) {
+            throw new IllegalArgumentException("lines must be positive");
+        }
+        Reply first = get(taskTarget(upid, "log"), Form.empty().add("start", 0).add("limit", lines));
+        long total = PveJson.longOf(first.envelope().get("total"), -1);
+        Reply tail = first;
+        if (total > lines) {
+            // the reply carries the log's line count as 'total': fetch the last lines
+            tail = get(taskTarget(upid, "log"), Form.empty().add("start", total - lines).add("limit", lines));
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode line : tail.data()) {
+            out.add(PveJson.textOf(line.get("t")));
+        }
+        return out.size() <= lines ? List.copyOf(out) : List.copyOf(out.subList(out.size() - lines, out.size()));
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            transport.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ProxmoxApi[" + baseUrl + ", " + credentials + ", " + tls + "]";
+    }
+
+    // ---- plumbing -----------------------------------------------------------------------
+
+    private Reply get(Target target, Form form) {
+        return transport.call(Method.GET, target, form);
+    }
+
+    private Reply post(Target target, Form form) {
+        return transport.call(Method.POST, target, form);
+    }
+
+    private static Target target(String node, Integer vmid, String... segments) {
+        return new Target(List.of(segments), node, vmid);
+    }
+
+    private static Target vmTarget(VmRef vm, String... rest) {
+        Objects.requireNonNull(vm, "vm");
+        List<String> segments = new ArrayList<>(List.of("nodes", vm.node(), "qemu", Integer.toString(vm.vmid())));
+        segments.addAll(List.of(rest));
+        return new Target(segments, vm.node(), vm.vmid());
+    }
+
+    private static Target taskTarget(Upid upid, String what) {
+        return new Target(List.of("nodes", upid.node(), "tasks", upid.toString(), what), upid.node(), null);
+    }
+
+    private static void requireNode(String node) {
+        Objects.requireNonNull(node, "node");
+        if (node.isBlank()) {
+            throw new IllegalArgumentException("node must not be blank");
+        }
+    }
+
+    /** A worker's UPID becomes a polling task; a {@code null} answer is a task that already ended. */
+    private Task task(Reply reply, String node, Integer vmid) {
+        JsonNode data = reply.data();
+        if (!PveJson.present(data) || (data.isTextual() && data.asText().isEmpty())) {
+            return Tasks.completed(node, vmid, TaskStatus.stopped(null, "OK"), List.of());
+        }
+        if (!data.isTextual()) {
+            throw new HypervisorException("expected a task id (UPID) from Proxmox, got " + data.getNodeType(), node, vmid);
+        }
+        Upid upid;
+        try {
+            upid = Upid.parse(data.asText());
+        } catch (IllegalArgumentException e) {
+            throw new HypervisorException("Proxmox returned a malformed task id: " + e.getMessage(), node, vmid);
+        }
+        return Tasks.polling(upid, vmid, this, time);
+    }
+
+    /**
+     * Configures a {@link ProxmoxApi}. Required: {@link #baseUrl} and {@link #credentials}. Each
+     * method checks its argument at once; {@link #build()} checks the combination.
+     */
+    public static final class Builder {
+        private HttpUrl baseUrl;
+        private String defaultNode;
+        private Credentials credentials;
+        private TlsTrust tls = TlsTrust.system();
+        private TimeSource time = TimeSource.system();
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(60);
+        private Duration keepAlive = Duration.ofSeconds(3);
+        private Duration ticketRenewal = Duration.ofMinutes(90);
+        private int maxConcurrentRequests = 8;
+        private int maxRetries = 2;
+
+        private Builder() {
+        }
+
+        /**
+         * The API endpoint: {@code https://pve1:8006} (a trailing {@code /api2/json} is accepted).
+         * Plain {@code http} is accepted for test servers and logged at WARN: credentials would
+         * cross the network unencrypted.
+         */
+        public Builder baseUrl(String url) {
+            Objects.requireNonNull(url, "url");
+            HttpUrl parsed = HttpUrl.parse(url.strip());
+            if (parsed == null) {
+                throw new IllegalArgumentException("not an http(s) URL: '" + url + "'");
+            }
+            if (parsed.username().length() > 0 || parsed.password().length() > 0) {
+                throw new IllegalArgumentException("put credentials in credentials(...), not in the URL");
+            }
+            if (parsed.query() != null || parsed.fragment() != null) {
+                throw new IllegalArgumentException("the base URL takes no query or fragment: '" + url + "'");
+            }
+            List<String> segments = new ArrayList<>(parsed.pathSegments());
+            segments.removeIf(String::isEmpty);
+            if (!segments.isEmpty() && !segments.equals(List.of("api2", "json"))) {
+                throw new IllegalArgumentException("the base URL must be the server root or /api2/json: '" + url + "'");
+            }
+            this.baseUrl = parsed.newBuilder().encodedPath("/").build();
+            return this;
+        }
+
+        /** The node {@link ProxmoxApi#vm(int)} addresses. */
+        public Builder defaultNode(String node) {
+            Objects.requireNonNull(node, "node");
+            if (!node.matches("[a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?")) {
+                throw new IllegalArgumentException("not a node name: '" + node + "'");
+            }
+            this.defaultNode = node;
+            return this;
+        }
+
+        public Builder credentials(Credentials credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /** Which certificates to accept; {@link TlsTrust#system()} by default. */
+        public Builder tls(TlsTrust tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        /** The clock for ticket renewal, retry pauses and task polling. */
+        public Builder timeSource(TimeSource time) {
+            this.time = Objects.requireNonNull(time, "time");
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** The limit for one whole request (connect, send, wait, read). 60 s by default. */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive(timeout, "requestTimeout");
+            return this;
+        }
+
+        /**
+         * How long an idle pooled connection may be reused: below pveproxy's ~5 s keep-alive so
+         * that no request goes out on a connection the server has already closed. 3 s by default.
+         */
+        public Builder keepAlive(Duration idle) {
+            positive(idle, "keepAlive");
+            if (idle.compareTo(Duration.ofSeconds(5)) >= 0) {
+                throw new IllegalArgumentException("keepAlive must stay below pveproxy's 5 s idle timeout, got " + idle);
+            }
+            this.keepAlive = idle;
+            return this;
+        }
+
+        /** After how long a ticket is renewed (it is valid for 2 h). 90 min by default. */
+        public Builder ticketRenewal(Duration after) {
+            positive(after, "ticketRenewal");
+            if (after.compareTo(ApiTransport.TICKET_LIFETIME) >= 0) {
+                throw new IllegalArgumentException("ticketRenewal must be shorter than the ticket's 2 h life, got " + after);
+            }
+            this.ticketRenewal = after;
+            return this;
+        }
+
+        /** At most this many requests in flight at once (8 by default). */
+        public Builder maxConcurrentRequests(int max) {
+            if (max < 1 || max > 256) {
+                throw new IllegalArgumentException("maxConcurrentRequests must be 1..256, got " + max);
+            }
+            this.maxConcurrentRequests = max;
+            return this;
+        }
+
+        /** How often a repeatable request is tried again after a failure (2 by default; 0 disables). */
+        public Builder maxRetries(int retries) {
+            if (retries < 0 || retries > 10) {
+                throw new IllegalArgumentException("maxRetries must be 0..10, got " + retries);
+            }
+            this.maxRetries = retries;
+            return this;
+        }
+
+        public ProxmoxApi build() {
+            if (baseUrl == null) {
+                throw new IllegalStateException("baseUrl is required");
+            }
+            if (credentials == null) {
+                throw new IllegalStateException("credentials are required");
+            }
+            if (requestTimeout.compareTo(connectTimeout) < 0) {
+                throw new IllegalStateException("requestTimeout (" + requestTimeout + ") must not be shorter than connectTimeout ("
+                        + connectTimeout + ")");
+            }
+            if (!baseUrl.isHttps()) {
+                log.warn("Proxmox API at {} over plain HTTP: credentials and tickets travel unencrypted", baseUrl);
+            }
+            if (tls.mode() == TlsTrust.Mode.TRUST_ALL) {
+                log.warn("TLS certificate verification is DISABLED for {} (TlsTrust.insecureTrustAll): "
+                        + "anyone on the network path can impersonate the server and read the credentials", baseUrl);
+            }
+            Map<String, String> refused = new ConcurrentHashMap<>();
+            Dispatcher dispatcher = new Dispatcher();
+            dispatcher.setMaxRequests(maxConcurrentRequests);
+            dispatcher.setMaxRequestsPerHost(maxConcurrentRequests);
+            OkHttpClient.Builder http = new OkHttpClient.Builder()
+                    .dispatcher(dispatcher)
+                    .connectionPool(new ConnectionPool(maxConcurrentRequests, keepAlive.toMillis(), TimeUnit.MILLISECONDS))
+                    .connectTimeout(connectTimeout)
+                    .readTimeout(requestTimeout)
+                    .writeTimeout(requestTimeout)
+                    .callTimeout(requestTimeout)
+                    .protocols(List.of(Protocol.HTTP_1_1)) // pveproxy speaks HTTP/1.1 only
+                    .retryOnConnectionFailure(false) // we decide what is safe to repeat
+                    .followRedirects(false)
+                    .followSslRedirects(false)
+                    .eventListenerFactory(ApiTransport.sentTracking());
+            if (baseUrl.isHttps()) {
+                X509TrustManager tm = tls.trustManager();
+                try {
+                    SSLContext ctx = SSLContext.getInstance("TLS");
+                    ctx.init(null, new TrustManager[] {tm}, null);
+                    http.sslSocketFactory(ctx.getSocketFactory(), tm);
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+                }
+                if (tls.verifiesHostname()) {
+                    http.hostnameVerifier(ApiTransport.reporting(new OkHttpClient().hostnameVerifier(), refused));
+                } else {
+                    http.hostnameVerifier((host, session) -> true); // a pin is the identity; trust-all checks nothing
+                }
+            }
+            HttpUrl apiBase = baseUrl.newBuilder().addPathSegments("api2/json").build();
+            ApiTransport transport = new ApiTransport(apiBase, credentials, http.build(), time, ticketRenewal,
+                    maxRetries, maxConcurrentRequests, refused);
+            return new ProxmoxApi(this, transport);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, got " + d);
+            }
+            return d;
+        }
+    }
+}
