@@ -8,16 +8,13 @@ import ai.thinkheads.phoenix.hypervisor.LockedException;
 import ai.thinkheads.phoenix.hypervisor.NotFoundException;
 import ai.thinkheads.phoenix.hypervisor.ParameterRejectedException;
 import ai.thinkheads.phoenix.hypervisor.PermissionDeniedException;
+import ai.thinkheads.phoenix.hypervisor.ProxmoxErrorText;
 import ai.thinkheads.phoenix.hypervisor.TransportException;
 import ai.thinkheads.phoenix.hypervisor.WrongStateException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The one place where a Proxmox error reply becomes a {@link HypervisorException}.
@@ -35,7 +32,8 @@ import java.util.regex.Pattern;
  * qemu-server's {@code PVE::API2::Qemu}, pve-guest-common's {@code PVE::AbstractConfig} and
  * pve-common's {@code PVE::Tools}), first match wins:
  * <ol>
- *   <li>{@code detected modified configuration} → {@link ConfigModifiedException}</li>
+ *   <li>{@code detected modified configuration} (pve-common assert_if_modified) or {@code checksum
+ *       mismatch (file change by other user?)} (qemu-server update_vm) → {@link ConfigModifiedException}</li>
  *   <li>{@code can't lock file}, {@code is locked} → {@link LockedException} (with the lock name
  *       of {@code VM is locked (clone)})</li>
  *   <li>{@code already exists} → {@link AlreadyExistsException}</li>
@@ -48,11 +46,6 @@ import java.util.regex.Pattern;
  */
 final class PveErrors {
 
-    private static final Pattern LOCK_NAME = Pattern.compile("is locked \\(([\\w-]+)\\)");
-    private static final List<String> NOT_FOUND = List.of("does not exist", "no such vm", "no such snapshot",
-            "no such task", "no such node", "no such storage", "hostname lookup '");
-    private static final List<String> WRONG_STATE = List.of("is running", "not running", "is a template",
-            "it's a template", "shrinking disks is not supported", "guest agent");
 
     private PveErrors() {
     }
@@ -89,30 +82,9 @@ final class PveErrors {
         return classify(message, node, vmid);
     }
 
-    /** Classifies a Proxmox error text (also used for agent and task texts). */
+    /** Classifies a Proxmox error text (also used for agent and task texts): {@link ProxmoxErrorText}, else generic. */
     static HypervisorException classify(String message, String node, Integer vmid) {
-        String lower = message.toLowerCase(Locale.ROOT);
-        if (lower.contains("detected modified configuration")) {
-            return new ConfigModifiedException(message, node, vmid);
-        }
-        if (lower.contains("can't lock file") || lower.contains("is locked")) {
-            Matcher m = LOCK_NAME.matcher(message);
-            return new LockedException(message, node, vmid, m.find() ? m.group(1) : null);
-        }
-        if (lower.contains("already exists")) {
-            return new AlreadyExistsException(message, node, vmid);
-        }
-        for (String s : NOT_FOUND) {
-            if (lower.contains(s)) {
-                return new NotFoundException(message, node, vmid);
-            }
-        }
-        for (String s : WRONG_STATE) {
-            if (lower.contains(s)) {
-                return new WrongStateException(message, node, vmid);
-            }
-        }
-        return new HypervisorException(message, node, vmid);
+        return ProxmoxErrorText.classify(message, node, vmid).orElseGet(() -> new HypervisorException(message, node, vmid));
     }
 
     /** The body's {@code message} (PVE 8.3+), else the reason phrase, else the bare status. */

@@ -8,6 +8,7 @@ import ai.thinkheads.phoenix.hypervisor.LockedException;
 import ai.thinkheads.phoenix.hypervisor.NotFoundException;
 import ai.thinkheads.phoenix.hypervisor.ParameterRejectedException;
 import ai.thinkheads.phoenix.hypervisor.PermissionDeniedException;
+import ai.thinkheads.phoenix.hypervisor.ProxmoxErrorText;
 import ai.thinkheads.phoenix.hypervisor.WrongStateException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +26,8 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>{@code 400 Parameter verification failed.} then {@code <param>: <msg>} lines
  *       (pve-common {@code PVE::Exception::stringify}) → {@link ParameterRejectedException};</li>
- *   <li>{@code detected modified configuration} ({@code PVE::Tools::assert_if_modified}) →
+ *   <li>{@code detected modified configuration} ({@code PVE::Tools::assert_if_modified}) or
+ *       {@code checksum mismatch (file change by other user?)} (qemu-server {@code API2/Qemu.pm} update_vm) →
  *       {@link ConfigModifiedException};</li>
  *   <li>{@code can't lock file} / {@code is locked (<lock>)} → {@link LockedException};</li>
  *   <li>{@code already exists} → {@link AlreadyExistsException};</li>
@@ -51,8 +53,6 @@ public final class QmErrors {
     private static final Pattern WARNINGS = Pattern.compile("Task finished with (\\d+) warning\\(s\\)!");
     private static final Pattern PARAM_HEADER = Pattern.compile("^(\\d{3} )?Parameter verification failed\\.?\\s*$");
     private static final Pattern PARAM_LINE = Pattern.compile("^([A-Za-z0-9_.\\-\\[\\]]+): (.*)$");
-    private static final Pattern LOCK_NAME = Pattern.compile("is locked \\(([^)]+)\\)");
-    private static final Pattern TEMPLATE_STATE = Pattern.compile("\\b(is|it's|not) a template\\b");
     private static final Pattern STATUS_PREFIX = Pattern.compile("^(\\d{3}) ");
 
     private QmErrors() {
@@ -113,26 +113,11 @@ public final class QmErrors {
         }
         String message = STATUS_PREFIX.matcher(text).replaceFirst("");
         String status = statusCode(text);
+        Optional<HypervisorException> known = ProxmoxErrorText.classify(message, node, vmid);
+        if (known.isPresent()) {
+            return known;
+        }
         String lower = text.toLowerCase(java.util.Locale.ROOT);
-        if (lower.contains("detected modified configuration")) {
-            return Optional.of(new ConfigModifiedException(message, node, vmid));
-        }
-        if (lower.contains("can't lock file") || lower.contains("is locked")) {
-            Matcher m = LOCK_NAME.matcher(text);
-            return Optional.of(new LockedException(message, node, vmid, m.find() ? m.group(1) : null));
-        }
-        if (lower.contains("already exists")) {
-            return Optional.of(new AlreadyExistsException(message, node, vmid));
-        }
-        if (lower.contains("does not exist") || lower.contains("no such vm") || lower.contains("no such cluster node")
-                || lower.contains("no such task") || lower.contains("could not find")
-                || lower.contains("unable to open file") || lower.contains("hostname lookup")) {
-            return Optional.of(new NotFoundException(message, node, vmid));
-        }
-        if (lower.contains("is running") || lower.contains("not running") || TEMPLATE_STATE.matcher(lower).find()
-                || lower.contains("shrinking disks is not supported") || lower.contains("no qemu guest agent configured")) {
-            return Optional.of(new WrongStateException(message, node, vmid));
-        }
         if ("403".equals(status) || lower.contains("permission check failed")
                 || lower.startsWith("sudo:")) {
             return Optional.of(new PermissionDeniedException(message, node, vmid));

@@ -212,7 +212,7 @@ public final class QmOutput {
         String parent = s.parent();
         while (parent != null && d < all.size()) {
             String p = parent;
-            parent = all.stream().filter(x -> x.name().equals(p)).map(Snapshot::parent).findFirst().orElse(null);
+            parent = all.stream().filter(x -> x.name().equals(p)).findFirst().map(Snapshot::parent).orElse(null);
             d++;
         }
         return d;

@@ -92,6 +92,8 @@ class QmErrorsTest {
     void modifiedConfiguration() {
         assertInstanceOf(ConfigModifiedException.class,
                 classify("detected modified configuration - file changed by other user? Try again.\n"));
+        // qemu-server API2/Qemu.pm update_vm / resize_vm
+        assertInstanceOf(ConfigModifiedException.class, classify("checksum mismatch (file change by other user?)\n"));
     }
 
     @Test

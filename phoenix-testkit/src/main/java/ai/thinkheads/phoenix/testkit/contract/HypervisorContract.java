@@ -98,6 +98,17 @@ public abstract class HypervisorContract {
     private Hypervisor hv;
 
     /** A fresh hypervisor over a cluster in a known state; called once per test and once per property try. */
+    /**
+     * Whether a request carries one of the invalid parameters this contract sends on purpose (to
+     * check that they are refused per parameter): a schema audit of a backend run excludes these
+     * from the refusals that count as defects.
+     */
+    public static boolean provokedRejection(Map<String, List<String>> params) {
+        return params.containsKey("frobnicate")
+                || List.of("plan9").equals(params.get("ostype"))
+                || List.of("lots").equals(params.get("memory"));
+    }
+
     protected abstract ContractFixture fixture();
 
     /** How many sequences the stateful property runs: {@value #DEFAULT_TRIES} unless overridden. */
@@ -395,7 +406,7 @@ public abstract class HypervisorContract {
         assertEquals(List.of("first", "second"), snaps.stream().map(Snapshot::name).toList());
         assertEquals("before resize", snaps.get(0).description());
         assertEquals(Optional.of("first"), snaps.get(1).parentIfAny());
-        refused(WrongStateException.class, "snapshot name 'second' already used", () -> hv.createSnapshot(vm, "second", "", false));
+        refused(AlreadyExistsException.class, "snapshot name 'second' already used", () -> hv.createSnapshot(vm, "second", "", false));
         await(hv.rollbackSnapshot(vm, "first"));
         assertEquals(1L << 30, size(disk(vm, "scsi0")), "rollback restores the disk size of the snapshot");
         await(hv.deleteSnapshot(vm, "first"));
@@ -423,13 +434,16 @@ public abstract class HypervisorContract {
             List<String> log = hv.taskLog(upid, 50);
             assertEquals("TASK OK", log.get(log.size() - 1));
         });
-        Task again = hv.start(vm);
+        // either form is allowed: refused before the worker forks, or a worker that fails
         try {
-            await(again);
-            fail("starting a running VM must fail");
-        } catch (TaskFailedException e) {
-            assertTrue(e.exitStatus().contains("already running"), e.exitStatus());
-            again.upid().ifPresent(upid -> assertTrue(hv.taskStatus(upid).failed()));
+            Task again = hv.start(vm);
+            try {
+                await(again);
+                fail("starting a running VM must fail");
+            } catch (TaskFailedException e) {
+                assertTrue(e.exitStatus().contains("already running"), e.exitStatus());
+                again.upid().ifPresent(upid -> assertTrue(hv.taskStatus(upid).failed()));
+            }
         } catch (WrongStateException e) {
             assertTrue(e.getMessage().contains("already running"), e.getMessage());
         }

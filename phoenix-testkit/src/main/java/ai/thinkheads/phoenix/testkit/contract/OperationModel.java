@@ -220,7 +220,7 @@ final class OperationModel implements AutoCloseable {
             refused(WrongStateException.class, "you can't take a snapshot if it's a template",
                     () -> hv.createSnapshot(ref(vmid), name, "", false));
         } else if (e.snapshots.containsKey(name)) {
-            refused(WrongStateException.class, "snapshot name '" + name + "' already used",
+            refused(AlreadyExistsException.class, "snapshot name '" + name + "' already used",
                     () -> hv.createSnapshot(ref(vmid), name, "", false));
         } else {
             await(hv.createSnapshot(ref(vmid), name, "step " + name, false));

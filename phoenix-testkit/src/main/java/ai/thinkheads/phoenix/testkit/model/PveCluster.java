@@ -410,7 +410,12 @@ public final class PveCluster {
     public synchronized Upid updateVmAsync(String node, int vmid, Map<String, String> params) {
         settle();
         UpdatePlan plan = planUpdate(node, vmid, params);
-        load(node, vmid);
+        Vm current = load(node, vmid);
+        // update_vm_api runs $load_and_check_config->(0) "early checks before forking/locking"
+        // (qemu-server API2/Qemu.pm): a stale digest is refused before any worker starts
+        if (plan.digest() != null && !plan.digest().equals(current.digest())) {
+            throw new ConfigModifiedException("checksum mismatch (file change by other user?)", node, vmid);
+        }
         return startTask("qmconfig", node, vmid, Set.of(vmid), Set.of(), Duration.ofSeconds(10), ctx -> {
             Vm vm = loadInWorker(node, vmid);
             applyUpdate(vm, node, plan, ctx);

@@ -380,11 +380,13 @@ public final class PveApiSchema {
                 defaultKey = e.getKey();
             }
         }
+        List<SchemaViolation> inner = new ArrayList<>();
         PropertyString parsed;
         try {
             parsed = PropertyString.parse(value, defaultKey);
         } catch (PropertyStringException e) {
-            out.add(new SchemaViolation(name, e.getMessage()));
+            inner.add(new SchemaViolation(name, e.getMessage()));
+            reportPropertyString(name, inner, out);
             return;
         }
         Map<String, String> resolved = new LinkedHashMap<>();
@@ -392,7 +394,7 @@ public final class PveApiSchema {
             String key = e.getKey();
             JsonNode sub = format.get(key);
             if (sub == null) {
-                out.add(new SchemaViolation(name, "invalid key in comma-separated list property: " + key));
+                inner.add(new SchemaViolation(name, "invalid key in comma-separated list property: " + key));
                 continue;
             }
             JsonNode alias = sub.get("alias");
@@ -400,32 +402,55 @@ public final class PveApiSchema {
                 JsonNode keyAlias = sub.get("keyAlias");
                 if (keyAlias != null && keyAlias.isTextual()) {
                     if (resolved.containsKey(keyAlias.asText())) {
-                        out.add(new SchemaViolation(name, "key alias '" + keyAlias.asText() + "' is already defined"));
+                        inner.add(new SchemaViolation(name, "key alias '" + keyAlias.asText() + "' is already defined"));
                     }
                     resolved.put(keyAlias.asText(), key);
                 }
                 key = alias.asText();
                 if (resolved.containsKey(key)) {
-                    out.add(new SchemaViolation(name, "key '" + key + "' is already defined (via alias)"));
+                    inner.add(new SchemaViolation(name, "key '" + key + "' is already defined (via alias)"));
                 }
             } else if (resolved.containsKey(key)) {
-                out.add(new SchemaViolation(name, "duplicate key in comma-separated list property: " + key));
+                inner.add(new SchemaViolation(name, "duplicate key in comma-separated list property: " + key));
             }
             resolved.put(key, e.getValue());
         }
         for (Map.Entry<String, String> e : resolved.entrySet()) {
             JsonNode sub = format.get(e.getKey());
             if (sub != null) {
-                checkValue(name + "." + e.getKey(), sub, e.getValue(), out);
+                checkValue(name + "." + e.getKey(), sub, e.getValue(), inner);
             }
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = format.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode sub = e.getValue();
             if (!resolved.containsKey(e.getKey()) && !truthy(sub.get("optional")) && !sub.has("alias")) {
-                out.add(new SchemaViolation(name + "." + e.getKey(), "property is missing and it is not optional"));
+                inner.add(new SchemaViolation(name + "." + e.getKey(), "property is missing and it is not optional"));
             }
         }
+        reportPropertyString(name, inner, out);
+    }
+
+    /**
+     * How pve-common reports a property string that fails: one error on the parameter itself,
+     * {@code invalid format - <die text>} for a parse error, or {@code invalid format - format error}
+     * followed by a {@code <param>.<key>: <msg>} line per sub-key ({@code check_prop} wrapping
+     * {@code parse_property_string}'s exception).
+     */
+    private static void reportPropertyString(String name, List<SchemaViolation> inner, List<SchemaViolation> out) {
+        if (inner.isEmpty()) {
+            return;
+        }
+        SchemaViolation first = inner.get(0);
+        if (first.parameter().equals(name)) {
+            out.add(new SchemaViolation(name, "invalid format - " + first.message()));
+            return;
+        }
+        StringBuilder sb = new StringBuilder("invalid format - format error");
+        for (SchemaViolation v : inner) {
+            sb.append('\n').append(v.parameter()).append(": ").append(v.message());
+        }
+        out.add(new SchemaViolation(name, sb.toString()));
     }
 
     private Optional<Pattern> compiled(String regex) {

@@ -21,6 +21,7 @@ import ai.thinkheads.phoenix.hypervisor.Upid;
 import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.hypervisor.VmSummary;
+import ai.thinkheads.phoenix.testkit.FakeHypervisor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -120,6 +121,7 @@ public final class ApiRoutes {
                     return Map.of("result", Map.of());
                 })
                 .route("GET", vm + "/agent/network-get-interfaces", r::agentInterfaces)
+                .route("POST", vm + "/agent", r::agentCommand)
                 .route("POST", vm + "/agent/exec", r::agentExec)
                 .route("GET", vm + "/agent/exec-status", r::agentExecStatus)
                 .route("GET", "/nodes/{node}/tasks/{upid}/status", r::taskStatus)
@@ -339,6 +341,17 @@ public final class ApiRoutes {
             throw new ApiException(Map.of("delete", "no options specified"));
         }
         ConfigUpdate update = new ConfigUpdate(set, delete, c.get("digest", null));
+        if (!synchronous && hv instanceof FakeHypervisor fake) {
+            // POST .../config is update_vm_async: a worker with a UPID (qemu-server API2/Qemu.pm)
+            Map<String, String> params = new TreeMap<>(set);
+            if (!delete.isEmpty()) {
+                params.put("delete", String.join(",", delete));
+            }
+            if (update.digest() != null) {
+                params.put("digest", update.digest());
+            }
+            return fake.cluster().updateVmAsync(c.require("node"), ref(c).vmid(), params).toString();
+        }
         Task task = hv.updateConfig(ref(c), update);
         if (synchronous) {
             task.await(SYNC_WAIT);
@@ -459,6 +472,23 @@ public final class ApiRoutes {
             result.add(e);
         }
         return Map.of("result", result);
+    }
+
+    /**
+     * {@code POST .../agent} with {@code command}: the generic entry {@code qm guest cmd} calls
+     * (qemu-server {@code PVE/API2/Qemu/Agent.pm} handler {@code agent}).
+     */
+    private Object agentCommand(ApiRouter.ApiCall c) {
+        String command = c.require("command");
+        return switch (command) {
+            case "ping" -> {
+                hv.agentPing(ref(c));
+                yield Map.of("result", Map.of());
+            }
+            case "network-get-interfaces" -> agentInterfaces(c);
+            default -> throw new ApiException(Map.of("command", "value '" + command
+                    + "' is not simulated (ping and network-get-interfaces are)"));
+        };
     }
 
     private Object agentExec(ApiRouter.ApiCall c) {

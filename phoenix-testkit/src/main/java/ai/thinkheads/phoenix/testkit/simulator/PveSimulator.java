@@ -72,7 +72,9 @@ public final class PveSimulator implements AutoCloseable {
             http = new HttpFace(settings.certificate, auth, router, httpFaults, settings.keepAliveIdle,
                     settings.maxBodyBytes, settings.clusterName).start(settings.httpPort);
             String node = settings.sshNode != null ? settings.sshNode : settings.hypervisor.listNodes().get(0).node();
+            // qm waits for its worker in-process; polling the in-memory router every 5 ms is as close
             cli = CliInterpreter.builder(router, node).userId(settings.rootUser).timeSource(settings.time)
+                    .pollInterval(Duration.ofMillis(5))
                     .invocationCost(settings.sshInvocationCost)
                     .snippetStore((name, bytes) -> snippets.put(name, bytes.clone()))
                     .build();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.thinkheads.phoenix.hypervisor.ConfigModifiedException;
 import ai.thinkheads.phoenix.hypervisor.NotFoundException;
 import ai.thinkheads.phoenix.hypervisor.PowerState;
 import ai.thinkheads.phoenix.hypervisor.TaskStatus;
@@ -91,11 +92,12 @@ class PveClusterTest {
     }
 
     @Test
-    void theAsyncConfigHandlerReportsDigestMismatchAsTaskError() {
+    void theAsyncConfigHandlerRefusesAStaleDigestBeforeForking() {
         finish(cluster.createVm("pve1", 100, Map.of()));
-        Upid upid = cluster.updateVmAsync("pve1", 100, Map.of("cores", "2", "digest", "0".repeat(40)));
-        assertEquals("qmconfig", upid.type());
-        assertEquals("checksum mismatch (file change by other user?)", finish(upid).exitStatus());
+        // qemu-server update_vm_api: $load_and_check_config->(0), "early checks before forking/locking"
+        ConfigModifiedException e = assertThrows(ConfigModifiedException.class,
+                () -> cluster.updateVmAsync("pve1", 100, Map.of("cores", "2", "digest", "0".repeat(40))));
+        assertEquals("checksum mismatch (file change by other user?)", e.getMessage());
         String digest = cluster.vmConfig("pve1", 100, false).digest();
         assertEquals("OK", finish(cluster.updateVmAsync("pve1", 100, Map.of("cores", "2", "digest", digest))).exitStatus());
         assertEquals("2", cluster.vmConfig("pve1", 100, false).values().get("cores"));

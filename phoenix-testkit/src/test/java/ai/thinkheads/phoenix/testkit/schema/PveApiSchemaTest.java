@@ -31,6 +31,18 @@ class PveApiSchemaTest {
         return v.stream().map(SchemaViolation::parameter).collect(Collectors.toList());
     }
 
+    private static List<SchemaViolation> violations(String version, String method, String path, Map<String, List<String>> params) {
+        return PveApiReference.schema(version).validate(method, path, params);
+    }
+
+    /** pve-common check_prop: one error on the parameter, "invalid format - format error" plus a line per sub-key. */
+    private static void assertSubKey(String parameter, String subKeyLine, List<SchemaViolation> violations) {
+        assertEquals(1, violations.size(), violations.toString());
+        assertEquals(parameter, violations.get(0).parameter());
+        assertTrue(violations.get(0).message().startsWith("invalid format - format error"), violations.get(0).message());
+        assertTrue(violations.get(0).message().contains("\n" + subKeyLine), violations.get(0).message());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"8.4", "9.1"})
     void resolvesConcretePathsToTemplatesPreferringLiterals(String version) {
@@ -97,15 +109,15 @@ class PveApiSchemaTest {
     @ValueSource(strings = {"8.4", "9.1"})
     void checksPropertyStringSubKeys(String version) {
         assertEquals(List.of("net0"), violated(version, "POST", CONFIG, params("net0", "virtio,brige=vmbr0")));
-        assertEquals(List.of("net0.firewall"), violated(version, "POST", CONFIG, params("net0", "virtio,firewall=maybe")));
-        assertEquals(List.of("net0.model"), violated(version, "POST", CONFIG, params("net0", "bridge=vmbr0")));
-        assertEquals(List.of("net0.model"), violated(version, "POST", CONFIG, params("net0", "rtl9999,bridge=vmbr0")));
-        assertEquals(List.of("net0.tag"), violated(version, "POST", CONFIG, params("net0", "virtio,tag=5000")));
-        assertEquals(List.of("net0.macaddr"), violated(version, "POST", CONFIG, params("net0", "virtio=01:00:00:00:00:01")));
+        assertSubKey("net0", "net0.firewall:", violations(version, "POST", CONFIG, params("net0", "virtio,firewall=maybe")));
+        assertSubKey("net0", "net0.model:", violations(version, "POST", CONFIG, params("net0", "bridge=vmbr0")));
+        assertSubKey("net0", "net0.model:", violations(version, "POST", CONFIG, params("net0", "rtl9999,bridge=vmbr0")));
+        assertSubKey("net0", "net0.tag:", violations(version, "POST", CONFIG, params("net0", "virtio,tag=5000")));
+        assertSubKey("net0", "net0.macaddr:", violations(version, "POST", CONFIG, params("net0", "virtio=01:00:00:00:00:01")));
         assertEquals(List.of("net0"), violated(version, "POST", CONFIG, params("net0", "virtio=BC:24:11:2E:C5:4A,model=e1000")));
         assertEquals(List.of("net0"), violated(version, "POST", CONFIG, params("net0", "virtio,bridge=a,bridge=b")));
-        assertEquals(List.of("scsi0.discard"), violated(version, "POST", CONFIG, params("scsi0", "local-lvm:8,discard=yes")));
-        assertEquals(List.of("memory.current"), violated(version, "POST", CONFIG, params("memory", "8")));
+        assertSubKey("scsi0", "scsi0.discard:", violations(version, "POST", CONFIG, params("scsi0", "local-lvm:8,discard=yes")));
+        assertSubKey("memory", "memory.current:", violations(version, "POST", CONFIG, params("memory", "8")));
         assertEquals(List.of("agent"), violated(version, "POST", CONFIG, params("agent", "1,2")));
     }
 

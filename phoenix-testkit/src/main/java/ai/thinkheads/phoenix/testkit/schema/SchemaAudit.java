@@ -1,0 +1,121 @@
+package ai.thinkheads.phoenix.testkit.schema;
+
+import ai.thinkheads.phoenix.testkit.simulator.ApiRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * Checks every request that reaches a PVE simulator against the official schemas of PVE 8.4 and
+ * 9.1, and keeps the books: how many requests were checked, which distinct requests (method, path
+ * template, parameter names) were seen, and every request a schema refused.
+ *
+ * <p>Plug {@link #check} into {@code PveSimulator.Builder.requestValidator}: a refused request is
+ * answered as PVE answers one, {@code 400 Parameter verification failed.} with the per-parameter
+ * messages (prefixed with the schema version), so a backend that sends a malformed request fails
+ * the test that made it send it. {@link #refusedExcept} and {@link #writeReport} let a test suite
+ * assert afterwards that the only refusals were requests it provoked on purpose.
+ *
+ * <p>One instance per JVM is usual ({@link #shared()}), since a module's tests run in one JVM.
+ */
+public final class SchemaAudit {
+
+    private static final SchemaAudit SHARED = new SchemaAudit();
+
+    /** One refused request: what was sent and why the schema refused it. */
+    public record Refusal(ApiRequest request, Map<String, String> errors) {
+    }
+
+    private final AtomicLong checked = new AtomicLong();
+    private final Set<String> distinct = new ConcurrentSkipListSet<>();
+    private final List<Refusal> refusals = new CopyOnWriteArrayList<>();
+
+    /** The JVM-wide audit. */
+    public static SchemaAudit shared() {
+        return SHARED;
+    }
+
+    /**
+     * Validates {@code request} against every schema version; returns parameter → message for
+     * what any version refuses (empty when all accept it).
+     */
+    public Map<String, String> check(ApiRequest request) {
+        checked.incrementAndGet();
+        Map<String, String> errors = new TreeMap<>();
+        String template = null;
+        for (String version : PveApiReference.VERSIONS) {
+            PveApiSchema schema = PveApiReference.schema(version);
+            if (template == null) {
+                template = schema.resolve(request.method(), request.path()).map(PveApiSchema.Endpoint::template)
+                        .orElse(request.path());
+            }
+            for (SchemaViolation v : schema.validate(request.method(), request.path(), request.params())) {
+                String key = v.parameter().isEmpty() ? "request" : v.parameter();
+                errors.merge(key, "[PVE " + version + "] " + v.message(), (a, b) -> a + "; " + b);
+            }
+        }
+        distinct.add(request.method() + " " + template + " " + new TreeSet<>(request.params().keySet()));
+        if (!errors.isEmpty()) {
+            refusals.add(new Refusal(request, errors));
+        }
+        return errors;
+    }
+
+    /** Requests checked so far. */
+    public long checkedCount() {
+        return checked.get();
+    }
+
+    /** Distinct requests seen: method, path template and the set of parameter names. */
+    public Set<String> distinctRequests() {
+        return new TreeSet<>(distinct);
+    }
+
+    /** Every refusal so far. */
+    public List<Refusal> refusals() {
+        return List.copyOf(refusals);
+    }
+
+    /** The refusals that {@code deliberate} does not account for: these are defects. */
+    public List<Refusal> refusedExcept(Predicate<ApiRequest> deliberate) {
+        List<Refusal> out = new ArrayList<>();
+        for (Refusal r : refusals) {
+            if (!deliberate.test(r.request())) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** Writes the counts, the distinct requests and the refusals to {@code file}. */
+    public void writeReport(Path file) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("requests checked against PVE ").append(PveApiReference.VERSIONS).append(": ").append(checkedCount()).append('\n');
+        sb.append("distinct requests: ").append(distinct.size()).append('\n');
+        distinct.forEach(d -> sb.append("  ").append(d).append('\n'));
+        sb.append("refused: ").append(refusals.size()).append('\n');
+        for (Refusal r : refusals) {
+            Map<String, String> names = new LinkedHashMap<>(r.errors());
+            sb.append("  ").append(r.request().method()).append(' ').append(r.request().path()).append(' ').append(names).append('\n');
+        }
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
