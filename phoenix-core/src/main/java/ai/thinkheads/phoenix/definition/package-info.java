@@ -1,6 +1,11 @@
 /**
  * Definition files: {@link ai.thinkheads.phoenix.definition.VmDefinition} is one declared VM with
- * what orchestration needs beyond its {@code VmSpec}; readers turn files (Phoenix's own format, the
- * shell orchestrator's {@code phoenix_vm_configs.json}) into lists of them.
+ * what orchestration needs beyond its {@code VmSpec}; readers turn files into a
+ * {@link ai.thinkheads.phoenix.definition.DefinitionSet} of them.
+ *
+ * <p>Where to start: {@link ai.thinkheads.phoenix.definition.OrchestratorConfigReader} reads the
+ * shell orchestrator's {@code phoenix_vm_configs.json}. Every problem of a file is reported at
+ * once in a {@link ai.thinkheads.phoenix.definition.DefinitionException}, each
+ * {@link ai.thinkheads.phoenix.definition.DefinitionProblem} with JSON path, line and column.
  */
 package ai.thinkheads.phoenix.definition;
