@@ -190,8 +190,13 @@ final class JsonReading {
      * {@code "<redacted>"}.
      */
     static String raw(String name, JsonNode n) {
+        return raw(name, n, true);
+    }
+
+    /** Compact JSON text of {@code n}, redacted as {@link #raw(String, JsonNode)} does only if {@code redact}. */
+    static String raw(String name, JsonNode n, boolean redact) {
         try {
-            return MAPPER.writeValueAsString(isSecret(name) ? TextNode.valueOf("<redacted>") : redacted(n));
+            return MAPPER.writeValueAsString(!redact ? n : isSecret(name) ? TextNode.valueOf("<redacted>") : redacted(n));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JsonNode could not be written", e);
         }
