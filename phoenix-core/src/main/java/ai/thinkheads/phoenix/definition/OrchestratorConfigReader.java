@@ -81,10 +81,12 @@ public final class OrchestratorConfigReader {
     private static final Pattern QM_OPTION = Pattern.compile("^--?([a-z][a-z0-9_-]*)(?:=(.*))?$");
 
     private final String imageDirectory;
+    private final String imageStorage;
     private final boolean fullClones;
 
     private OrchestratorConfigReader(Builder b) {
         this.imageDirectory = b.imageDirectory;
+        this.imageStorage = b.imageStorage;
         this.fullClones = b.fullClones;
     }
 
@@ -97,9 +99,14 @@ public final class OrchestratorConfigReader {
         return new Builder();
     }
 
-    /** Directory on the node that holds {@code template_image} files. */
+    /** Directory on the node that holds {@code template_image} files (unless {@link #imageStorage()} is set). */
     public String imageDirectory() {
         return imageDirectory;
+    }
+
+    /** Proxmox storage (content type iso) that holds {@code template_image} files, if configured instead of a directory. */
+    public java.util.Optional<String> imageStorage() {
+        return java.util.Optional.ofNullable(imageStorage);
     }
 
     public boolean fullClones() {
@@ -125,6 +132,7 @@ public final class OrchestratorConfigReader {
     /** Options of the reader. */
     public static final class Builder {
         private String imageDirectory = DEFAULT_IMAGE_DIRECTORY;
+        private String imageStorage;
         private boolean fullClones = true;
 
         private Builder() {
@@ -138,6 +146,19 @@ public final class OrchestratorConfigReader {
             }
             this.imageDirectory = directory.length() > 1 && directory.endsWith("/")
                     ? directory.substring(0, directory.length() - 1) : directory;
+            this.imageStorage = null;
+            return this;
+        }
+
+        /**
+         * Take {@code template_image} files from Proxmox storage {@code storageId} (content type
+         * {@code iso}) instead of a directory: {@code noble.img} becomes {@code <storageId>:iso/noble.img}.
+         */
+        public Builder imageStorage(String storageId) {
+            if (storageId == null || !storageId.matches("^[a-zA-Z][a-zA-Z0-9\\-_.]*[a-zA-Z0-9]$")) {
+                throw new IllegalArgumentException("imageStorage: '" + storageId + "' is not a storage ID");
+            }
+            this.imageStorage = storageId;
             return this;
         }
 
@@ -503,6 +524,8 @@ public final class OrchestratorConfigReader {
             String from;
             if (image.startsWith("/") || VOLUME_ID.matcher(image).matches()) {
                 from = image;
+            } else if (imageStorage != null) {
+                from = imageStorage + ":iso/" + image;
             } else {
                 from = imageDirectory + (imageDirectory.equals("/") ? "" : "/") + image;
             }

@@ -260,6 +260,49 @@ class OrchestratorConfigReaderTest {
         assertEquals(Source.linkedClone(9000), set.vms().get(2).spec().source());
         assertTrue(set.vms().get(2).spec().disks().isEmpty(), "no disk_size_gb: the clone keeps the template's disk");
         assertThrows(IllegalArgumentException.class, () -> OrchestratorConfigReader.builder().imageDirectory("relative/dir"));
+
+        // the hypervisor config declares an iso storage the image could live on
+        OrchestratorConfigReader fromStorage = OrchestratorConfigReader.builder().imageStorage("fastData-shared-iso").build();
+        assertEquals(Source.importImage("fastData-shared-iso:iso/noble.img"), fromStorage.read(json, "x.json").vms().get(0).spec().source());
+        assertThrows(IllegalArgumentException.class, () -> OrchestratorConfigReader.builder().imageStorage("bad storage"));
+    }
+
+    @Test
+    void storagePoolsAndBridgesAreTheOnesTheHypervisorConfigDeclares() throws Exception {
+        JsonNode host = new ObjectMapper().readTree(SharedReference.text("phoenix_hypervisor_config.0385ea2.json"));
+        Set<String> storages = new java.util.HashSet<>();
+        host.get("proxmox_storage_ids").forEach(s -> storages.add(s.asText()));
+        assertTrue(storages.contains("fastData-shared-iso"));
+        String bridge = host.at("/network/interfaces/name").asText();
+        for (String rev : List.of("829c047", "093e2b5", "0385ea2")) {
+            for (VmDefinition d : revision(rev).vms()) {
+                d.spec().disks().forEach(disk -> assertTrue(storages.contains(disk.storage()), rev + " " + disk));
+                assertTrue(storages.contains(d.spec().cloudInit().orElseThrow().storage()), rev);
+                d.spec().nics().forEach(n -> assertEquals(bridge, n.bridge(), rev));
+            }
+        }
+    }
+
+    @Test
+    void firewallVolumesAndQmOptionsAreChecked() {
+        String json = String.join("\n",
+                "{\"vm_defaults\": {\"cores\": 1, \"memory_mb\": 1024, \"storage_pool\": \"local-lvm\", \"network_bridge\": \"vmbr0\"},",
+                "\"vms\": [{\"vmid\": 200, \"name\": \"a\", \"template_image\": \"a.img\",",
+                "  \"firewall\": {\"rules\": [{\"type\": \"sideways\", \"action\": \"ACCEPT\", \"proto\": \"icmp\"}, {\"type\": \"in\"}]},",
+                "  \"volumes\": [{\"type\": \"nfs\", \"name\": \"v\", \"path\": \"relative\", \"server\": \"10.0.0.1\"}],",
+                "  \"qm_options\": [\"vga qxl\", \"--nosuchoption 1\", \"--vga\"]}]}");
+        DefinitionException e = assertThrows(DefinitionException.class, () -> OrchestratorConfigReader.defaults().read(json, "f.json"));
+        List<String> shown = e.problems().stream().map(p -> p.path() + "@" + p.line() + ": " + p.message()).collect(Collectors.toList());
+        assertEquals(List.of(
+                "$.vms[0].firewall@3: missing required 'enabled'",
+                "$.vms[0].firewall.rules[0].type@3: 'sideways' is not one of [in, out]",
+                "$.vms[0].firewall.rules[0].proto@3: 'icmp' is not one of [tcp, udp]",
+                "$.vms[0].firewall.rules[1]@3: missing required 'action' (ACCEPT|DROP|REJECT)",
+                "$.vms[0].qm_options[0]@5: 'vga qxl' is not a qm option (--key value)",
+                "$.vms[0].qm_options[2]@5: option --vga has no value",
+                "$.vms[0].volumes[0].path@4: 'relative' is not an absolute path",
+                "$.vms[0].volumes[0]@4: missing required 'mount_point'",
+                "$.vms[0].qm_options[1]@5: is not a VM option Phoenix knows (see ConfigKeys)"), shown);
     }
 
     @Test
