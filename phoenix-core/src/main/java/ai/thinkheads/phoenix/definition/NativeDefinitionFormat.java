@@ -341,6 +341,8 @@ public final class NativeDefinitionFormat {
 
     // ------------------------------------------------------------------------------------------
     private static final class Reader {
+        /** Objects that are alternatives or carried as a whole: a VM's value replaces the default's. */
+        private static final Set<String> NOT_MERGED = Set.of("source", "extras", "ignored");
         private final JsonReading r;
         /** Where a VM's merged member came from when the defaults section supplied it: VM path → defaults path. */
         private final Map<String, String> origins = new HashMap<>();
@@ -443,7 +445,10 @@ public final class NativeDefinitionFormat {
             return new DefinitionSet(vms, fileIgnored);
         }
 
-        /** Objects merge member by member (the VM wins, null counts as absent); anything else the VM has replaces the default. */
+        /**
+         * Objects merge member by member (the VM wins, null counts as absent); anything else the VM
+         * has replaces the default, and so do the members in {@link #NOT_MERGED}.
+         */
         private JsonNode merge(JsonNode vm, String vmPath, JsonNode def, String defPath) {
             ObjectNode out = JsonReading.MAPPER.createObjectNode();
             for (Map.Entry<String, JsonNode> e : def.properties()) {
@@ -453,7 +458,7 @@ public final class NativeDefinitionFormat {
                 if (mine == null || mine.isNull()) {
                     out.set(key, e.getValue());
                     origins.put(vmChild, LocatedJson.child(defPath, key));
-                } else if (mine.isObject() && e.getValue().isObject() && !key.equals("extras") && !key.equals("ignored")) {
+                } else if (mine.isObject() && e.getValue().isObject() && !NOT_MERGED.contains(key)) {
                     out.set(key, merge(mine, vmChild, e.getValue(), LocatedJson.child(defPath, key)));
                 } else {
                     out.set(key, mine);

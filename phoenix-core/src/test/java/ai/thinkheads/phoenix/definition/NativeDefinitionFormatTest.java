@@ -182,6 +182,18 @@ class NativeDefinitionFormatTest {
     }
 
     @Test
+    void aSourceIsNotMergedWithTheDefaultOne() {
+        String json = "{\"phoenix\": 1, \"defaults\": {\"source\": {\"type\": \"clone\", \"template\": 9000},"
+                + " \"options\": {\"ostype\": \"l26\"}, \"disks\": [{\"slot\": \"scsi0\", \"storage\": \"local-lvm\", \"size\": \"8G\"}]},"
+                + " \"vms\": [{\"name\": \"a\"}, {\"name\": \"b\", \"options\": {\"vga\": \"qxl\"},"
+                + " \"source\": {\"type\": \"import\", \"from\": \"/img/b.img\"}}]}";
+        DefinitionSet set = NativeDefinitionFormat.read(json, "s.json");
+        assertEquals(Source.linkedClone(9000), set.vms().get(0).spec().source());
+        assertEquals(Source.importImage("/img/b.img"), set.vms().get(1).spec().source());
+        assertEquals(Map.of("ostype", "l26", "vga", "qxl"), set.vms().get(1).spec().options(), "options objects merge");
+    }
+
+    @Test
     void namesAndVmidsAreUnique() {
         String json = "{\"phoenix\": 1, \"vms\": [{\"name\": \"a\", \"vmid\": 100}, {\"name\": \"a\", \"vmid\": 100}]}";
         DefinitionException e = assertThrows(DefinitionException.class, () -> NativeDefinitionFormat.read(json, "u.json"));
