@@ -986,7 +986,7 @@ public final class NativeDefinitionFormat {
             Integer down = r.integer(member(f, "down"));
             if (order != null || up != null || down != null) {
                 b.startup(order, up, down);
-            } else if (!r.hasProblems()) {
+            } else if (f.node().isEmpty()) {
                 r.problem(f.path(), "give at least one of order, up, down");
             }
         }

@@ -2,6 +2,7 @@ package ai.thinkheads.phoenix.definition;
 
 import ai.thinkheads.phoenix.config.DiskSize;
 import ai.thinkheads.phoenix.config.IpConfig;
+import ai.thinkheads.phoenix.config.NameserverList;
 import ai.thinkheads.phoenix.config.PropertyStringException;
 import ai.thinkheads.phoenix.definition.JsonReading.Field;
 import ai.thinkheads.phoenix.definition.VmDefinition.Feature;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -633,18 +633,17 @@ public final class OrchestratorConfigReader {
                         r.problem(m.startsWith("gw:") ? gwF.path() : ipF.path(), m.replaceFirst("^(ip|gw): ", ""));
                     }
                 }
+                List<String> valid = new ArrayList<>();
                 for (int i = 0; i < nameservers.size(); i++) {
                     String a = nameservers.get(i);
-                    Field at = nameserverFields.get(i);
-                    tryApply(at, () -> cb.nameservers(a));
-                }
-                if (!nameservers.isEmpty()) {
-                    List<String> unique = new ArrayList<>(new LinkedHashSet<>(nameservers));
-                    try {
-                        cb.nameservers(unique.toArray(String[]::new));
-                    } catch (InvalidValueException e) {
-                        // already reported address by address
+                    if (!NameserverList.isAddress(a)) {
+                        r.problem(nameserverFields.get(i).path(), "'" + a + "' is not an IP address");
+                    } else if (!valid.contains(a)) {
+                        valid.add(a);
                     }
+                }
+                if (!valid.isEmpty()) {
+                    cb.nameservers(valid.toArray(String[]::new));
                 }
             }
             return cb.build();

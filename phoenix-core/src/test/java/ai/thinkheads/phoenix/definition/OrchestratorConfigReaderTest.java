@@ -374,6 +374,23 @@ class OrchestratorConfigReaderTest {
     }
 
     @Test
+    void badAddressesInNetworkConfigAreReportedWhereTheyAre() {
+        String json = String.join("\n",
+                "{\"vm_defaults\": {\"cores\": 1, \"memory_mb\": 1024, \"storage_pool\": \"local-lvm\", \"network_bridge\": \"vmbr0\"},",
+                "\"vms\": [{\"vmid\": 200, \"name\": \"a\", \"template_image\": \"a.img\",",
+                "  \"network_config\": {\"ip\": \"10.0.0.5\", \"gw\": \"10.0.0.999\",",
+                "    \"nameserver\": \"10.0.0.1 dns.example.com\", \"nameservers\": [\"1.1.1.1\", \"::1\", \"bogus\"]}},",
+                " {\"vmid\": 201, \"name\": \"b\", \"template_image\": \"a.img\", \"network_config\": {\"gw\": \"10.0.0.1\"}}]}");
+        DefinitionException e = assertThrows(DefinitionException.class, () -> reader.read(json, "net.json"));
+        List<String> shown = e.problems().stream().map(p -> p.path() + "@" + p.line() + ": " + p.message()).collect(Collectors.toList());
+        assertEquals(List.of(
+                "$.vms[0].network_config.ip@3: '10.0.0.5' is neither 'dhcp' nor an IPv4 address in CIDR notation",
+                "$.vms[0].network_config.nameserver@4: 'dns.example.com' is not an IP address",
+                "$.vms[0].network_config.nameservers[2]@4: 'bogus' is not an IP address",
+                "$.vms[1].network_config@5: missing required 'ip' ('dhcp' or an address in CIDR notation)"), shown);
+    }
+
+    @Test
     void missingTopLevelAndPerVmRequiredFields() {
         DefinitionException noVms = assertThrows(DefinitionException.class,
                 () -> reader.read("{\"vm_defaults\": {}}", "empty.json"));
