@@ -69,7 +69,12 @@ public interface Hypervisor extends TaskTracker, AutoCloseable {
      */
     Task updateConfig(VmRef vm, ConfigUpdate update);
 
-    /** Grows a disk to {@code newSize}. Shrinking is refused ({@link WrongStateException}). */
+    /**
+     * Grows a disk to {@code newSize}. Shrinking is refused with Proxmox's {@code shrinking disks is
+     * not supported}: qemu-server checks it inside the {@code resize} worker, so a backend that
+     * starts the task reports it from {@link Task#await} as {@link TaskFailedException}; a backend
+     * that checks before starting throws {@link WrongStateException}. The contract suite accepts both.
+     */
     Task resizeDisk(VmRef vm, String disk, DiskSize newSize);
 
     // ---- power --------------------------------------------------------------------------

@@ -1,0 +1,469 @@
+package ai.thinkheads.phoenix.testkit;
+
+import ai.thinkheads.phoenix.config.DiskSize;
+import ai.thinkheads.phoenix.hypervisor.CloneRequest;
+import ai.thinkheads.phoenix.hypervisor.ConfigUpdate;
+import ai.thinkheads.phoenix.hypervisor.CreateRequest;
+import ai.thinkheads.phoenix.hypervisor.DestroyOptions;
+import ai.thinkheads.phoenix.hypervisor.GuestExecStatus;
+import ai.thinkheads.phoenix.hypervisor.GuestInterface;
+import ai.thinkheads.phoenix.hypervisor.Hypervisor;
+import ai.thinkheads.phoenix.hypervisor.NodeResources;
+import ai.thinkheads.phoenix.hypervisor.ShutdownOptions;
+import ai.thinkheads.phoenix.hypervisor.Snapshot;
+import ai.thinkheads.phoenix.hypervisor.StorageInfo;
+import ai.thinkheads.phoenix.hypervisor.Task;
+import ai.thinkheads.phoenix.hypervisor.TaskStatus;
+import ai.thinkheads.phoenix.hypervisor.Tasks;
+import ai.thinkheads.phoenix.hypervisor.TransportException;
+import ai.thinkheads.phoenix.hypervisor.Upid;
+import ai.thinkheads.phoenix.hypervisor.VmConfig;
+import ai.thinkheads.phoenix.hypervisor.VmRef;
+import ai.thinkheads.phoenix.hypervisor.VmSummary;
+import ai.thinkheads.phoenix.testkit.model.GuestBehaviour;
+import ai.thinkheads.phoenix.testkit.model.NodeSpec;
+import ai.thinkheads.phoenix.testkit.model.PveCluster;
+import ai.thinkheads.phoenix.testkit.model.StorageSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * An in-memory {@link Hypervisor} that is as strict as Proxmox: a thin adapter over a
+ * {@link PveCluster}, the model a PVE simulator serves too. Start with a preset and adjust it:
+ *
+ * <pre>{@code
+ * FakeHypervisor hv = FakeHypervisor.singleNode();           // node "pve": local + local-lvm
+ * FakeHypervisor three = FakeHypervisor.cluster(3);          // pve1..pve3 + shared "ceph"
+ * FakeHypervisor slow = FakeHypervisor.singleNode().toBuilder()
+ *         .taskDuration("qmclone", Duration.ofMinutes(2))
+ *         .guestBootDelay(Duration.ofSeconds(45))
+ *         .build();
+ * Task t = hv.start(VmRef.of("pve", 100));
+ * t.await(Duration.ofMinutes(1));                             // advances hv.clock(), never sleeps
+ * }</pre>
+ *
+ * <p>Tasks run in virtual time on {@link #clock()}: {@code await} on a task polls with the clock's
+ * {@code sleep}, which advances it, so the task ends when its configured duration has passed.
+ * Code under test should get the same clock as its {@code TimeSource}.
+ *
+ * <p>Where Proxmox checks something before forking a worker, the primitive throws; where the worker
+ * checks it (a template asked to start, a disk asked to shrink, a lock met inside the worker), the
+ * task fails and {@code await} throws {@code TaskFailedException} with Proxmox's exit status.
+ * {@link #updateConfig} is the synchronous {@code PUT .../config}, so its lock and digest errors
+ * are thrown at once.
+ *
+ * <p>Faults: {@link #faults()}. Thread-safe.
+ */
+public final class FakeHypervisor implements Hypervisor {
+
+    private final PveCluster cluster;
+    private final FakeClock clock;
+    private final FakeFaults faults;
+    private final Builder spec;
+    private volatile boolean closed;
+
+    private FakeHypervisor(Builder b) {
+        this.spec = b.copy();
+        this.clock = b.clock;
+        PveCluster.Builder cb = PveCluster.builder().clock(clock).defaultTaskDuration(b.defaultTaskDuration)
+                .guestBootDelay(b.guestBootDelay).guestBehaviour(b.guest).seed(b.seed)
+                .dhcpPool(b.dhcpAddresses, b.dhcpPrefix);
+        b.nodes.values().forEach(cb::node);
+        b.storages.values().forEach(cb::storage);
+        b.taskDurations.forEach(cb::taskDuration);
+        this.cluster = cb.build();
+        this.faults = new FakeFaults(cluster, b.hooks);
+    }
+
+    /** One node {@code pve} (16 CPUs, 64 GiB) with {@code local} (dir: iso, snippets, import, vztmpl, backup) and {@code local-lvm} (lvmthin: images). */
+    public static FakeHypervisor singleNode() {
+        return builder().build();
+    }
+
+    /** Nodes {@code pve1..pveN}, each with {@code local} and {@code local-lvm}, plus a shared {@code ceph} (rbd: images). */
+    public static FakeHypervisor cluster(int nodes) {
+        return clusterBuilder(nodes).build();
+    }
+
+    /** The builder behind {@link #singleNode()}. */
+    public static Builder builder() {
+        return new Builder().node(NodeSpec.of("pve", 16, 64))
+                .storage(StorageSpec.local("local", "dir", 100, "iso", "snippets", "import", "vztmpl", "backup"))
+                .storage(StorageSpec.local("local-lvm", "lvmthin", 1024, "images", "rootdir"));
+    }
+
+    /** The builder behind {@link #cluster(int)}. */
+    public static Builder clusterBuilder(int nodes) {
+        if (nodes < 1) {
+            throw new IllegalArgumentException("a cluster has at least one node");
+        }
+        Builder b = new Builder();
+        for (int i = 1; i <= nodes; i++) {
+            b.node(NodeSpec.of("pve" + i, 16, 64));
+        }
+        return b.storage(StorageSpec.local("local", "dir", 100, "iso", "snippets", "import", "vztmpl", "backup"))
+                .storage(StorageSpec.local("local-lvm", "lvmthin", 1024, "images", "rootdir"))
+                .storage(StorageSpec.shared("ceph", "rbd", 4096, "images"));
+    }
+
+    /** A builder holding this fake's settings (same clock), to build another like it. */
+    public Builder toBuilder() {
+        return spec.copy();
+    }
+
+    /** The model behind this fake, for the assertions and set-up the seam does not offer. */
+    public PveCluster cluster() {
+        return cluster;
+    }
+
+    /** The virtual clock tasks run on. */
+    public FakeClock clock() {
+        return clock;
+    }
+
+    /** Fault hooks. */
+    public FakeFaults faults() {
+        return faults;
+    }
+
+    // ---- reads ----------------------------------------------------------------------------
+
+    @Override
+    public List<VmSummary> listVms() {
+        before("listVms", null);
+        return cluster.clusterResources();
+    }
+
+    @Override
+    public Optional<VmSummary> findVm(int vmid) {
+        before("findVm", null);
+        return cluster.clusterResources().stream().filter(v -> v.vmid() == vmid).findFirst();
+    }
+
+    @Override
+    public List<NodeResources> listNodes() {
+        before("listNodes", null);
+        return cluster.nodes();
+    }
+
+    @Override
+    public List<StorageInfo> listStorages(String node) {
+        before("listStorages", null);
+        return cluster.storageStatus(node);
+    }
+
+    @Override
+    public int nextFreeVmid() {
+        before("nextFreeVmid", null);
+        return cluster.nextid();
+    }
+
+    @Override
+    public VmConfig getConfig(VmRef vm) {
+        before("getConfig", vm);
+        return cluster.vmConfig(vm.node(), vm.vmid(), false);
+    }
+
+    // ---- changes --------------------------------------------------------------------------
+
+    @Override
+    public Task create(CreateRequest request) {
+        before("create", request.ref());
+        Map<String, String> params = new TreeMap<>(request.config());
+        request.poolIfAny().ifPresent(p -> params.put("pool", p));
+        if (request.start()) {
+            params.put("start", "1");
+        }
+        return task(cluster.createVm(request.node(), request.vmid(), params), request.vmid());
+    }
+
+    @Override
+    public Task updateConfig(VmRef vm, ConfigUpdate update) {
+        before("updateConfig", vm);
+        Map<String, String> params = new LinkedHashMap<>(update.set());
+        if (!update.delete().isEmpty()) {
+            params.put("delete", String.join(",", update.delete()));
+        }
+        update.digestIfAny().ifPresent(d -> params.put("digest", d));
+        cluster.updateVm(vm.node(), vm.vmid(), params);
+        return Tasks.completed(vm.node(), vm.vmid(), TaskStatus.stopped(null, "OK"), List.of());
+    }
+
+    @Override
+    public Task resizeDisk(VmRef vm, String disk, DiskSize newSize) {
+        before("resizeDisk", vm);
+        return task(cluster.resizeVm(vm.node(), vm.vmid(), disk, newSize.toString(), null), vm.vmid());
+    }
+
+    @Override
+    public Task start(VmRef vm) {
+        before("start", vm);
+        return task(cluster.vmStart(vm.node(), vm.vmid()), vm.vmid());
+    }
+
+    @Override
+    public Task stop(VmRef vm) {
+        before("stop", vm);
+        return task(cluster.vmStop(vm.node(), vm.vmid()), vm.vmid());
+    }
+
+    @Override
+    public Task shutdown(VmRef vm, ShutdownOptions options) {
+        before("shutdown", vm);
+        return task(cluster.vmShutdown(vm.node(), vm.vmid(), options.forceStop(), options.timeout()), vm.vmid());
+    }
+
+    @Override
+    public Task reboot(VmRef vm) {
+        before("reboot", vm);
+        return task(cluster.vmReboot(vm.node(), vm.vmid()), vm.vmid());
+    }
+
+    @Override
+    public Task clone(VmRef source, CloneRequest request) {
+        before("clone", source);
+        Map<String, String> params = new TreeMap<>();
+        params.put("full", request.full() ? "1" : "0");
+        putIfNotNull(params, "name", request.name());
+        putIfNotNull(params, "target", request.targetNode());
+        putIfNotNull(params, "storage", request.targetStorage());
+        putIfNotNull(params, "snapname", request.snapshot());
+        putIfNotNull(params, "pool", request.pool());
+        putIfNotNull(params, "description", request.description());
+        return task(cluster.cloneVm(source.node(), source.vmid(), request.newVmid(), params), request.newVmid());
+    }
+
+    @Override
+    public Task convertToTemplate(VmRef vm) {
+        before("convertToTemplate", vm);
+        return task(cluster.template(vm.node(), vm.vmid()), vm.vmid());
+    }
+
+    @Override
+    public Task destroy(VmRef vm, DestroyOptions options) {
+        before("destroy", vm);
+        return task(cluster.destroyVm(vm.node(), vm.vmid(), options.purge(), options.destroyUnreferencedDisks()), vm.vmid());
+    }
+
+    // ---- snapshots ------------------------------------------------------------------------
+
+    @Override
+    public List<Snapshot> listSnapshots(VmRef vm) {
+        before("listSnapshots", vm);
+        return cluster.snapshotList(vm.node(), vm.vmid());
+    }
+
+    @Override
+    public Task createSnapshot(VmRef vm, String name, String description, boolean withRamState) {
+        before("createSnapshot", vm);
+        return task(cluster.snapshot(vm.node(), vm.vmid(), name, withRamState, description), vm.vmid());
+    }
+
+    @Override
+    public Task rollbackSnapshot(VmRef vm, String name) {
+        before("rollbackSnapshot", vm);
+        return task(cluster.rollback(vm.node(), vm.vmid(), name, false), vm.vmid());
+    }
+
+    @Override
+    public Task deleteSnapshot(VmRef vm, String name) {
+        before("deleteSnapshot", vm);
+        return task(cluster.delsnapshot(vm.node(), vm.vmid(), name), vm.vmid());
+    }
+
+    // ---- agent ----------------------------------------------------------------------------
+
+    @Override
+    public void agentPing(VmRef vm) {
+        before("agentPing", vm);
+        cluster.agentPing(vm.node(), vm.vmid());
+    }
+
+    @Override
+    public List<GuestInterface> agentNetworkInterfaces(VmRef vm) {
+        before("agentNetworkInterfaces", vm);
+        return cluster.agentNetworkGetInterfaces(vm.node(), vm.vmid());
+    }
+
+    @Override
+    public int agentExec(VmRef vm, List<String> command, String stdin) {
+        before("agentExec", vm);
+        return cluster.agentExec(vm.node(), vm.vmid(), command, stdin);
+    }
+
+    @Override
+    public GuestExecStatus agentExecStatus(VmRef vm, int pid) {
+        before("agentExecStatus", vm);
+        return cluster.agentExecStatus(vm.node(), vm.vmid(), pid);
+    }
+
+    // ---- tasks ----------------------------------------------------------------------------
+
+    @Override
+    public TaskStatus taskStatus(Upid upid) {
+        before("taskStatus", null);
+        return cluster.taskStatus(upid);
+    }
+
+    @Override
+    public List<String> taskLog(Upid upid, int lines) {
+        before("taskLog", null);
+        List<String> log = cluster.taskLog(upid);
+        return lines >= log.size() ? log : log.subList(log.size() - Math.max(0, lines), log.size());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        return "FakeHypervisor[" + clock + "]";
+    }
+
+    private void before(String primitive, VmRef vm) {
+        if (closed) {
+            throw new TransportException("FakeHypervisor is closed", false, null);
+        }
+        faults.before(primitive, vm);
+    }
+
+    private Task task(Upid upid, Integer vmid) {
+        return Tasks.polling(upid, vmid, this, clock);
+    }
+
+    private static void putIfNotNull(Map<String, String> params, String key, String value) {
+        if (value != null) {
+            params.put(key, value);
+        }
+    }
+
+    /**
+     * Settings of a {@link FakeHypervisor}: nodes, storages, the clock, task durations per task
+     * type, the guest's boot delay, the DHCP pool, the guest behaviour and fault hooks. Adding a node
+     * or storage with a name that exists replaces it.
+     */
+    public static final class Builder {
+        private final Map<String, NodeSpec> nodes = new LinkedHashMap<>();
+        private final Map<String, StorageSpec> storages = new LinkedHashMap<>();
+        private FakeClock clock = new FakeClock();
+        private final Map<String, Duration> taskDurations = new TreeMap<>();
+        private Duration defaultTaskDuration = Duration.ofSeconds(1);
+        private Duration guestBootDelay = Duration.ofSeconds(20);
+        private List<String> dhcpAddresses = defaultPool();
+        private int dhcpPrefix = 24;
+        private GuestBehaviour guest = GuestBehaviour.standard();
+        private final List<PrimitiveHook> hooks = new ArrayList<>();
+        private long seed = 42;
+
+        private Builder() {
+        }
+
+        private static List<String> defaultPool() {
+            List<String> pool = new ArrayList<>();
+            for (int i = 100; i < 200; i++) {
+                pool.add("10.10.0." + i);
+            }
+            return pool;
+        }
+
+        Builder copy() {
+            Builder b = new Builder();
+            b.nodes.putAll(nodes);
+            b.storages.putAll(storages);
+            b.clock = clock;
+            b.taskDurations.putAll(taskDurations);
+            b.defaultTaskDuration = defaultTaskDuration;
+            b.guestBootDelay = guestBootDelay;
+            b.dhcpAddresses = dhcpAddresses;
+            b.dhcpPrefix = dhcpPrefix;
+            b.guest = guest;
+            b.hooks.addAll(hooks);
+            b.seed = seed;
+            return b;
+        }
+
+        public Builder node(NodeSpec node) {
+            nodes.put(node.name(), node);
+            return this;
+        }
+
+        /** A node with {@code cpus} CPUs and {@code memoryGiB} GiB. */
+        public Builder node(String name, int cpus, long memoryGiB) {
+            return node(NodeSpec.of(name, cpus, memoryGiB));
+        }
+
+        public Builder withoutNode(String name) {
+            nodes.remove(name);
+            return this;
+        }
+
+        public Builder storage(StorageSpec storage) {
+            storages.put(storage.id(), storage);
+            return this;
+        }
+
+        public Builder withoutStorage(String id) {
+            storages.remove(id);
+            return this;
+        }
+
+        public Builder clock(FakeClock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** How long tasks of {@code type} ({@code qmcreate}, {@code qmclone}, {@code qmstart}, {@code resize}...) run. */
+        public Builder taskDuration(String type, Duration duration) {
+            taskDurations.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(duration, "duration"));
+            return this;
+        }
+
+        /** How long tasks of types without their own duration run (default 1 s). */
+        public Builder defaultTaskDuration(Duration duration) {
+            this.defaultTaskDuration = Objects.requireNonNull(duration, "duration");
+            return this;
+        }
+
+        /** How long after a start the guest agent answers (default 20 s). */
+        public Builder guestBootDelay(Duration delay) {
+            this.guestBootDelay = Objects.requireNonNull(delay, "delay");
+            return this;
+        }
+
+        /** The addresses DHCP hands out, in order (default 10.10.0.100–199/24). */
+        public Builder dhcpPool(List<String> addresses, int prefixLength) {
+            this.dhcpAddresses = List.copyOf(addresses);
+            this.dhcpPrefix = prefixLength;
+            return this;
+        }
+
+        public Builder guestBehaviour(GuestBehaviour value) {
+            this.guest = Objects.requireNonNull(value, "guest");
+            return this;
+        }
+
+        /** A hook that runs before every primitive (see {@link PrimitiveHook}). */
+        public Builder beforePrimitive(PrimitiveHook hook) {
+            hooks.add(Objects.requireNonNull(hook, "hook"));
+            return this;
+        }
+
+        /** Seed for generated MACs and UUIDs. */
+        public Builder seed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        public FakeHypervisor build() {
+            return new FakeHypervisor(this);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package ai.thinkheads.phoenix.testkit.contract;
+
+import ai.thinkheads.phoenix.hypervisor.Hypervisor;
+import ai.thinkheads.phoenix.hypervisor.TimeSource;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a backend hands the {@link HypervisorContract}: a fresh hypervisor over a cluster without
+ * VMs the tests could collide with, and the facts the tests need about that cluster.
+ *
+ * @param hypervisor the backend under test; the contract closes it after each test
+ * @param node a node to create VMs on
+ * @param imagesStorage a storage on {@code node} with {@code images} content and room for a few
+ *     dozen small disks
+ * @param nonImagesStorage a storage on {@code node} without {@code images} content, or null to skip
+ *     the test that needs one
+ * @param importSource a volume id to import disks from ({@link Capability#IMPORT_FROM}), or null
+ * @param time the time source to wait with ({@code Task.await} and agent polling)
+ * @param capabilities the optional behaviour the backend offers
+ */
+public record ContractFixture(Hypervisor hypervisor, String node, String imagesStorage, String nonImagesStorage,
+                              String importSource, TimeSource time, Set<Capability> capabilities) {
+
+    public ContractFixture {
+        Objects.requireNonNull(hypervisor, "hypervisor");
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(imagesStorage, "imagesStorage");
+        Objects.requireNonNull(time, "time");
+        capabilities = capabilities.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(capabilities));
+        if (capabilities.contains(Capability.IMPORT_FROM) && importSource == null) {
+            throw new IllegalArgumentException("IMPORT_FROM needs an importSource");
+        }
+    }
+
+    public boolean has(Capability capability) {
+        return capabilities.contains(capability);
+    }
+
+    public Optional<String> nonImagesStorageIfAny() {
+        return Optional.ofNullable(nonImagesStorage);
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * An in-memory Proxmox VE cluster that behaves like qemu-server: start with
+ * {@link ai.thinkheads.phoenix.testkit.model.PveCluster}, whose operations are named after the API
+ * handlers and take their raw parameters, so an HTTP face ({@code /api2/json/...}) or an SSH face
+ * ({@code qm}, {@code pvesh}) can serve it directly. {@code FakeHypervisor} in the parent package
+ * adapts it to the core {@code Hypervisor} seam.
+ */
+package ai.thinkheads.phoenix.testkit.model;
