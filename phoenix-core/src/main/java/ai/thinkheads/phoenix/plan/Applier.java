@@ -117,6 +117,12 @@ public final class Applier {
             run(work.stream().filter(v -> v.action() == VmPlan.Action.DELETE).toList(), outcomes, pool, allocator, plan);
         } finally {
             pool.shutdownNow();
+            try {
+                // workers stop at their next wait; none may touch the cluster after apply returns
+                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         List<ApplyResult.Outcome> ordered = new ArrayList<>();
         for (VmPlan v : plan.vms()) {
@@ -243,6 +249,10 @@ public final class Applier {
         ApplyResult.Outcome run() {
             emit(plan.name(), vmid, ApplyEvent.Type.VM_STARTED, null, plan.action().name().toLowerCase(Locale.ROOT));
             try {
+                if (plan.action() != VmPlan.Action.CREATE && vmid != null) {
+                    // where the VM is now (a replace may put it on another node than it is on)
+                    ref = retrying(ChangeKind.UPDATE_CONFIG, () -> hypervisor.findVm(vmid)).map(VmSummary::ref).orElse(ref);
+                }
                 for (Change c : plan.changes()) {
                     emit(plan.name(), vmid, ApplyEvent.Type.STEP_STARTED, c.kind(), c.description());
                     step(c);

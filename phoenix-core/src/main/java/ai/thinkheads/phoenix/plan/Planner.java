@@ -368,8 +368,8 @@ public final class Planner {
                 return refused(def, deps, null);
             }
             templateConfig = t.config;
-            if (fixedNode == null && !c.full()) {
-                fixedNode = t.node; // a linked clone shares the template's volumes
+            if (spec.node().isEmpty() && !c.full()) {
+                fixedNode = t.node; // a linked clone shares the template's volumes, so it lives where the template does
             }
         }
         Placement.Decision where = ctx.placement().place(spec, fixedNode);
