@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  *       {@code local-lvm:32} equals the stored {@code local-lvm:vm-100-disk-0,size=32G}, and
  *       {@code import-from} is gone once imported; a larger declared size is a grow, a smaller one a
  *       shrink (refused); another storage is destructive;</li>
+ *   <li>the description marker of an interrupted clone ({@link Planner#cloneMarker}) is removed;</li>
  *   <li>the cloud-init drive {@code local-lvm:cloudinit} equals the stored
  *       {@code local-lvm:vm-100-cloudinit,media=cdrom}.</li>
  * </ul>
@@ -106,7 +107,10 @@ final class ConfigDiff {
             if (desired.config().containsKey(key)) {
                 continue;
             }
-            if (key.equals("onboot") && isTrue(have)) {
+            if (key.equals("description") && have.equals(Planner.cloneMarker(desired.ownerTag()))) {
+                // the marker of a clone whose first update was interrupted; the spec declares no description
+                keys.add(new KeyChange(key, have, null, Impact.LIVE));
+            } else if (key.equals("onboot") && isTrue(have)) {
                 keys.add(new KeyChange(key, have, null, hotplug.keyImpact(key, running, have, null)));
             } else if (!clone && NET.matcher(key).matches()) {
                 keys.add(new KeyChange(key, have, null, hotplug.keyImpact(key, running, have, null)));

@@ -408,7 +408,9 @@ public final class Planner {
             }
         }
         if (spec.template()) {
-            changes.add(Change.of(ChangeKind.CONVERT_TO_TEMPLATE, Impact.LIVE, "convert the new VM to a template"));
+            if (spec.source() instanceof Source.CloneTemplate) {
+                changes.add(Change.of(ChangeKind.CONVERT_TO_TEMPLATE, Impact.LIVE, "convert the new clone to a template"));
+            }
         } else {
             changes.addAll(missingSnapshots(def, null));
             if (spec.start()) {
