@@ -4,6 +4,8 @@ import ai.thinkheads.phoenix.config.DiskSize;
 import ai.thinkheads.phoenix.config.PropertyString;
 import ai.thinkheads.phoenix.hypervisor.AlreadyExistsException;
 import ai.thinkheads.phoenix.hypervisor.CloneRequest;
+import ai.thinkheads.phoenix.hypervisor.ConfigModifiedException;
+import ai.thinkheads.phoenix.hypervisor.ConfigUpdate;
 import ai.thinkheads.phoenix.hypervisor.CreateRequest;
 import ai.thinkheads.phoenix.hypervisor.DestroyOptions;
 import ai.thinkheads.phoenix.hypervisor.Hypervisor;
@@ -267,6 +269,20 @@ final class OperationModel implements AutoCloseable {
         }
     }
 
+    /** Changes the description with the digest just read, then once more with that now stale digest. */
+    void describe(int vmid, String text) {
+        String digest = hv.getConfig(ref(vmid)).digest();
+        await(hv.updateConfig(ref(vmid), ConfigUpdate.set("description", text).ifDigest(digest)));
+        check(text.equals(hv.getConfig(ref(vmid)).get("description").orElse(null)), "description of " + vmid + " not set");
+        try {
+            await(hv.updateConfig(ref(vmid), ConfigUpdate.set("description", text + " again").ifDigest(digest)));
+        } catch (ConfigModifiedException e) {
+            refusals++;
+            return;
+        }
+        throw new AssertionError("an update with a stale digest of VM " + vmid + " succeeded");
+    }
+
     void template(int vmid) {
         Expected e = vms.get(vmid);
         if (!e.snapshots.isEmpty()) {
@@ -299,6 +315,8 @@ final class OperationModel implements AutoCloseable {
                 : Arbitraries.integers().between(1, 8).map(g -> Transformer.mutate("resize " + id + " scsi0 to " + g + "G",
                         m -> m.resize(id, g)))));
         actions.add(new OnExisting("destroy", (s, id) -> Arbitraries.just(Transformer.mutate("destroy " + id, m -> m.destroy(id)))));
+        actions.add(new OnExisting("describe", (s, id) -> Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(12)
+                .map(text -> Transformer.mutate("describe " + id + " as " + text, m -> m.describe(id, text)))));
         actions.add(new OnExisting("template", (s, id) -> Arbitraries.just(Transformer.mutate("template " + id, m -> m.template(id)))));
         if (fixture.has(Capability.SNAPSHOTS)) {
             actions.add(new OnExisting("snapshot", (s, id) -> Arbitraries.of(SNAPSHOT_NAMES)
