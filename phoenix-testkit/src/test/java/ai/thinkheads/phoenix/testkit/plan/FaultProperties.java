@@ -45,7 +45,7 @@ class FaultProperties {
         return at.list().ofMinSize(1).ofMaxSize(6);
     }
 
-    @Property(tries = 80)
+    @Property(tries = 100)
     void afterFaultsStopASecondApplyConverges(@ForAll("scenarios") Scenario s,
                                               @ForAll("schedules") List<FaultyHypervisor.At> schedule) {
         FakeHypervisor fake = s.cluster();
@@ -68,7 +68,7 @@ class FaultProperties {
 
         FaultyHypervisor faulty = new FaultyHypervisor(fake, schedule);
         Phoenix underFaults = Phoenix.on(faulty.hypervisor()).planOptions(options)
-                .applyOptions(ApplyOptions.builder().maxParallel(1).retries(2).build()).time(fake.clock());
+                .applyOptions(ApplyOptions.builder().maxParallel(3).retries(2).build()).time(fake.clock());
         String first;
         try {
             ApplyResult r = underFaults.apply(plan);

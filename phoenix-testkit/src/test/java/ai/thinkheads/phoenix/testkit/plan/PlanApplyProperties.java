@@ -51,7 +51,7 @@ class PlanApplyProperties {
      * touched; no name is duplicated; destructive changes happen only with opt-in, deletions only
      * with prune; a refused plan changes nothing.
      */
-    @Property(tries = 120)
+    @Property(tries = 150)
     void applyConvergesAndRespectsOwnership(@ForAll("scenarios") Scenario s) {
         FakeHypervisor hv = s.cluster();
         Phoenix setup = phoenix(hv, PlanOptions.builder().time(hv.clock()).build());
