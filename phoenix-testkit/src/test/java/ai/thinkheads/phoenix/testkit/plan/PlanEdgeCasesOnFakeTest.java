@@ -147,4 +147,33 @@ class PlanEdgeCasesOnFakeTest {
         VmDefinition orphan = new VmDefinition(vm("c").build(), List.of("nowhere"), List.of(), null, Map.of());
         assertEquals(Refusal.Reason.MISSING_DEPENDENCY, phoenix(hv).plan(List.of(orphan)).refusals().get(0).reason());
     }
+
+    @Test
+    void anAdoptedVmIsTaggedAndThenManagedWithoutAdoption() {
+        FakeHypervisor hv = FakeHypervisor.singleNode();
+        hv.create(ai.thinkheads.phoenix.hypervisor.CreateRequest.of("pve", 321, Map.of("name", "legacy", "memory", "512",
+                "scsi0", "local-lvm:4", "net0", "virtio,bridge=vmbr0", "tags", "theirs"))).await(Duration.ofMinutes(1));
+        VmDefinition def = VmDefinition.of(vm("legacy").tags("theirs").build());
+        Phoenix p = phoenix(hv);
+        assertEquals(Refusal.Reason.CONFLICT, p.plan(List.of(def)).refusals().get(0).reason());
+        Phoenix adopting = p.planOptions(p.planOptions().toBuilder().adopt(321).build());
+        Plan plan = adopting.plan(List.of(def));
+        assertTrue(plan.render().contains("adopted: VM 321 gets the tag phoenix-managed"), plan.render());
+        assertTrue(adopting.apply(plan).isComplete());
+        assertTrue(hv.findVm(321).orElseThrow().tags().contains("phoenix-managed"));
+        assertTrue(p.plan(List.of(def)).isEmpty(), "owned now, without the adopt option");
+    }
+
+    @Test
+    void aVmStillBeingCreatedIsWaitedForOrReported() {
+        FakeHypervisor hv = FakeHypervisor.singleNode();
+        hv.create(ai.thinkheads.phoenix.hypervisor.CreateRequest.of("pve", 200, Map.of("name", "other", "memory", "512")));
+        Phoenix impatient = phoenix(hv).planOptions(ai.thinkheads.phoenix.plan.PlanOptions.builder().lockWait(Duration.ZERO)
+                .time(hv.clock()).build());
+        Plan refused = impatient.plan(List.of(VmDefinition.of(vm("web").build())));
+        assertEquals(List.of(Refusal.Reason.IN_PROGRESS), refused.refusals().stream().map(Refusal::reason).toList());
+        Plan waited = phoenix(hv).plan(List.of(VmDefinition.of(vm("web").build())));
+        assertTrue(!waited.hasRefusals(), waited.render());
+        assertEquals("other", hv.findVm(200).orElseThrow().name());
+    }
 }
