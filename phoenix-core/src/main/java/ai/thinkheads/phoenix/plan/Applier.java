@@ -311,7 +311,7 @@ public final class Applier {
         private void cloneVm() {
             VmSpec spec = plan.definition().spec();
             Source.CloneTemplate src = (Source.CloneTemplate) spec.source();
-            VmSummary template = hypervisor.findVm(src.templateVmid()).orElseThrow(() -> new NotFoundException(
+            VmSummary template = retrying(ChangeKind.CLONE, () -> hypervisor.findVm(src.templateVmid())).orElseThrow(() -> new NotFoundException(
                     "template VM " + src.templateVmid() + " does not exist", null, src.templateVmid()));
             allocateAndRun(ChangeKind.CLONE, id -> {
                 CloneRequest req = new CloneRequest(id, spec.name(), plan.node().equals(template.node()) ? null : plan.node(),

@@ -2,11 +2,13 @@ package ai.thinkheads.phoenix.plan;
 
 import ai.thinkheads.phoenix.definition.VmDefinition;
 import ai.thinkheads.phoenix.hypervisor.Hypervisor;
+import ai.thinkheads.phoenix.hypervisor.LockedException;
 import ai.thinkheads.phoenix.hypervisor.NodeResources;
 import ai.thinkheads.phoenix.hypervisor.OperationInterruptedException;
 import ai.thinkheads.phoenix.hypervisor.PowerState;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
 import ai.thinkheads.phoenix.hypervisor.StorageInfo;
+import ai.thinkheads.phoenix.hypervisor.TransportException;
 import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmSummary;
 import ai.thinkheads.phoenix.spec.Source;
@@ -53,6 +55,7 @@ import java.util.TreeMap;
 public final class Planner {
 
     private static final Duration LOCK_POLL = Duration.ofSeconds(2);
+    private static final int READ_ATTEMPTS = 3;
 
     private final Hypervisor hypervisor;
     private final PlanOptions options;
@@ -107,7 +110,7 @@ public final class Planner {
     private List<VmSummary> readVms() {
         Instant deadline = options.time().now().plus(options.lockWait());
         while (true) {
-            List<VmSummary> vms = hypervisor.listVms();
+            List<VmSummary> vms = read(hypervisor::listVms);
             boolean busy = vms.stream().anyMatch(Planner::identityHidden);
             if (!busy || !options.time().now().isBefore(deadline)) {
                 return vms;
@@ -117,6 +120,25 @@ public final class Planner {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new OperationInterruptedException("interrupted while waiting for VMs being created", e);
+            }
+        }
+    }
+
+    /** One read, tried up to {@value #READ_ATTEMPTS} times on transport failures and locks, 1 s apart. */
+    private <T> T read(java.util.function.Supplier<T> reader) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return reader.get();
+            } catch (TransportException | LockedException e) {
+                if (attempt >= READ_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    options.time().sleep(Duration.ofSeconds(attempt));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new OperationInterruptedException("interrupted while reading the cluster", ie);
+                }
             }
         }
     }
@@ -143,16 +165,21 @@ public final class Planner {
         }
 
         VmConfig config(VmSummary v) {
-            return configs.computeIfAbsent(v.vmid(), id -> hypervisor.getConfig(v.ref()));
+            VmConfig known = configs.get(v.vmid());
+            if (known == null) {
+                known = read(() -> hypervisor.getConfig(v.ref()));
+                configs.put(v.vmid(), known);
+            }
+            return known;
         }
 
         Placement placement() {
             if (placement == null) {
-                List<NodeResources> nodes = hypervisor.listNodes();
+                List<NodeResources> nodes = read(hypervisor::listNodes);
                 Map<String, List<StorageInfo>> storages = new TreeMap<>();
                 for (NodeResources n : nodes) {
                     if (n.online()) {
-                        storages.put(n.node(), hypervisor.listStorages(n.node()));
+                        storages.put(n.node(), read(() -> hypervisor.listStorages(n.node())));
                     }
                 }
                 placement = new Placement(nodes, storages);
@@ -342,7 +369,7 @@ public final class Planner {
         }
         Set<String> have = new HashSet<>();
         if (vm != null) {
-            hypervisor.listSnapshots(vm.ref()).stream().map(Snapshot::name).forEach(have::add);
+            read(() -> hypervisor.listSnapshots(vm.ref())).stream().map(Snapshot::name).forEach(have::add);
         }
         List<Change> out = new ArrayList<>();
         for (String s : wanted) {

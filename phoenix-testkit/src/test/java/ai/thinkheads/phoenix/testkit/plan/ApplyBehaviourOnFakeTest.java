@@ -144,4 +144,13 @@ class ApplyBehaviourOnFakeTest {
         assertEquals("4", hv.cluster().vmConfig("pve", hv.listVms().get(0).vmid(), true).values().get("cores"));
         assertTrue(p.plan(List.of(more)).isEmpty());
     }
+
+    @Test
+    void planningRetriesReadsThatLoseTheirConnection() {
+        FakeHypervisor hv = FakeHypervisor.singleNode();
+        hv.faults().failNext("listVms", () -> new TransportException("connection reset", true, null))
+                .failNext("listNodes", () -> new TransportException("connection refused", false, null));
+        Plan plan = phoenix(hv).plan(List.of(vm("web", 1024)));
+        assertEquals(VmPlan.Action.CREATE, plan.vm("web").orElseThrow().action());
+    }
 }
