@@ -153,4 +153,23 @@ class PlanApplyOnFakeTest {
         s.agent().ifPresent(b::agent);
         return b.tags(s.tags().toArray(String[]::new)).start(s.start()).build();
     }
+
+    @Test
+    void equivalentSpellingsWrittenBySomeoneElsePlanNoChange() {
+        FakeHypervisor hv = FakeHypervisor.singleNode();
+        Phoenix p = phoenix(hv);
+        p.converge(List.of(web("web01")));
+        VmSummary vm = hv.listVms().get(0);
+        Map<String, String> stored = hv.getConfig(vm.ref()).values();
+        String mac = ai.thinkheads.phoenix.config.NetConfig.parse(stored.get("net0")).mac().orElseThrow();
+        String volume = ai.thinkheads.phoenix.config.DriveConfig.parse(stored.get("scsi0")).file();
+        hv.updateConfig(vm.ref(), ConfigUpdate.set(Map.of(
+                "memory", "current=2048",
+                "tags", "Web prod PHOENIX-MANAGED",
+                "agent", "enabled=1",
+                "net0", "model=virtio,tag=10,macaddr=" + mac.toLowerCase(java.util.Locale.ROOT) + ",bridge=vmbr0",
+                "scsi0", "size=8G,discard=on,file=" + volume))).await(Duration.ofMinutes(1));
+        Plan again = p.plan(List.of(web("web01")));
+        assertTrue(again.isEmpty(), again.render() + "\nstored: " + hv.getConfig(vm.ref()).values());
+    }
 }
