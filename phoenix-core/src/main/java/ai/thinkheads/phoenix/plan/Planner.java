@@ -47,6 +47,23 @@ import java.util.TreeMap;
  * Phoenix started carries {@link #cloneMarker} as its description until its first config update
  * tags it.
  *
+ * <h2>What is planned for a VM</h2>
+ * A new VM: {@link ChangeKind#CREATE} (a template is created as one) or {@link ChangeKind#CLONE}
+ * followed by the config its template does not already give, grows, declared snapshots
+ * ({@link VmDefinition#snapshots()} before/after features; features are not applied yet) and
+ * {@link ChangeKind#START} when the spec says {@code start}. An existing VM: one digest-guarded
+ * {@link ChangeKind#UPDATE_CONFIG} with the keys that differ ({@link ConfigDiff} says how values are
+ * compared), grows, a start when {@code start} is declared and the VM is stopped, and a reboot only
+ * with {@link PlanOptions#rebootForPendingChanges()}. Destructive differences (another disk storage,
+ * a disk no longer declared, another node, template ↔ VM) become a {@link VmPlan.Action#REPLACE}
+ * (stop, destroy, create again with the same VMID) when allowed for that VM, a refusal otherwise; a
+ * shrinking disk is always a refusal.
+ *
+ * <h2>Placement</h2>
+ * A new VM without a node goes where {@link Placement} finds room, counting what the plan itself
+ * places; a linked clone goes to its template's node. No room is a
+ * {@link Refusal.Reason#NO_CAPACITY} refusal, found before anything is created.
+ *
  * <h2>Order</h2>
  * VMs come after their template and their {@code dependsOn}; a cycle throws
  * {@link DependencyCycleException}. Deletions of owned VMs that left the definitions (only with
