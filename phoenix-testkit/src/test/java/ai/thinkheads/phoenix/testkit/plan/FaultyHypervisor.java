@@ -1,9 +1,11 @@
 package ai.thinkheads.phoenix.testkit.plan;
 
+import ai.thinkheads.phoenix.hypervisor.ConfigUpdate;
 import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.LockedException;
 import ai.thinkheads.phoenix.hypervisor.Task;
 import ai.thinkheads.phoenix.hypervisor.TransportException;
+import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.testkit.FakeHypervisor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -14,12 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The fake behind a schedule of faults, by call number: the n-th primitive call meets a lock, loses
- * its request or its answer, gets a task that fails or warns, loses the next task-status reading, or
- * the whole process "crashes" ({@link Crash}). Faults fire only while {@link #active}.
+ * its request or its answer, gets a task that fails or warns, loses the next task-status reading,
+ * meets a concurrent edit of its VM, or the whole process "crashes" ({@link Crash}). Faults fire only while {@link #active}.
  */
 final class FaultyHypervisor {
 
-    enum Fault { LOCK, TRANSPORT_BEFORE, TRANSPORT_AFTER, TASK_FAILS, TASK_WARNS, STATUS_LOST, CRASH }
+    enum Fault { LOCK, TRANSPORT_BEFORE, TRANSPORT_AFTER, TASK_FAILS, TASK_WARNS, STATUS_LOST, CONCURRENT_EDIT, CRASH }
 
     /** A scheduled fault. */
     record At(int call, Fault fault) {
@@ -38,6 +40,7 @@ final class FaultyHypervisor {
     private final Map<Integer, Fault> schedule = new TreeMap<>();
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger fired = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean editBeforeNextUpdate = new java.util.concurrent.atomic.AtomicBoolean();
     volatile boolean active = true;
 
     FaultyHypervisor(FakeHypervisor fake, List<At> faults) {
@@ -74,11 +77,17 @@ final class FaultyHypervisor {
                                     fake.faults().warnNextTask(1);
                                 }
                             }
+                            case CONCURRENT_EDIT -> editBeforeNextUpdate.set(true);
                             case STATUS_LOST -> fake.faults().failNext("taskStatus",
                                     () -> new TransportException("read timed out (taskStatus)", false, null));
                             default -> {
                             }
                         }
+                    }
+                    if (active && method.getName().equals("updateConfig") && editBeforeNextUpdate.getAndSet(false)
+                            && args[0] instanceof VmRef ref && fake.findVm(ref.vmid()).map(v -> v.lock() == null).orElse(false)) {
+                        // someone else edits the VM between Phoenix's read and its digest-guarded write
+                        fake.updateConfig(ref, ConfigUpdate.set("description", "edited by someone else"));
                     }
                     Object result;
                     try {
