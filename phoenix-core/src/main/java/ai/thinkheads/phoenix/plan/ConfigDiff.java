@@ -117,7 +117,13 @@ final class ConfigDiff {
             } else if (!clone && DISK.matcher(key).matches()) {
                 DriveConfig drive = parseDrive(have);
                 if (drive != null && !drive.isCdrom()) {
-                    destructive.add("disk " + key + " (" + drive.file() + ") is not declared any more: removing it loses its data");
+                    String index = key.replaceAll("^[a-z]+", "");
+                    Optional<String> moved = desired.config().keySet().stream()
+                            .filter(k -> DISK.matcher(k).matches() && !actual.containsKey(k) && k.replaceAll("^[a-z]+", "").equals(index))
+                            .findFirst();
+                    destructive.add(moved.map(to -> "disk " + key + " (" + drive.file() + ") moves to " + to
+                                    + " on another bus: a bus change recreates the disk and loses its data")
+                            .orElse("disk " + key + " (" + drive.file() + ") is not declared any more: removing it loses its data"));
                 }
             }
         }

@@ -95,6 +95,10 @@ class ConfigDiffTest {
         Map<String, String> extra = stored();
         extra.put("virtio1", "local-lvm:vm-100-disk-1,size=8G");
         assertTrue(diff(spec(), extra, false).destructive().get(0).contains("virtio1"));
+        Map<String, String> otherBus = stored();
+        otherBus.put("virtio0", otherBus.remove("scsi0"));
+        assertEquals(List.of("disk virtio0 (local-lvm:vm-100-disk-0) moves to scsi0 on another bus: a bus change recreates the disk and loses its data"),
+                diff(spec(), otherBus, false).destructive());
     }
 
     @Test
