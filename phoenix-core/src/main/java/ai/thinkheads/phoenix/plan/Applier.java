@@ -1,0 +1,570 @@
+package ai.thinkheads.phoenix.plan;
+
+import ai.thinkheads.phoenix.config.DiskSize;
+import ai.thinkheads.phoenix.config.DriveConfig;
+import ai.thinkheads.phoenix.hypervisor.AlreadyExistsException;
+import ai.thinkheads.phoenix.hypervisor.CloneRequest;
+import ai.thinkheads.phoenix.hypervisor.ConfigModifiedException;
+import ai.thinkheads.phoenix.hypervisor.ConfigUpdate;
+import ai.thinkheads.phoenix.hypervisor.CreateRequest;
+import ai.thinkheads.phoenix.hypervisor.DestroyOptions;
+import ai.thinkheads.phoenix.hypervisor.Hypervisor;
+import ai.thinkheads.phoenix.hypervisor.LockedException;
+import ai.thinkheads.phoenix.hypervisor.NotFoundException;
+import ai.thinkheads.phoenix.hypervisor.OperationInterruptedException;
+import ai.thinkheads.phoenix.hypervisor.PowerState;
+import ai.thinkheads.phoenix.hypervisor.Task;
+import ai.thinkheads.phoenix.hypervisor.TaskFailedException;
+import ai.thinkheads.phoenix.hypervisor.TaskResult;
+import ai.thinkheads.phoenix.hypervisor.TransportException;
+import ai.thinkheads.phoenix.hypervisor.VmConfig;
+import ai.thinkheads.phoenix.hypervisor.VmRef;
+import ai.thinkheads.phoenix.hypervisor.VmSummary;
+import ai.thinkheads.phoenix.spec.Source;
+import ai.thinkheads.phoenix.spec.VmSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Runs a {@link Plan} against the cluster.
+ *
+ * <pre>{@code
+ * Applier applier = new Applier(hypervisor, ApplyOptions.builder().listener(ConsoleApplyListener.stdout()).build());
+ * ApplyResult result = applier.apply(plan);
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>Refusals:</b> a plan with refusals is not run ({@link PlanRefusedException}).</li>
+ *   <li><b>Order and parallelism:</b> a VM starts when everything it depends on succeeded; at most
+ *       {@link ApplyOptions#maxParallel()} VMs at once and {@link ApplyOptions#maxPerNode()} per node.
+ *       Deletions of pruned VMs run after everything else. A VM whose dependency failed is not
+ *       attempted.</li>
+ *   <li><b>Retries:</b> a {@link LockedException}, a task that failed on a lock and a
+ *       {@link TransportException} are retried with doubling pauses; after a transport failure the
+ *       step first checks whether Proxmox already did it (the request may have arrived).</li>
+ *   <li><b>VMIDs:</b> a new VM without a declared VMID takes {@code nextFreeVmid()} (skipping the
+ *       VMIDs the plan names and those this apply already took) and, when another creator was
+ *       faster ({@link AlreadyExistsException}), takes the next — it never uses a VM it did not
+ *       create.</li>
+ *   <li><b>Concurrent edits:</b> config updates carry the digest read at plan time; on
+ *       {@link ConfigModifiedException} the VM is read and compared again, and the fresh difference
+ *       is written if it is still one apply may make ({@link PlanStaleException} otherwise).</li>
+ *   <li><b>Resuming:</b> steps check before acting, and new VMs carry the ownership tag and their
+ *       name from the first request, so planning and applying again after an interruption finishes
+ *       the work without duplicates.</li>
+ * </ul>
+ */
+public final class Applier {
+
+    private static final int CONFIG_MODIFIED_ATTEMPTS = 3;
+    private static final int ALLOCATION_ATTEMPTS = 50;
+
+    private final Hypervisor hypervisor;
+    private final ApplyOptions options;
+
+    public Applier(Hypervisor hypervisor, ApplyOptions options) {
+        this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /**
+     * Applies {@code plan}. Failures of single VMs are reported in the result, not thrown.
+     *
+     * @throws PlanRefusedException when the plan has refusals (nothing is done)
+     */
+    public ApplyResult apply(Plan plan) {
+        if (plan.hasRefusals()) {
+            throw new PlanRefusedException(plan.refusals());
+        }
+        Map<String, ApplyResult.Outcome> outcomes = new LinkedHashMap<>();
+        List<VmPlan> work = new ArrayList<>();
+        for (VmPlan v : plan.vms()) {
+            if (v.hasChanges()) {
+                work.add(v);
+            } else {
+                outcomes.put(v.name(), new ApplyResult.Outcome(v.name(), v.vmid(), ApplyResult.Status.UNCHANGED, List.of(), null,
+                        null, List.of()));
+            }
+        }
+        VmidAllocator allocator = new VmidAllocator(plan.plannedVmids());
+        ExecutorService pool = Executors.newFixedThreadPool(options.maxParallel(), r -> {
+            Thread t = new Thread(r, "phoenix-apply");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            run(work.stream().filter(v -> v.action() != VmPlan.Action.DELETE).toList(), outcomes, pool, allocator, plan);
+            run(work.stream().filter(v -> v.action() == VmPlan.Action.DELETE).toList(), outcomes, pool, allocator, plan);
+        } finally {
+            pool.shutdownNow();
+            try {
+                // workers stop at their next wait; none may touch the cluster after apply returns
+                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<ApplyResult.Outcome> ordered = new ArrayList<>();
+        for (VmPlan v : plan.vms()) {
+            ordered.add(outcomes.get(v.name()));
+        }
+        return new ApplyResult(ordered);
+    }
+
+    private void run(List<VmPlan> jobs, Map<String, ApplyResult.Outcome> outcomes, ExecutorService pool,
+                     VmidAllocator allocator, Plan plan) {
+        List<VmPlan> pending = new ArrayList<>(jobs);
+        Map<String, Integer> perNode = new HashMap<>();
+        Map<Future<ApplyResult.Outcome>, VmPlan> running = new HashMap<>();
+        CompletionService<ApplyResult.Outcome> done = new ExecutorCompletionService<>(pool);
+        Set<String> inPlan = new HashSet<>();
+        plan.vms().forEach(v -> inPlan.add(v.name()));
+        while (!pending.isEmpty() || !running.isEmpty()) {
+            boolean progressed = true;
+            while (progressed) {
+                progressed = false;
+                for (VmPlan v : List.copyOf(pending)) {
+                    Optional<String> failedDep = v.dependsOn().stream().filter(d -> inPlan.contains(d) && outcomes.containsKey(d)
+                            && outcomes.get(d).status() != ApplyResult.Status.SUCCEEDED
+                            && outcomes.get(d).status() != ApplyResult.Status.UNCHANGED).findFirst();
+                    if (failedDep.isPresent()) {
+                        pending.remove(v);
+                        String why = "depends on '" + failedDep.get() + "', which " + outcomes.get(failedDep.get()).status()
+                                .name().toLowerCase(Locale.ROOT).replace('_', ' ');
+                        outcomes.put(v.name(), new ApplyResult.Outcome(v.name(), v.vmid(), ApplyResult.Status.NOT_ATTEMPTED,
+                                List.of(), null, why, List.of()));
+                        emit(v.name(), v.vmid(), ApplyEvent.Type.VM_NOT_ATTEMPTED, null, why);
+                        progressed = true;
+                        continue;
+                    }
+                    boolean ready = v.dependsOn().stream().allMatch(d -> !inPlan.contains(d) || outcomes.containsKey(d));
+                    String node = v.node() == null ? "" : v.node();
+                    if (ready && running.size() < options.maxParallel() && perNode.getOrDefault(node, 0) < options.maxPerNode()) {
+                        pending.remove(v);
+                        perNode.merge(node, 1, Integer::sum);
+                        running.put(done.submit(() -> new VmRun(v, allocator, plan.ownerTag()).run()), v);
+                    }
+                }
+            }
+            if (running.isEmpty()) {
+                if (!pending.isEmpty()) {
+                    // cannot happen: dependencies are ordered and every one resolves
+                    throw new IllegalStateException("apply is stuck with " + pending.stream().map(VmPlan::name).toList());
+                }
+                return;
+            }
+            Future<ApplyResult.Outcome> f;
+            try {
+                f = done.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running.keySet().forEach(x -> x.cancel(true));
+                throw new OperationInterruptedException("interrupted while applying", e);
+            }
+            VmPlan v = running.remove(f);
+            perNode.merge(v.node() == null ? "" : v.node(), -1, Integer::sum);
+            try {
+                outcomes.put(v.name(), f.get());
+            } catch (ExecutionException e) {
+                running.keySet().forEach(x -> x.cancel(true));
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException("apply of " + v.name() + " broke", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OperationInterruptedException("interrupted while applying", e);
+            }
+        }
+    }
+
+    private void emit(String vm, Integer vmid, ApplyEvent.Type type, ChangeKind step, String message) {
+        try {
+            options.listener().onEvent(new ApplyEvent(options.time().now(), vm, vmid, type, step, message));
+        } catch (RuntimeException ignored) {
+            // a listener's failure must not stop the apply
+        }
+    }
+
+    /** Hands out VMIDs for new VMs; one per apply, shared by its workers. */
+    private final class VmidAllocator {
+        private final Set<Integer> avoid;
+
+        VmidAllocator(Set<Integer> planned) {
+            this.avoid = new TreeSet<>(planned);
+        }
+
+        synchronized int next() {
+            int id = hypervisor.nextFreeVmid();
+            while (avoid.contains(id)) {
+                id++;
+            }
+            avoid.add(id);
+            return id;
+        }
+    }
+
+    /** The work on one VM. */
+    private final class VmRun {
+        private final VmPlan plan;
+        private final VmidAllocator allocator;
+        private final List<ChangeKind> done = new ArrayList<>();
+        private final List<String> warnings = new ArrayList<>();
+        private final DesiredConfig desired;
+        private VmRef ref;
+        private Integer vmid;
+        private final String ownerTag;
+        private boolean fresh;
+
+        VmRun(VmPlan plan, VmidAllocator allocator, String ownerTag) {
+            this.plan = plan;
+            this.allocator = allocator;
+            this.ownerTag = ownerTag;
+            this.desired = plan.definition() == null ? null
+                    : DesiredConfig.of(plan.definition().spec(), ownerTag);
+            this.ref = plan.existing().orElse(null);
+            this.vmid = plan.vmid();
+        }
+
+        ApplyResult.Outcome run() {
+            emit(plan.name(), vmid, ApplyEvent.Type.VM_STARTED, null, plan.action().name().toLowerCase(Locale.ROOT));
+            try {
+                if (plan.action() != VmPlan.Action.CREATE && vmid != null) {
+                    // where the VM is now (a replace may put it on another node than it is on)
+                    ref = retrying(ChangeKind.UPDATE_CONFIG, () -> hypervisor.findVm(vmid)).map(VmSummary::ref).orElse(ref);
+                }
+                for (Change c : plan.changes()) {
+                    emit(plan.name(), vmid, ApplyEvent.Type.STEP_STARTED, c.kind(), c.description());
+                    step(c);
+                    done.add(c.kind());
+                    emit(plan.name(), vmid, ApplyEvent.Type.STEP_DONE, c.kind(), "");
+                }
+                emit(plan.name(), vmid, ApplyEvent.Type.VM_SUCCEEDED, null, "");
+                return new ApplyResult.Outcome(plan.name(), vmid, ApplyResult.Status.SUCCEEDED, done, null, null, warnings);
+            } catch (RuntimeException e) {
+                emit(plan.name(), vmid, ApplyEvent.Type.VM_FAILED, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+                return new ApplyResult.Outcome(plan.name(), vmid, ApplyResult.Status.FAILED, done, e, null, warnings);
+            }
+        }
+
+        private void step(Change c) {
+            switch (c.kind()) {
+                case STOP -> call(c.kind(), () -> hypervisor.stop(ref), () -> state().map(s -> s == PowerState.STOPPED).orElse(false));
+                case DELETE -> {
+                    call(c.kind(), () -> hypervisor.destroy(ref, DestroyOptions.everything()), () -> hypervisor.findVm(ref.vmid()).isEmpty());
+                    ref = null;
+                }
+                case CREATE -> {
+                    create();
+                    converge(false);
+                }
+                case CLONE -> {
+                    cloneVm();
+                    converge(false);
+                }
+                case UPDATE_CONFIG -> update(c);
+                case GROW_DISK -> grow(c.disk(), c.toSize());
+                case START -> call(c.kind(), () -> hypervisor.start(ref), () -> state().map(s -> s == PowerState.RUNNING).orElse(false));
+                case REBOOT -> call(c.kind(), () -> hypervisor.reboot(ref), () -> false);
+                case CONVERT_TO_TEMPLATE -> call(c.kind(), () -> hypervisor.convertToTemplate(ref),
+                        () -> hypervisor.getConfig(ref).isTemplate());
+                case SNAPSHOT -> call(c.kind(), () -> hypervisor.createSnapshot(ref, c.snapshot(), "taken by Phoenix", false),
+                        () -> hypervisor.listSnapshots(ref).stream().anyMatch(s -> s.name().equals(c.snapshot())));
+                default -> throw new IllegalStateException("unknown step " + c.kind());
+            }
+        }
+
+        private Optional<PowerState> state() {
+            return hypervisor.findVm(ref.vmid()).map(VmSummary::state);
+        }
+
+        // ---- create and clone -------------------------------------------------------------
+
+        private void create() {
+            VmSpec spec = plan.definition().spec();
+            allocateAndRun(ChangeKind.CREATE, id -> {
+                CreateRequest req = new CreateRequest(plan.node(), id, desired.createConfig(), spec.pool().orElse(null), false);
+                return hypervisor.create(req);
+            });
+        }
+
+        private void cloneVm() {
+            VmSpec spec = plan.definition().spec();
+            Source.CloneTemplate src = (Source.CloneTemplate) spec.source();
+            VmSummary template = retrying(ChangeKind.CLONE, () -> hypervisor.findVm(src.templateVmid())).orElseThrow(() -> new NotFoundException(
+                    "template VM " + src.templateVmid() + " does not exist", null, src.templateVmid()));
+            allocateAndRun(ChangeKind.CLONE, id -> {
+                CloneRequest req = new CloneRequest(id, spec.name(), plan.node().equals(template.node()) ? null : plan.node(),
+                        src.full(), src.targetStorage(), src.snapshot(), spec.pool().orElse(null), Planner.cloneMarker(ownerTag));
+                return hypervisor.clone(template.ref(), req);
+            });
+        }
+
+        /** Runs create or clone with a VMID: the declared one, or allocated (and again while others are faster). */
+        private void allocateAndRun(ChangeKind kind, java.util.function.IntFunction<Task> action) {
+            Integer fixed = plan.definition().spec().vmid().orElse(plan.action() == VmPlan.Action.REPLACE ? plan.vmid() : null);
+            for (int attempt = 0; attempt < ALLOCATION_ATTEMPTS; attempt++) {
+                int id = fixed != null ? fixed : allocator.next();
+                vmid = id;
+                ref = new VmRef(plan.node(), id);
+                int[] issued = {0};
+                try {
+                    call(kind, () -> {
+                        issued[0]++;
+                        return action.apply(id);
+                    }, () -> isOurs(id));
+                    fresh = true;
+                    return;
+                } catch (AlreadyExistsException e) {
+                    // a retry of a request that may have arrived before: the VM may be the one we asked for
+                    if (issued[0] > 1 && oursQuietly(id)) {
+                        fresh = true;
+                        return;
+                    }
+                    if (fixed != null) {
+                        throw e;
+                    }
+                    emit(plan.name(), id, ApplyEvent.Type.RETRY, kind, "VMID " + id + " was taken meanwhile; taking another");
+                }
+            }
+            throw new AlreadyExistsException("gave up after " + ALLOCATION_ATTEMPTS + " VMIDs were taken by other creators",
+                    plan.node(), null);
+        }
+
+        private boolean oursQuietly(int id) {
+            try {
+                return isOurs(id);
+            } catch (AlreadyExistsException notOurs) {
+                return false;
+            }
+        }
+
+        /** After a transport failure: whether VM {@code id} exists and is the one this run asked for. */
+        private boolean isOurs(int id) {
+            Instant deadline = options.time().now().plus(options.lockWait());
+            while (true) {
+                Optional<VmSummary> v = hypervisor.findVm(id);
+                if (v.isEmpty()) {
+                    return false;
+                }
+                String lock = v.get().lock();
+                if (!"create".equals(lock) && !"clone".equals(lock)) {
+                    VmConfig cfg = hypervisor.getConfig(v.get().ref());
+                    boolean ours = plan.name().equals(v.get().name()) && (v.get().tags().contains(ownerTag)
+                            || Planner.cloneMarker(ownerTag).equals(cfg.values().get("description")));
+                    if (!ours) {
+                        throw new AlreadyExistsException("VM " + id + " exists but is not the one Phoenix asked for", v.get().node(), id);
+                    }
+                    return true;
+                }
+                if (!options.time().now().isBefore(deadline)) {
+                    throw new LockedException("VM " + id + " is still locked (" + lock + ") after "
+                            + options.lockWait().toSeconds() + " s", v.get().node(), id, lock);
+                }
+                pause(Duration.ofSeconds(2));
+            }
+        }
+
+        // ---- config -----------------------------------------------------------------------
+
+        private void update(Change c) {
+            if (!fresh && plan.digest() != null) {
+                Map<String, String> set = new TreeMap<>();
+                Set<String> delete = new TreeSet<>();
+                for (KeyChange k : c.keys()) {
+                    if (k.isDelete()) {
+                        delete.add(k.key());
+                    } else {
+                        set.put(k.key(), k.after());
+                    }
+                }
+                try {
+                    call(ChangeKind.UPDATE_CONFIG, () -> hypervisor.updateConfig(ref, new ConfigUpdate(set, delete, null)
+                            .ifDigest(plan.digest())), () -> false);
+                    return;
+                } catch (ConfigModifiedException e) {
+                    emit(plan.name(), vmid, ApplyEvent.Type.REPLANNED, ChangeKind.UPDATE_CONFIG,
+                            "the config changed since planning; reading and comparing again");
+                }
+            }
+            converge(!fresh);
+        }
+
+        /** Reads the VM, compares it with the spec and writes the difference (keys, then grows). */
+        private void converge(boolean strict) {
+            for (int attempt = 1; ; attempt++) {
+                VmConfig cfg = read();
+                boolean running = state().map(s -> s != PowerState.STOPPED).orElse(false);
+                ConfigDiff.Result diff = ConfigDiff.compare(desired, cfg.values(), running);
+                if (!diff.shrinks().isEmpty()) {
+                    throw new PlanStaleException(plan.name() + ": " + String.join("; ", diff.shrinks()));
+                }
+                if (!diff.destructive().isEmpty()) {
+                    if (strict) {
+                        throw new PlanStaleException(plan.name() + ": the VM changed since planning and now needs destructive changes: "
+                                + String.join("; ", diff.destructive()));
+                    }
+                    diff.destructive().forEach(d -> warn("not done (destructive): " + d));
+                }
+                if (diff.keys().isEmpty()) {
+                    for (Change g : diff.grows()) {
+                        grow(g.disk(), g.toSize());
+                    }
+                    return;
+                }
+                Map<String, String> set = new TreeMap<>();
+                Set<String> delete = new TreeSet<>();
+                for (KeyChange k : diff.keys()) {
+                    if (k.isDelete()) {
+                        delete.add(k.key());
+                    } else {
+                        set.put(k.key(), k.after());
+                    }
+                }
+                try {
+                    call(ChangeKind.UPDATE_CONFIG, () -> hypervisor.updateConfig(ref, new ConfigUpdate(set, delete, null)
+                            .ifDigest(cfg.digest())), () -> false);
+                    for (Change g : diff.grows()) {
+                        grow(g.disk(), g.toSize());
+                    }
+                    return;
+                } catch (ConfigModifiedException e) {
+                    if (attempt >= CONFIG_MODIFIED_ATTEMPTS) {
+                        throw e;
+                    }
+                    emit(plan.name(), vmid, ApplyEvent.Type.REPLANNED, ChangeKind.UPDATE_CONFIG, "config changed meanwhile; comparing again");
+                }
+            }
+        }
+
+        private VmConfig read() {
+            return retrying(ChangeKind.UPDATE_CONFIG, () -> hypervisor.getConfig(ref));
+        }
+
+        private void grow(String disk, DiskSize size) {
+            VmConfig cfg = read();
+            String value = cfg.values().get(disk);
+            if (value == null) {
+                throw new NotFoundException("disk '" + disk + "' does not exist on VM " + ref.vmid(), ref.node(), ref.vmid());
+            }
+            Optional<DiskSize> current = DriveConfig.parse(value).size();
+            if (current.isPresent() && current.get().compareTo(size) >= 0) {
+                if (current.get().compareTo(size) > 0) {
+                    warn(disk + " is " + current.get() + ", larger than the declared " + size + "; left as is");
+                }
+                return;
+            }
+            call(ChangeKind.GROW_DISK, () -> hypervisor.resizeDisk(ref, disk, size), () -> {
+                Optional<DiskSize> now = DriveConfig.parse(hypervisor.getConfig(ref).values().get(disk)).size();
+                return now.isPresent() && now.get().compareTo(size) >= 0;
+            });
+        }
+
+        // ---- retries ----------------------------------------------------------------------
+
+        /** Runs a task-returning primitive and waits for its task, retrying locks and transport failures. */
+        private void call(ChangeKind kind, Supplier<Task> action, BooleanSupplier alreadyDone) {
+            Duration pause = options.firstBackoff();
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    TaskResult r = action.get().await(options.taskTimeout());
+                    if (r.hasWarnings()) {
+                        warn(kind.words() + ": task ended with " + r.warnings() + " warning(s): " + String.join(" | ", r.warningLines()));
+                    }
+                    return;
+                } catch (LockedException e) {
+                    retryOrThrow(kind, attempt, pause, e);
+                } catch (TaskFailedException e) {
+                    if (!isLockFailure(e)) {
+                        throw e;
+                    }
+                    retryOrThrow(kind, attempt, pause, e);
+                } catch (TransportException e) {
+                    retryOrThrow(kind, attempt, pause, e);
+                    if (e.requestSent() && checked(alreadyDone)) {
+                        return;
+                    }
+                    pause = next(pause);
+                    continue;
+                }
+                pause = next(pause);
+            }
+        }
+
+        /** Runs a read, retrying transport failures and locks. */
+        private <T> T retrying(ChangeKind kind, Supplier<T> read) {
+            Duration pause = options.firstBackoff();
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    return read.get();
+                } catch (LockedException | TransportException e) {
+                    retryOrThrow(kind, attempt, pause, e);
+                }
+                pause = next(pause);
+            }
+        }
+
+        private boolean checked(BooleanSupplier alreadyDone) {
+            try {
+                return alreadyDone.getAsBoolean();
+            } catch (TransportException | LockedException e) {
+                return false;
+            }
+        }
+
+        private void retryOrThrow(ChangeKind kind, int attempt, Duration pause, RuntimeException e) {
+            if (attempt >= options.retries()) {
+                throw e;
+            }
+            emit(plan.name(), vmid, ApplyEvent.Type.RETRY, kind, e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + "; again in " + pause.toMillis() + " ms");
+            pause(pause);
+        }
+
+        private Duration next(Duration pause) {
+            Duration d = pause.multipliedBy(2);
+            return d.compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : d;
+        }
+
+        private void pause(Duration d) {
+            try {
+                options.time().sleep(d);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OperationInterruptedException("interrupted while waiting to retry", e);
+            }
+        }
+
+        private void warn(String text) {
+            warnings.add(text);
+            emit(plan.name(), vmid, ApplyEvent.Type.WARNING, null, text);
+        }
+    }
+
+    /** A task that died on a VM lock ({@code VM is locked (...)}, {@code can't lock file ... got timeout}). */
+    static boolean isLockFailure(TaskFailedException e) {
+        String s = e.exitStatus() == null ? "" : e.exitStatus();
+        return s.contains("VM is locked") || (s.contains("can't lock file") && s.contains("got timeout"));
+    }
+
+}

@@ -1,0 +1,30 @@
+package ai.thinkheads.phoenix.plan;
+
+/** What one step of a {@link VmPlan} does; each maps to one or two {@code Hypervisor} primitives. */
+public enum ChangeKind {
+    /** {@code Hypervisor.create} with empty disks or an imported image. */
+    CREATE,
+    /** {@code Hypervisor.clone} of the source template. */
+    CLONE,
+    /** {@code Hypervisor.updateConfig}: keys set and deleted, guarded by the digest read at plan time. */
+    UPDATE_CONFIG,
+    /** {@code Hypervisor.resizeDisk} to a larger size. */
+    GROW_DISK,
+    /** {@code Hypervisor.stop}, before a delete, a recreate or a template conversion. */
+    STOP,
+    /** {@code Hypervisor.start}. */
+    START,
+    /** {@code Hypervisor.reboot}, so that pending changes take effect (only when allowed). */
+    REBOOT,
+    /** {@code Hypervisor.convertToTemplate}. */
+    CONVERT_TO_TEMPLATE,
+    /** {@code Hypervisor.createSnapshot}. */
+    SNAPSHOT,
+    /** {@code Hypervisor.destroy}. */
+    DELETE;
+
+    /** Lower-case words for the text rendering. */
+    public String words() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+}

@@ -1,0 +1,208 @@
+package ai.thinkheads.phoenix.plan;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What {@link Planner#plan} found to do, per VM in the order {@link Applier} runs it, with the
+ * refusals that stop it from running and warnings that do not. Immutable.
+ *
+ * <p>{@link #render()} is the text diff for people (like Terraform's: {@code + create},
+ * {@code ~ update}, {@code -/+ replace}, {@code - delete}, each key {@code old → new} with its
+ * impact, then a summary line); {@link #toJson()} is the same for programs. Secrets are redacted in
+ * both.
+ *
+ * @param vms one entry per definition (and per pruned VM), in apply order
+ * @param refusals why parts of it will not run; apply refuses a plan that has any
+ * @param warnings things worth knowing that do not stop apply
+ * @param ownerTag the ownership tag the plan was made with
+ */
+public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnings, String ownerTag) {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public Plan {
+        vms = List.copyOf(vms);
+        refusals = List.copyOf(refusals);
+        warnings = List.copyOf(warnings);
+        Objects.requireNonNull(ownerTag, "ownerTag");
+    }
+
+    /** Whether there is nothing to do and nothing refused. */
+    public boolean isEmpty() {
+        return refusals.isEmpty() && vms.stream().noneMatch(VmPlan::hasChanges);
+    }
+
+    public boolean hasRefusals() {
+        return !refusals.isEmpty();
+    }
+
+    /** The entry for VM {@code name}. */
+    public Optional<VmPlan> vm(String name) {
+        return vms.stream().filter(v -> v.name().equals(name)).findFirst();
+    }
+
+    /** Every VMID the plan names (existing and declared), which allocation for new VMs must avoid. */
+    public Set<Integer> plannedVmids() {
+        Set<Integer> out = new HashSet<>();
+        vms.forEach(v -> v.vmidIfKnown().ifPresent(out::add));
+        return out;
+    }
+
+    public long count(VmPlan.Action action) {
+        return vms.stream().filter(v -> v.action() == action && v.hasChanges()).count();
+    }
+
+    /** The summary line: {@code Plan: 2 to create, 1 to update, 0 to replace, 0 to delete, 1 refused.} */
+    public String summary() {
+        return "Plan: " + count(VmPlan.Action.CREATE) + " to create, " + count(VmPlan.Action.UPDATE) + " to update, "
+                + count(VmPlan.Action.REPLACE) + " to replace, " + count(VmPlan.Action.DELETE) + " to delete, "
+                + refusals.size() + " refused.";
+    }
+
+    /** The text diff. */
+    public String render() {
+        StringBuilder sb = new StringBuilder();
+        for (VmPlan v : vms) {
+            if (v.action() == VmPlan.Action.NO_CHANGE || v.action() == VmPlan.Action.REFUSED) {
+                continue;
+            }
+            String sign = switch (v.action()) {
+                case CREATE -> "+";
+                case UPDATE -> "~";
+                case REPLACE -> "-/+";
+                case DELETE -> "-";
+                default -> " ";
+            };
+            sb.append(sign).append(' ').append(v.action().name().toLowerCase(java.util.Locale.ROOT)).append(' ').append(v.name())
+                    .append(" (").append(v.vmid() == null ? "new VMID" : "vmid " + v.vmid()).append(" on ")
+                    .append(v.node()).append(')');
+            v.impact().ifPresent(i -> sb.append("  [").append(i.words()).append(']'));
+            sb.append('\n');
+            if (!v.dependsOn().isEmpty()) {
+                sb.append("    after ").append(String.join(", ", v.dependsOn())).append('\n');
+            }
+            for (Change c : v.changes()) {
+                sb.append("    ").append(c.kind().words()).append(": ").append(c.description());
+                if (c.kind() == ChangeKind.GROW_DISK) {
+                    sb.append(" (").append(c.fromSize() == null ? "if smaller" : c.fromSize() + " → " + c.toSize()).append(')');
+                }
+                sb.append("  [").append(c.impact().words()).append("]\n");
+                for (KeyChange k : c.keys()) {
+                    if (k.before() == null) {
+                        sb.append("        + ").append(k.key()).append(" = ").append(k.shownAfter());
+                    } else if (k.after() == null) {
+                        sb.append("        - ").append(k.key()).append(" = ").append(k.shownBefore());
+                    } else {
+                        sb.append("        ~ ").append(k.key()).append(": ").append(k.shownBefore()).append(" → ").append(k.shownAfter());
+                    }
+                    if (c.kind() == ChangeKind.UPDATE_CONFIG) {
+                        sb.append("  [").append(k.impact().words()).append(']');
+                    }
+                    sb.append('\n');
+                }
+            }
+            for (String n : v.notes()) {
+                sb.append("    note: ").append(n).append('\n');
+            }
+        }
+        for (Refusal r : refusals) {
+            sb.append("! refused ").append(r.vm()).append(": ").append(r.message()).append('\n');
+        }
+        for (String w : warnings) {
+            sb.append("  warning: ").append(w).append('\n');
+        }
+        long unchanged = vms.stream().filter(v -> v.action() == VmPlan.Action.NO_CHANGE).count();
+        if (unchanged > 0) {
+            sb.append("  ").append(unchanged).append(unchanged == 1 ? " VM is" : " VMs are").append(" up to date\n");
+        }
+        return sb.append(summary()).append('\n').toString();
+    }
+
+    /** The plan as a JSON tree. */
+    public ObjectNode toJsonTree() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("ownerTag", ownerTag);
+        root.put("empty", isEmpty());
+        ObjectNode counts = root.putObject("summary");
+        for (VmPlan.Action a : VmPlan.Action.values()) {
+            if (a != VmPlan.Action.NO_CHANGE && a != VmPlan.Action.REFUSED) {
+                counts.put(a.name().toLowerCase(java.util.Locale.ROOT), count(a));
+            }
+        }
+        counts.put("refused", refusals.size());
+        ArrayNode vmsNode = root.putArray("vms");
+        for (VmPlan v : vms) {
+            ObjectNode n = vmsNode.addObject();
+            n.put("name", v.name());
+            n.put("action", v.action().name());
+            if (v.vmid() == null) {
+                n.putNull("vmid");
+            } else {
+                n.put("vmid", v.vmid());
+            }
+            n.put("node", v.node());
+            v.impact().ifPresent(i -> n.put("impact", i.name()));
+            ArrayNode deps = n.putArray("dependsOn");
+            v.dependsOn().forEach(deps::add);
+            ArrayNode cs = n.putArray("changes");
+            for (Change c : v.changes()) {
+                ObjectNode cn = cs.addObject();
+                cn.put("kind", c.kind().name());
+                cn.put("impact", c.impact().name());
+                cn.put("description", c.description());
+                if (c.disk() != null) {
+                    cn.put("disk", c.disk());
+                    cn.put("from", c.fromSize() == null ? null : c.fromSize().toString());
+                    cn.put("to", c.toSize().toString());
+                }
+                if (c.snapshot() != null) {
+                    cn.put("snapshot", c.snapshot());
+                }
+                if (!c.keys().isEmpty()) {
+                    ArrayNode ks = cn.putArray("keys");
+                    for (KeyChange k : c.keys()) {
+                        ObjectNode kn = ks.addObject();
+                        kn.put("key", k.key());
+                        kn.put("before", k.shownBefore());
+                        kn.put("after", k.shownAfter());
+                        kn.put("impact", k.impact().name());
+                    }
+                }
+            }
+            ArrayNode notes = n.putArray("notes");
+            v.notes().forEach(notes::add);
+        }
+        ArrayNode rs = root.putArray("refusals");
+        for (Refusal r : refusals) {
+            ObjectNode rn = rs.addObject();
+            rn.put("vm", r.vm());
+            rn.put("reason", r.reason().name());
+            rn.put("message", r.message());
+        }
+        ArrayNode ws = root.putArray("warnings");
+        warnings.forEach(ws::add);
+        return root;
+    }
+
+    /** The plan as indented JSON text. */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(toJsonTree());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return render();
+    }
+}

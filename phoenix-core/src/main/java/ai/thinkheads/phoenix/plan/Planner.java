@@ -1,0 +1,545 @@
+package ai.thinkheads.phoenix.plan;
+
+import ai.thinkheads.phoenix.definition.VmDefinition;
+import ai.thinkheads.phoenix.hypervisor.Hypervisor;
+import ai.thinkheads.phoenix.hypervisor.LockedException;
+import ai.thinkheads.phoenix.hypervisor.NodeResources;
+import ai.thinkheads.phoenix.hypervisor.OperationInterruptedException;
+import ai.thinkheads.phoenix.hypervisor.PowerState;
+import ai.thinkheads.phoenix.hypervisor.Snapshot;
+import ai.thinkheads.phoenix.hypervisor.StorageInfo;
+import ai.thinkheads.phoenix.hypervisor.TransportException;
+import ai.thinkheads.phoenix.hypervisor.VmConfig;
+import ai.thinkheads.phoenix.hypervisor.VmSummary;
+import ai.thinkheads.phoenix.spec.Source;
+import ai.thinkheads.phoenix.spec.VmSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads the cluster through a {@link Hypervisor} and works out a {@link Plan}: what to create,
+ * clone, change, grow, start, snapshot, convert and delete so that the cluster holds the
+ * definitions. Planning only reads; {@link Applier} acts.
+ *
+ * <pre>{@code
+ * Planner planner = new Planner(hypervisor, PlanOptions.defaults());
+ * Plan plan = planner.plan(definitions);
+ * System.out.println(plan.render());
+ * }</pre>
+ *
+ * <h2>Which VM is which</h2>
+ * A definition with a VMID is the VM with that VMID; one without is the VM of that name that
+ * carries the ownership tag ({@link PlanOptions#ownerTag()}). Phoenix changes or deletes only VMs
+ * that carry the tag or that the user adopted by VMID ({@link PlanOptions.Builder#adopt}); adopting
+ * adds the tag. A VMID or name held by a VM Phoenix does not own is a {@link Refusal.Reason#CONFLICT},
+ * never a takeover. One exception keeps an interrupted apply from leaving a stranger behind: a clone
+ * Phoenix started carries {@link #cloneMarker} as its description until its first config update
+ * tags it.
+ *
+ * <h2>What is planned for a VM</h2>
+ * A new VM: {@link ChangeKind#CREATE} (a template is created as one) or {@link ChangeKind#CLONE}
+ * followed by the config its template does not already give, grows, declared snapshots
+ * ({@link VmDefinition#snapshots()} before/after features; features are not applied yet) and
+ * {@link ChangeKind#START} when the spec says {@code start}. An existing VM: one digest-guarded
+ * {@link ChangeKind#UPDATE_CONFIG} with the keys that differ ({@link ConfigDiff} says how values are
+ * compared), grows, a start when {@code start} is declared and the VM is stopped, and a reboot only
+ * with {@link PlanOptions#rebootForPendingChanges()}. Destructive differences (another disk storage,
+ * a disk no longer declared, another node, template ↔ VM) become a {@link VmPlan.Action#REPLACE}
+ * (stop, destroy, create again with the same VMID) when allowed for that VM, a refusal otherwise; a
+ * shrinking disk is always a refusal.
+ *
+ * <h2>Placement</h2>
+ * A new VM without a node goes where {@link Placement} finds room, counting what the plan itself
+ * places; a linked clone goes to its template's node. No room is a
+ * {@link Refusal.Reason#NO_CAPACITY} refusal, found before anything is created.
+ *
+ * <h2>Order</h2>
+ * VMs come after their template and their {@code dependsOn}; a cycle throws
+ * {@link DependencyCycleException}. Deletions of owned VMs that left the definitions (only with
+ * {@link PlanOptions#pruneOwned()}) come last, clones before templates.
+ */
+public final class Planner {
+
+    private static final Duration LOCK_POLL = Duration.ofSeconds(2);
+    private static final int READ_ATTEMPTS = 3;
+
+    private final Hypervisor hypervisor;
+    private final PlanOptions options;
+
+    public Planner(Hypervisor hypervisor, PlanOptions options) {
+        this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    public PlanOptions options() {
+        return options;
+    }
+
+    /** The description a clone carries between its clone task and its first config update. */
+    public static String cloneMarker(String ownerTag) {
+        return ownerTag + ": cloned by Phoenix, settings not applied yet";
+    }
+
+    /**
+     * Plans {@code desired} against the cluster as it is now.
+     *
+     * @throws DuplicateDefinitionException when two definitions share a name or VMID
+     * @throws DependencyCycleException when the definitions depend on each other in a cycle
+     */
+    public Plan plan(List<VmDefinition> desired) {
+        checkUnique(desired);
+        List<VmDefinition> ordered = DependencyOrder.sort(desired);
+        Map<String, List<String>> edges = DependencyOrder.edges(desired);
+        Context ctx = new Context(readVms());
+        for (VmSummary v : ctx.inProgress) {
+            ctx.refusals.add(new Refusal("vmid " + v.vmid(), Refusal.Reason.IN_PROGRESS, "VM " + v.vmid() + " on "
+                    + v.node() + " is still locked (" + v.lock() + ") after waiting " + options.lockWait().toSeconds()
+                    + " s; its name and tags are unknown until its task ends — plan again later"));
+        }
+        Set<Integer> claimed = new HashSet<>();
+        for (VmDefinition def : ordered) {
+            VmPlan p = planOne(def, edges.getOrDefault(def.name(), List.of()), ctx, claimed);
+            ctx.plans.put(def.name(), p);
+        }
+        List<VmPlan> all = new ArrayList<>(ctx.plans.values());
+        all.addAll(prunes(ctx, claimed));
+        for (Integer id : options.adopted()) {
+            if (!claimed.contains(id)) {
+                ctx.warnings.add("VM " + id + " is to be adopted but no definition matches it by VMID or name; it is left alone");
+            }
+        }
+        return new Plan(all, ctx.refusals, ctx.warnings, options.ownerTag());
+    }
+
+    // ---- reading --------------------------------------------------------------------------
+
+    private List<VmSummary> readVms() {
+        Instant deadline = options.time().now().plus(options.lockWait());
+        while (true) {
+            List<VmSummary> vms = read(hypervisor::listVms);
+            boolean busy = vms.stream().anyMatch(Planner::identityHidden);
+            if (!busy || !options.time().now().isBefore(deadline)) {
+                return vms;
+            }
+            try {
+                options.time().sleep(LOCK_POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OperationInterruptedException("interrupted while waiting for VMs being created", e);
+            }
+        }
+    }
+
+    /** One read, tried up to {@value #READ_ATTEMPTS} times on transport failures and locks, 1 s apart. */
+    private <T> T read(java.util.function.Supplier<T> reader) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return reader.get();
+            } catch (TransportException | LockedException e) {
+                if (attempt >= READ_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    options.time().sleep(Duration.ofSeconds(attempt));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new OperationInterruptedException("interrupted while reading the cluster", ie);
+                }
+            }
+        }
+    }
+
+    /** A VM being created or cloned: its config (name, tags) is not written yet. */
+    private static boolean identityHidden(VmSummary v) {
+        return "create".equals(v.lock()) || "clone".equals(v.lock());
+    }
+
+    private final class Context {
+        final List<VmSummary> vms;
+        final List<VmSummary> inProgress = new ArrayList<>();
+        final Map<String, VmPlan> plans = new LinkedHashMap<>();
+        final List<Refusal> refusals = new ArrayList<>();
+        final List<String> warnings = new ArrayList<>();
+        final Map<Integer, VmConfig> configs = new HashMap<>();
+        final Map<String, DesiredConfig> desiredByName = new HashMap<>();
+        final Map<Integer, String> plannedVmids = new HashMap<>();
+        private Placement placement;
+
+        Context(List<VmSummary> vms) {
+            this.vms = vms;
+            vms.stream().filter(Planner::identityHidden).forEach(inProgress::add);
+        }
+
+        VmConfig config(VmSummary v) {
+            VmConfig known = configs.get(v.vmid());
+            if (known == null) {
+                known = read(() -> hypervisor.getConfig(v.ref()));
+                configs.put(v.vmid(), known);
+            }
+            return known;
+        }
+
+        Placement placement() {
+            if (placement == null) {
+                List<NodeResources> nodes = read(hypervisor::listNodes);
+                Map<String, List<StorageInfo>> storages = new TreeMap<>();
+                for (NodeResources n : nodes) {
+                    if (n.online()) {
+                        storages.put(n.node(), read(() -> hypervisor.listStorages(n.node())));
+                    }
+                }
+                placement = new Placement(nodes, storages);
+            }
+            return placement;
+        }
+
+        Optional<VmSummary> byVmid(int vmid) {
+            return vms.stream().filter(v -> v.vmid() == vmid).findFirst();
+        }
+
+        boolean owned(VmSummary v) {
+            return v.tags().stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).equals(options.ownerTag()));
+        }
+
+        boolean ownedOrAdopted(VmSummary v) {
+            return owned(v) || options.adopted().contains(v.vmid());
+        }
+
+        /** An unowned VM named like a clone Phoenix started but could not tag (apply interrupted). */
+        boolean interruptedClone(VmSummary v) {
+            return !owned(v) && cloneMarker(options.ownerTag()).equals(config(v).values().get("description"));
+        }
+    }
+
+    // ---- one definition -------------------------------------------------------------------
+
+    private VmPlan planOne(VmDefinition def, List<String> deps, Context ctx, Set<Integer> claimed) {
+        VmSpec spec = def.spec();
+        String name = def.name();
+        DesiredConfig desired = DesiredConfig.of(spec, options.ownerTag());
+        ctx.desiredByName.put(name, desired);
+        List<Refusal> refusals = new ArrayList<>();
+        if (!desired.create().snippets().isEmpty()) {
+            refusals.add(new Refusal(name, Refusal.Reason.UNSUPPORTED, "cloud-init user-data needs snippet "
+                    + desired.create().snippets().keySet() + " uploaded, which the Hypervisor seam cannot do yet"));
+        }
+        for (String dep : def.dependsOn()) {
+            if (!ctx.plans.containsKey(dep) && ctx.vms.stream().noneMatch(v -> v.name().equals(dep))) {
+                refusals.add(new Refusal(name, Refusal.Reason.MISSING_DEPENDENCY,
+                        "depends on '" + dep + "', which is neither declared nor in the cluster"));
+            }
+        }
+        for (Refusal r : ctx.plans.values().stream().filter(p -> deps.contains(p.name()) && p.action() == VmPlan.Action.REFUSED)
+                .map(p -> new Refusal(name, Refusal.Reason.MISSING_DEPENDENCY, "depends on '" + p.name() + "', which is refused"))
+                .toList()) {
+            refusals.add(r);
+        }
+
+        // which VM is it?
+        VmSummary existing = null;
+        Optional<Integer> fixedVmid = spec.vmid();
+        if (fixedVmid.isPresent()) {
+            Optional<VmSummary> v = ctx.byVmid(fixedVmid.get());
+            if (v.isPresent() && ctx.ownedOrAdopted(v.get())) {
+                existing = v.get();
+            } else if (v.isPresent() && ctx.inProgress.contains(v.get())) {
+                refusals.add(new Refusal(name, Refusal.Reason.IN_PROGRESS, "VMID " + fixedVmid.get() + " is being created or cloned by a running task"));
+            } else if (v.isPresent()) {
+                refusals.add(new Refusal(name, Refusal.Reason.CONFLICT, "VMID " + fixedVmid.get() + " is taken by VM '"
+                        + v.get().name() + "' on " + v.get().node() + ", which Phoenix does not manage; adopt it by VMID or choose another VMID"));
+            } else {
+                List<VmSummary> strangers = ctx.vms.stream().filter(x -> x.name().equals(name) && !ctx.ownedOrAdopted(x)).toList();
+                if (!strangers.isEmpty()) {
+                    refusals.add(new Refusal(name, Refusal.Reason.CONFLICT, "the name is taken by VM "
+                            + strangers.stream().map(x -> x.vmid() + " on " + x.node()).toList()
+                            + ", which Phoenix does not manage; adopt it by VMID to manage it, or rename the definition"));
+                }
+            }
+        } else {
+            List<VmSummary> mine = ctx.vms.stream().filter(v -> v.name().equals(name) && ctx.ownedOrAdopted(v)
+                    && !claimed.contains(v.vmid())).toList();
+            if (mine.size() > 1) {
+                refusals.add(new Refusal(name, Refusal.Reason.CONFLICT, "several VMs Phoenix manages are named '" + name + "': "
+                        + mine.stream().map(v -> String.valueOf(v.vmid())).toList() + "; give the definition a VMID"));
+            } else if (mine.size() == 1) {
+                existing = mine.get(0);
+            } else {
+                List<VmSummary> strangers = ctx.vms.stream().filter(v -> v.name().equals(name) && !claimed.contains(v.vmid())).toList();
+                List<VmSummary> ours = strangers.stream().filter(ctx::interruptedClone).toList();
+                if (ours.size() == 1 && strangers.size() == 1) {
+                    existing = ours.get(0);
+                } else if (!strangers.isEmpty()) {
+                    refusals.add(new Refusal(name, Refusal.Reason.CONFLICT, "the name is taken by VM "
+                            + strangers.stream().map(v -> v.vmid() + " on " + v.node()).toList()
+                            + ", which Phoenix does not manage; adopt it by VMID to manage it, or rename the definition"));
+                }
+            }
+        }
+        if (existing != null) {
+            claimed.add(existing.vmid());
+        }
+        if (!refusals.isEmpty()) {
+            ctx.refusals.addAll(refusals);
+            return refused(def, deps, existing);
+        }
+        if (existing != null) {
+            return planExisting(def, deps, desired, existing, ctx);
+        }
+        return planNew(def, deps, desired, ctx, spec.vmid().orElse(null), null, List.of(), VmPlan.Action.CREATE, claimed);
+    }
+
+    private VmPlan refused(VmDefinition def, List<String> deps, VmSummary existing) {
+        Integer vmid = existing == null ? def.spec().vmid().orElse(null) : Integer.valueOf(existing.vmid());
+        return new VmPlan(def.name(), VmPlan.Action.REFUSED, vmid,
+                existing == null ? def.spec().node().orElse(null) : existing.node(), List.of(), deps, null, List.of(), def);
+    }
+
+    private VmPlan planExisting(VmDefinition def, List<String> deps, DesiredConfig desired, VmSummary vm, Context ctx) {
+        VmSpec spec = def.spec();
+        String name = def.name();
+        VmConfig cfg = ctx.config(vm);
+        boolean running = vm.state() != PowerState.STOPPED;
+        ConfigDiff.Result diff = ConfigDiff.compare(desired, cfg.values(), running);
+        List<String> destructive = new ArrayList<>(diff.destructive());
+        if (cfg.isTemplate() && !spec.template()) {
+            destructive.add("VM " + vm.vmid() + " is a template and a template cannot become a VM again");
+        }
+        if (spec.node().isPresent() && !spec.node().get().equals(vm.node())) {
+            destructive.add("VM " + vm.vmid() + " is on " + vm.node() + " but declared on " + spec.node().get()
+                    + " (Phoenix does not migrate; the VM is recreated there)");
+        }
+        boolean convert = spec.template() && !cfg.isTemplate();
+        if (!diff.shrinks().isEmpty()) {
+            diff.shrinks().forEach(s -> ctx.refusals.add(new Refusal(name, Refusal.Reason.DISK_SHRINK, s)));
+            return refused(def, deps, vm);
+        }
+        List<String> notes = new ArrayList<>();
+        if (!ctx.owned(vm)) {
+            notes.add("adopted: VM " + vm.vmid() + " gets the tag " + options.ownerTag());
+        }
+        if (!destructive.isEmpty()) {
+            if (!options.destructiveAllowed(name)) {
+                ctx.refusals.add(new Refusal(name, Refusal.Reason.DESTRUCTIVE_NOT_ALLOWED, String.join("; ", destructive)
+                        + " — allow destructive changes for '" + name + "' to recreate it"));
+                return refused(def, deps, vm);
+            }
+            List<Change> first = new ArrayList<>();
+            if (running) {
+                first.add(Change.of(ChangeKind.STOP, Impact.DESTRUCTIVE, "stop VM " + vm.vmid() + " to recreate it"));
+            }
+            first.add(Change.of(ChangeKind.DELETE, Impact.DESTRUCTIVE, "destroy VM " + vm.vmid() + " and its disks: "
+                    + String.join("; ", destructive)));
+            notes.add("recreated because: " + String.join("; ", destructive));
+            return planNew(def, deps, desired, ctx, vm.vmid(), vm.node(), first, VmPlan.Action.REPLACE, new HashSet<>());
+        }
+        List<Change> changes = new ArrayList<>();
+        if (!diff.keys().isEmpty()) {
+            changes.add(Change.withKeys(ChangeKind.UPDATE_CONFIG, "set " + diff.keys().stream().filter(k -> !k.isDelete()).count()
+                    + ", delete " + diff.keys().stream().filter(KeyChange::isDelete).count() + " keys", diff.keys()));
+        }
+        changes.addAll(diff.grows());
+        boolean pending = running && diff.keys().stream().anyMatch(k -> k.impact() == Impact.NEEDS_REBOOT);
+        if (pending) {
+            if (options.rebootForPendingChanges()) {
+                changes.add(Change.of(ChangeKind.REBOOT, Impact.NEEDS_REBOOT, "reboot so the pending changes take effect"));
+            } else {
+                notes.add("changes marked 'needs reboot' stay pending until the VM restarts");
+            }
+        }
+        if (convert) {
+            if (!options.destructiveAllowed(name)) {
+                ctx.refusals.add(new Refusal(name, Refusal.Reason.DESTRUCTIVE_NOT_ALLOWED, "converting VM " + vm.vmid()
+                        + " to a template cannot be undone — allow destructive changes for '" + name + "'"));
+                return refused(def, deps, vm);
+            }
+            if (running) {
+                changes.add(Change.of(ChangeKind.STOP, Impact.DESTRUCTIVE, "stop VM " + vm.vmid() + " to convert it"));
+            }
+            changes.add(Change.of(ChangeKind.CONVERT_TO_TEMPLATE, Impact.DESTRUCTIVE, "convert VM " + vm.vmid() + " to a template"));
+        } else if (spec.start() && !running && !cfg.isTemplate()) {
+            changes.add(Change.of(ChangeKind.START, Impact.LIVE, "start VM " + vm.vmid()));
+        }
+        if (!spec.template()) {
+            changes.addAll(missingSnapshots(def, vm));
+        }
+        VmPlan.Action action = changes.isEmpty() ? VmPlan.Action.NO_CHANGE : VmPlan.Action.UPDATE;
+        return new VmPlan(name, action, vm.vmid(), vm.node(), changes, deps, cfg.digest(), notes, def);
+    }
+
+    private List<Change> missingSnapshots(VmDefinition def, VmSummary vm) {
+        List<String> wanted = new ArrayList<>();
+        def.snapshots().beforeFeaturesIfAny().ifPresent(wanted::add);
+        def.snapshots().afterFeaturesIfAny().ifPresent(wanted::add);
+        if (wanted.isEmpty()) {
+            return List.of();
+        }
+        Set<String> have = new HashSet<>();
+        if (vm != null) {
+            read(() -> hypervisor.listSnapshots(vm.ref())).stream().map(Snapshot::name).forEach(have::add);
+        }
+        List<Change> out = new ArrayList<>();
+        for (String s : wanted) {
+            if (have.add(s)) {
+                out.add(Change.snapshot(s, "snapshot " + s + " (features are not applied yet, so before and after coincide)"));
+            }
+        }
+        return out;
+    }
+
+    private VmPlan planNew(VmDefinition def, List<String> deps, DesiredConfig desired, Context ctx, Integer vmid, String keepNode,
+                           List<Change> first, VmPlan.Action action, Set<Integer> claimed) {
+        VmSpec spec = def.spec();
+        String name = def.name();
+        List<Change> changes = new ArrayList<>(first);
+        List<String> notes = new ArrayList<>();
+        String fixedNode = spec.node().orElse(keepNode);
+        Map<String, String> templateConfig = null;
+        if (spec.source() instanceof Source.CloneTemplate c) {
+            TemplateInfo t = template(c, ctx);
+            if (t.refusal != null) {
+                ctx.refusals.add(new Refusal(name, Refusal.Reason.MISSING_DEPENDENCY, t.refusal));
+                return refused(def, deps, null);
+            }
+            templateConfig = t.config;
+            if (spec.node().isEmpty() && !c.full()) {
+                fixedNode = t.node; // a linked clone shares the template's volumes, so it lives where the template does
+            }
+        }
+        Placement.Decision where = ctx.placement().place(spec, fixedNode);
+        if (!where.placed()) {
+            ctx.refusals.add(new Refusal(name, Refusal.Reason.NO_CAPACITY, where.refusal()));
+            return refused(def, deps, null);
+        }
+        String node = where.node();
+        if (vmid != null) {
+            ctx.plannedVmids.put(vmid, name);
+        }
+        String id = vmid == null ? "a new VMID" : "VMID " + vmid;
+        if (spec.source() instanceof Source.CloneTemplate c) {
+            changes.add(Change.of(ChangeKind.CLONE, Impact.LIVE, (c.full() ? "full" : "linked") + " clone of template "
+                    + c.templateVmid() + c.snapshotIfAny().map(s -> " at snapshot " + s).orElse("") + " as " + id + " on " + node
+                    + (c.targetStorage() == null ? "" : " to storage " + c.targetStorage())));
+            ConfigDiff.Result diff = ConfigDiff.compare(desired, templateConfig, false);
+            if (!diff.keys().isEmpty()) {
+                changes.add(Change.withKeys(ChangeKind.UPDATE_CONFIG, "set what the template does not already give", diff.keys()));
+            }
+            changes.addAll(diff.grows());
+            if (!diff.shrinks().isEmpty()) {
+                diff.shrinks().forEach(s -> ctx.refusals.add(new Refusal(name, Refusal.Reason.DISK_SHRINK, "template " + c.templateVmid() + ": " + s)));
+                return refused(def, deps, null);
+            }
+            if (!diff.destructive().isEmpty()) {
+                notes.add("after cloning: " + String.join("; ", diff.destructive()));
+            }
+        } else {
+            List<KeyChange> keys = new ArrayList<>();
+            desired.createConfig().forEach((k, v) -> keys.add(new KeyChange(k, null, v, Impact.LIVE)));
+            String how = spec.source() instanceof Source.ImportImage imp ? "import of " + imp.from() : "empty disks";
+            changes.add(Change.withKeys(ChangeKind.CREATE, "create with " + how + " as " + id + " on " + node, keys));
+            if (spec.source() instanceof Source.ImportImage && !spec.disks().isEmpty() && spec.disks().get(0).size() != null) {
+                changes.add(Change.growDisk(spec.disks().get(0).key(), null, spec.disks().get(0).size()));
+            }
+        }
+        if (spec.template()) {
+            if (spec.source() instanceof Source.CloneTemplate) {
+                changes.add(Change.of(ChangeKind.CONVERT_TO_TEMPLATE, Impact.LIVE, "convert the new clone to a template"));
+            }
+        } else {
+            changes.addAll(missingSnapshots(def, null));
+            if (spec.start()) {
+                changes.add(Change.of(ChangeKind.START, Impact.LIVE, "start the new VM"));
+            }
+        }
+        if (vmid == null) {
+            notes.add("VMID allocated on apply");
+        }
+        return new VmPlan(name, action, vmid, node, changes, deps, null, notes, def);
+    }
+
+    private record TemplateInfo(String node, Map<String, String> config, String refusal) {
+    }
+
+    private TemplateInfo template(Source.CloneTemplate c, Context ctx) {
+        String plannedName = null;
+        for (Map.Entry<String, DesiredConfig> e : ctx.desiredByName.entrySet()) {
+            if (e.getValue().spec().vmid().filter(id -> id == c.templateVmid()).isPresent()) {
+                plannedName = e.getKey();
+            }
+        }
+        if (plannedName != null) {
+            VmPlan p = ctx.plans.get(plannedName);
+            DesiredConfig t = ctx.desiredByName.get(plannedName);
+            if (p == null || p.action() == VmPlan.Action.REFUSED) {
+                return new TemplateInfo(null, null, "its template '" + plannedName + "' (" + c.templateVmid() + ") is refused");
+            }
+            if (!c.full() && !t.spec().template()) {
+                return new TemplateInfo(null, null, "a linked clone needs a template, but '" + plannedName + "' ("
+                        + c.templateVmid() + ") is not declared as one");
+            }
+            if (p.action() == VmPlan.Action.NO_CHANGE || p.action() == VmPlan.Action.UPDATE) {
+                Optional<VmSummary> v = ctx.byVmid(c.templateVmid());
+                if (v.isPresent()) {
+                    return new TemplateInfo(v.get().node(), ctx.config(v.get()).values(), null);
+                }
+            }
+            return new TemplateInfo(p.node(), t.config(), null);
+        }
+        Optional<VmSummary> v = ctx.byVmid(c.templateVmid());
+        if (v.isEmpty()) {
+            return new TemplateInfo(null, null, "its template VM " + c.templateVmid() + " is neither declared nor in the cluster");
+        }
+        if (!c.full() && !v.get().template()) {
+            return new TemplateInfo(null, null, "a linked clone needs a template, but VM " + c.templateVmid() + " is not one");
+        }
+        return new TemplateInfo(v.get().node(), ctx.config(v.get()).values(), null);
+    }
+
+    // ---- prune ----------------------------------------------------------------------------
+
+    private List<VmPlan> prunes(Context ctx, Set<Integer> claimed) {
+        List<VmSummary> leftovers = ctx.vms.stream().filter(v -> ctx.owned(v) && !claimed.contains(v.vmid())).toList();
+        List<VmPlan> out = new ArrayList<>();
+        List<VmSummary> sorted = new ArrayList<>(leftovers);
+        sorted.sort((a, b) -> Boolean.compare(a.template(), b.template())); // clones before templates
+        for (VmSummary v : sorted) {
+            String name = v.name().isEmpty() ? "vm-" + v.vmid() : v.name();
+            if (!options.pruneOwned()) {
+                ctx.warnings.add("VM " + v.vmid() + " ('" + name + "') is managed by Phoenix but no longer declared; kept (prune is off)");
+                continue;
+            }
+            List<Change> changes = new ArrayList<>();
+            if (v.state() != PowerState.STOPPED) {
+                changes.add(Change.of(ChangeKind.STOP, Impact.DESTRUCTIVE, "stop VM " + v.vmid()));
+            }
+            changes.add(Change.of(ChangeKind.DELETE, Impact.DESTRUCTIVE, "destroy VM " + v.vmid() + " and its disks (no longer declared)"));
+            out.add(new VmPlan(name, VmPlan.Action.DELETE, v.vmid(), v.node(), changes, List.of(), null, List.of(), null));
+        }
+        return out;
+    }
+
+    private static void checkUnique(List<VmDefinition> defs) {
+        Map<String, Integer> names = new HashMap<>();
+        Map<Integer, String> vmids = new HashMap<>();
+        for (VmDefinition d : defs) {
+            if (names.merge(d.name(), 1, Integer::sum) > 1) {
+                throw new DuplicateDefinitionException("VM '" + d.name() + "' is defined more than once");
+            }
+            Optional<Integer> id = d.spec().vmid();
+            if (id.isPresent() && vmids.putIfAbsent(id.get(), d.name()) != null) {
+                throw new DuplicateDefinitionException("VMID " + id.get() + " is declared by both '" + vmids.get(id.get())
+                        + "' and '" + d.name() + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package ai.thinkheads.phoenix.testkit.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.thinkheads.phoenix.definition.VmDefinition;
+import ai.thinkheads.phoenix.hypervisor.VmSummary;
+import ai.thinkheads.phoenix.plan.ApplyEvent;
+import ai.thinkheads.phoenix.plan.ApplyOptions;
+import ai.thinkheads.phoenix.plan.ApplyResult;
+import ai.thinkheads.phoenix.plan.Phoenix;
+import ai.thinkheads.phoenix.plan.Plan;
+import ai.thinkheads.phoenix.plan.PlanOptions;
+import ai.thinkheads.phoenix.plan.Planner;
+import ai.thinkheads.phoenix.testkit.FakeHypervisor;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+
+/**
+ * Random fault schedules during apply (locks, lost requests and answers, failed and warning
+ * tasks, lost task-status readings, concurrent edits, a crash at a random call); after the faults stop, a second
+ * apply converges with no duplicates and no orphans, and strangers are untouched.
+ */
+class FaultProperties {
+
+    @Provide
+    Arbitrary<Scenario> scenarios() {
+        return Scenario.scenarios();
+    }
+
+    @Provide
+    Arbitrary<List<FaultyHypervisor.At>> schedules() {
+        Arbitrary<FaultyHypervisor.At> at = Combinators.combine(Arbitraries.integers().between(0, 30),
+                Arbitraries.of(FaultyHypervisor.Fault.class)).as(FaultyHypervisor.At::new);
+        return at.list().ofMinSize(1).ofMaxSize(6);
+    }
+
+    @Property(tries = 100)
+    void afterFaultsStopASecondApplyConverges(@ForAll("scenarios") Scenario s,
+                                              @ForAll("schedules") List<FaultyHypervisor.At> schedule) {
+        // target: the 'after' set over the managed state of 'before'; if that plan is refused,
+        // the 'before' set on a cluster that holds only the strangers
+        FakeHypervisor fake = s.cluster();
+        PlanOptions options = s.planOptions(fake);
+        Phoenix clean = Phoenix.on(fake).planOptions(PlanOptions.builder().time(fake.clock()).build())
+                .applyOptions(ApplyOptions.builder().maxParallel(1).build()).time(fake.clock());
+        Plan setup = clean.plan(s.beforeDefinitions());
+        if (!setup.hasRefusals()) {
+            assertTrue(clean.apply(setup).isComplete());
+        }
+        List<VmDefinition> defs = s.afterDefinitions();
+        Plan plan = Phoenix.on(fake).planOptions(options).plan(defs);
+        if (plan.hasRefusals()) {
+            fake = s.cluster();
+            options = s.planOptions(fake);
+            defs = s.beforeDefinitions();
+            plan = Phoenix.on(fake).planOptions(options).plan(defs);
+            if (plan.hasRefusals()) {
+                Statistics.label("schedule").collect("plan refused, not run");
+                return;
+            }
+        }
+        Map<Integer, String> before = Scenario.snapshot(fake);
+        Set<Integer> strangers = fake.listVms().stream().filter(v -> !v.tags().contains(PlanOptions.DEFAULT_OWNER_TAG))
+                .map(VmSummary::vmid).collect(Collectors.toSet());
+
+        FaultyHypervisor faulty = new FaultyHypervisor(fake, schedule);
+        AtomicInteger replanned = new AtomicInteger();
+        AtomicInteger retried = new AtomicInteger();
+        Phoenix underFaults = Phoenix.on(faulty.hypervisor()).planOptions(options)
+                .applyOptions(ApplyOptions.builder().maxParallel(3).retries(2).listener(e -> {
+                    if (e.type() == ApplyEvent.Type.REPLANNED) {
+                        replanned.incrementAndGet();
+                    } else if (e.type() == ApplyEvent.Type.RETRY) {
+                        retried.incrementAndGet();
+                    }
+                }).build()).time(fake.clock());
+        String first;
+        try {
+            ApplyResult r = underFaults.apply(plan);
+            first = r.isComplete() ? "complete despite faults" : "incomplete";
+        } catch (FaultyHypervisor.Crash crash) {
+            first = "crashed";
+        }
+        Statistics.label("schedule").collect("ran: " + first);
+        Statistics.label("faults fired").collect(faulty.fired());
+        Statistics.label("apply under faults").collect((retried.get() > 0 ? "retried" : "no retry") + ", "
+                + (replanned.get() > 0 ? "re-read after a concurrent edit" : "no concurrent edit met"));
+
+        // the faults stop: hooks off, queued task faults drained on a scratch VM, running tasks end
+        faulty.active = false;
+        fake.faults().clear();
+        for (int i = 0; i < 8; i++) {
+            fake.cluster().vmStop("pve1", 990);
+            fake.clock().advance(Duration.ofMinutes(1));
+        }
+        fake.clock().advance(Duration.ofHours(1));
+
+        Phoenix after = Phoenix.on(fake).planOptions(options).applyOptions(ApplyOptions.builder().maxParallel(2).build()).time(fake.clock());
+        Plan again = after.plan(defs);
+        assertFalse(again.hasRefusals(), again.render());
+        ApplyResult second = after.apply(again);
+        assertTrue(second.isComplete(), second.render() + "\n" + again.render());
+        Plan last = after.plan(defs);
+        assertTrue(last.isEmpty(), last.render());
+
+        Set<String> declared = defs.stream().map(VmDefinition::name).collect(Collectors.toSet());
+        for (String name : declared) {
+            assertEquals(1, fake.listVms().stream().filter(v -> v.name().equals(name)).count(), "duplicates of " + name);
+        }
+        Map<Integer, String> now = Scenario.snapshot(fake);
+        for (VmSummary v : fake.listVms()) {
+            if (!before.containsKey(v.vmid())) {
+                assertTrue(declared.contains(v.name()) && v.tags().contains(PlanOptions.DEFAULT_OWNER_TAG),
+                        "orphan " + v + " left by the faulty apply");
+            }
+            assertFalse(Planner.cloneMarker(PlanOptions.DEFAULT_OWNER_TAG).equals(fake.getConfig(v.ref()).values().get("description")),
+                    "VM " + v.vmid() + " still carries the clone marker");
+        }
+        for (Integer id : strangers) {
+            if (id != 990) {
+                assertEquals(before.get(id), now.get(id), "stranger " + id + " was touched");
+            }
+        }
+    }
+}
