@@ -719,8 +719,10 @@ public final class VmSpec {
                 if (owner != null) {
                     out.add(new Problem("cloudInit.slot", cloudInit.slot() + " is already used by " + owner));
                 }
+                // a clone inherits its template's NICs, so only a VM built from scratch must declare them
+                boolean inheritsNics = source instanceof Source.CloneTemplate && nicIndexes.isEmpty();
                 for (Integer index : cloudInit.ipConfigs().keySet()) {
-                    if (!nicIndexes.contains(index)) {
+                    if (!inheritsNics && !nicIndexes.contains(index)) {
                         out.add(new Problem("cloudInit.ipconfig[" + index + "]", "there is no nics[" + index + "]"));
                     }
                 }

@@ -180,6 +180,9 @@ class VmSpecTest {
                 .pci(PciPassthrough.mapping(0, "gpu")));
         assertProblem("cloudInit.ipconfig[2]: there is no nics[2]", VmSpec.builder("a").nic(Nic.virtio(0, "vmbr0"))
                 .cloudInit(CloudInit.builder("local-lvm").ipconfig(2, IpConfig.dhcp()).build()));
+        // a clone that declares no NICs inherits its template's: its ipconfig needs no NIC of its own
+        VmSpec.builder("a").source(Source.linkedClone(9000))
+                .cloudInit(CloudInit.builder("local-lvm").ipconfig(0, IpConfig.dhcp()).build()).build();
         assertProblem("cloudInit.slot: ide2 is already used by disks[ide2]", VmSpec.builder("a")
                 .disk(Disk.on(DriveBus.IDE, 2, "local-lvm", DiskSize.ofGiB(4))).cloudInit(CloudInit.builder("local-lvm").build()));
         assertProblem("cloudInit.userData: needs cloudInit.snippetStorage to be stored as a snippet", VmSpec.builder("a")
