@@ -54,7 +54,8 @@ public final class SchemaAudit {
      */
     public Map<String, String> check(ApiRequest request) {
         checked.incrementAndGet();
-        Map<String, String> errors = new TreeMap<>();
+        // parameter -> version -> message
+        Map<String, Map<String, String>> byParameter = new TreeMap<>();
         String template = null;
         for (String version : PveApiReference.VERSIONS) {
             PveApiSchema schema = PveApiReference.schema(version);
@@ -64,9 +65,22 @@ public final class SchemaAudit {
             }
             for (SchemaViolation v : schema.validate(request.method(), request.path(), request.params())) {
                 String key = v.parameter().isEmpty() ? "request" : v.parameter();
-                errors.merge(key, "[PVE " + version + "] " + v.message(), (a, b) -> a + "; " + b);
+                byParameter.computeIfAbsent(key, k -> new TreeMap<>()).merge(version, v.message(), (a, b) -> a + "; " + b);
             }
         }
+        // PVE's own words when every version says the same; otherwise each version's, labelled
+        Map<String, String> errors = new TreeMap<>();
+        byParameter.forEach((key, perVersion) -> {
+            boolean agree = perVersion.size() == PveApiReference.VERSIONS.size() && new TreeSet<>(perVersion.values()).size() == 1;
+            if (agree) {
+                errors.put(key, perVersion.values().iterator().next());
+            } else {
+                StringBuilder sb = new StringBuilder();
+                perVersion.forEach((version, message) -> sb.append(sb.length() == 0 ? "" : "; ")
+                        .append("[PVE ").append(version).append("] ").append(message));
+                errors.put(key, sb.toString());
+            }
+        });
         distinct.add(request.method() + " " + template + " " + new TreeSet<>(request.params().keySet()));
         if (!errors.isEmpty()) {
             refusals.add(new Refusal(request, errors));

@@ -218,6 +218,14 @@ public final class PveSimulator implements AutoCloseable {
         if (args.length > 1) {
             b.sshPort(Integer.parseInt(args[1]));
         }
+        String validation;
+        try {
+            ai.thinkheads.phoenix.testkit.schema.PveApiReference.directory();
+            b.requestValidator(ai.thinkheads.phoenix.testkit.schema.SchemaAudit.shared()::check);
+            validation = "every request checked against the PVE 8.4 and 9.1 API schemas";
+        } catch (IllegalStateException e) {
+            validation = "no ../shared/pve-api found: requests are not checked against the API schemas";
+        }
         PveSimulator sim = b.build().start();
         Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
         System.out.println("PVE simulator (PVE " + b.version + ") running");
@@ -227,6 +235,7 @@ public final class PveSimulator implements AutoCloseable {
         System.out.println("  TLS SHA-256:  " + sim.certificateFingerprint());
         System.out.println("  SSH:          ssh -p " + sim.sshPort() + " root@127.0.0.1   (password as above)");
         System.out.println("  SSH host key: " + sim.sshHostKeyFingerprint());
+        System.out.println("  validation:   " + validation);
         System.out.println("  qm acts on node " + sim.sshNode() + "; Ctrl-C stops it.");
         Thread.currentThread().join();
     }
