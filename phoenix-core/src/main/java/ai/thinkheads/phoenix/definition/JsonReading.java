@@ -44,6 +44,22 @@ final class JsonReading {
     }
 
     /** Records a problem at {@code path}; the same problem twice (a bad default seen by each VM) is kept once. */
+    /**
+     * Of {@code candidates} (VmSpec field paths such as {@code nics[1]}), the longest that is
+     * {@code path} itself or a parent of it ({@code nics[1].vlan}); null if none. Readers use it to
+     * put a VmSpec problem at the JSON field it came from.
+     */
+    static String longestPathPrefix(String path, java.util.Set<String> candidates) {
+        String best = null;
+        for (String key : candidates) {
+            boolean matches = path.equals(key) || path.startsWith(key + ".") || path.startsWith(key + "[");
+            if (matches && (best == null || key.length() > best.length())) {
+                best = key;
+            }
+        }
+        return best;
+    }
+
     void problem(String path, String message) {
         LocatedJson.Location l = json.at(path);
         DefinitionProblem p = new DefinitionProblem(path, l.line(), l.column(), message);

@@ -504,13 +504,7 @@ public final class OrchestratorConfigReader {
 
         /** A VmSpec problem, reported at the JSON field its spec path came from. */
         private void attribute(Problem p, Map<String, String> specPaths, String vmPath) {
-            String best = null;
-            for (String key : specPaths.keySet()) {
-                boolean matches = p.path().equals(key) || p.path().startsWith(key + ".") || p.path().startsWith(key + "[");
-                if (matches && (best == null || key.length() > best.length())) {
-                    best = key;
-                }
-            }
+            String best = JsonReading.longestPathPrefix(p.path(), specPaths.keySet());
             if (best == null) {
                 r.problem(vmPath, p.toString());
             } else if (best.equals(p.path())) {

@@ -3,18 +3,12 @@ package ai.thinkheads.phoenix.backend.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.thinkheads.phoenix.hypervisor.Hypervisor;
-import ai.thinkheads.phoenix.hypervisor.TimeSource;
-import ai.thinkheads.phoenix.testkit.FakeHypervisor;
-import ai.thinkheads.phoenix.testkit.ForwardingHypervisor;
-import ai.thinkheads.phoenix.testkit.contract.Capability;
 import ai.thinkheads.phoenix.testkit.contract.ContractFixture;
 import ai.thinkheads.phoenix.testkit.contract.HypervisorContract;
 import ai.thinkheads.phoenix.testkit.schema.SchemaAudit;
 import ai.thinkheads.phoenix.testkit.simulator.PveSimulator;
+import ai.thinkheads.phoenix.testkit.simulator.SimulatedCluster;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 
@@ -28,36 +22,14 @@ class ApiBackendContractTest extends HypervisorContract {
 
     @Override
     protected ContractFixture fixture() {
-        FakeHypervisor fake = FakeHypervisor.builder().realTime()
-                .defaultTaskDuration(Duration.ofMillis(5))
-                .guestBootDelay(Duration.ofMillis(50))
-                .build();
-        String image = fake.cluster().addVolume("pve", "local", "import/debian-12-genericcloud-amd64.qcow2", 2L << 30);
-        PveSimulator sim = PveSimulator.builder().hypervisor(fake).requestValidator(SchemaAudit.shared()::check).build().start();
-        ProxmoxApi api = ProxmoxApi.builder()
+        SimulatedCluster cluster = SimulatedCluster.start();
+        PveSimulator sim = cluster.simulator();
+        return cluster.contractFixture(ProxmoxApi.builder()
                 .baseUrl(sim.url())
-                .defaultNode("pve")
+                .defaultNode(SimulatedCluster.NODE)
                 .credentials(Credentials.apiToken(sim.apiTokenId(), Secret.of(sim.apiTokenSecret())))
                 .tls(TlsTrust.pinned(sim.certificateFingerprint()))
-                .build();
-        Hypervisor backend = new ForwardingHypervisor() {
-            @Override
-            protected Hypervisor delegate() {
-                return api;
-            }
-
-            @Override
-            public void close() {
-                try {
-                    api.close();
-                } finally {
-                    sim.close();
-                    fake.close();
-                }
-            }
-        };
-        return new ContractFixture(backend, "pve", "local-lvm", "local", image, TimeSource.system(),
-                EnumSet.allOf(Capability.class));
+                .build());
     }
 
     /** Each try is a new simulator and TLS connection: fewer tries than the in-memory fake's 1000. */

@@ -3,21 +3,15 @@ package ai.thinkheads.phoenix.backend.qm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.thinkheads.phoenix.hypervisor.Hypervisor;
-import ai.thinkheads.phoenix.hypervisor.TimeSource;
-import ai.thinkheads.phoenix.testkit.FakeHypervisor;
-import ai.thinkheads.phoenix.testkit.ForwardingHypervisor;
-import ai.thinkheads.phoenix.testkit.contract.Capability;
 import ai.thinkheads.phoenix.testkit.contract.ContractFixture;
 import ai.thinkheads.phoenix.testkit.contract.HypervisorContract;
 import ai.thinkheads.phoenix.testkit.simulator.PveSimulator;
+import ai.thinkheads.phoenix.testkit.simulator.SimulatedCluster;
 
 import ai.thinkheads.phoenix.testkit.schema.SchemaAudit;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import java.util.EnumSet;
 
 /**
  * The {@link HypervisorContract} against {@link QmHypervisor} talking over real SSH to the PVE
@@ -28,36 +22,14 @@ class QmBackendContractTest extends HypervisorContract {
 
     @Override
     protected ContractFixture fixture() {
-        FakeHypervisor fake = FakeHypervisor.builder().realTime()
-                .defaultTaskDuration(Duration.ofMillis(5))
-                .guestBootDelay(Duration.ofMillis(50))
-                .build();
-        String image = fake.cluster().addVolume("pve", "local", "import/debian-12-genericcloud-amd64.qcow2", 2L << 30);
-        PveSimulator sim = PveSimulator.builder().hypervisor(fake).requestValidator(SchemaAudit.shared()::check).build().start();
-        QmHypervisor qm = QmHypervisor.builder()
+        SimulatedCluster cluster = SimulatedCluster.start();
+        PveSimulator sim = cluster.simulator();
+        return cluster.contractFixture(QmHypervisor.builder()
                 .host("127.0.0.1").port(sim.sshPort())
                 .user("root").password(sim.rootPassword())
                 .hostKeyFingerprint(sim.sshHostKeyFingerprint())
                 .node(sim.sshNode())
-                .build();
-        Hypervisor backend = new ForwardingHypervisor() {
-            @Override
-            protected Hypervisor delegate() {
-                return qm;
-            }
-
-            @Override
-            public void close() {
-                try {
-                    qm.close();
-                } finally {
-                    sim.close();
-                    fake.close();
-                }
-            }
-        };
-        return new ContractFixture(backend, "pve", "local-lvm", "local", image, TimeSource.system(),
-                EnumSet.allOf(Capability.class));
+                .build());
     }
 
     /**

@@ -1,0 +1,95 @@
+package ai.thinkheads.phoenix.testkit.simulator;
+
+import ai.thinkheads.phoenix.hypervisor.Hypervisor;
+import ai.thinkheads.phoenix.hypervisor.TimeSource;
+import ai.thinkheads.phoenix.testkit.FakeHypervisor;
+import ai.thinkheads.phoenix.testkit.ForwardingHypervisor;
+import ai.thinkheads.phoenix.testkit.contract.Capability;
+import ai.thinkheads.phoenix.testkit.contract.ContractFixture;
+import ai.thinkheads.phoenix.testkit.schema.SchemaAudit;
+import java.time.Duration;
+import java.util.EnumSet;
+
+/**
+ * A fresh one-node fake cluster served by a {@link PveSimulator}, set up the way backend tests
+ * need it: a wall clock with short task durations, a cloud image to import, and every request
+ * checked against the PVE 8.4 and 9.1 schemas by {@link SchemaAudit#shared()}.
+ *
+ * <pre>{@code
+ * SimulatedCluster cluster = SimulatedCluster.start();
+ * ProxmoxApi api = ...baseUrl(cluster.simulator().url())...;
+ * return cluster.contractFixture(api);   // closing the fixture's hypervisor closes all three
+ * }</pre>
+ */
+public final class SimulatedCluster implements AutoCloseable {
+
+    /** The node of the cluster. */
+    public static final String NODE = "pve";
+
+    private final FakeHypervisor fake;
+    private final PveSimulator simulator;
+    private final String importImage;
+
+    private SimulatedCluster(FakeHypervisor fake, PveSimulator simulator, String importImage) {
+        this.fake = fake;
+        this.simulator = simulator;
+        this.importImage = importImage;
+    }
+
+    /** Starts a cluster: node {@code pve} with {@code local} and {@code local-lvm}, HTTPS and SSH faces. */
+    public static SimulatedCluster start() {
+        FakeHypervisor fake = FakeHypervisor.builder().realTime()
+                .defaultTaskDuration(Duration.ofMillis(5))
+                .guestBootDelay(Duration.ofMillis(50))
+                .build();
+        String image = fake.cluster().addVolume(NODE, "local", "import/debian-12-genericcloud-amd64.qcow2", 2L << 30);
+        PveSimulator sim = PveSimulator.builder().hypervisor(fake).requestValidator(SchemaAudit.shared()::check).build().start();
+        return new SimulatedCluster(fake, sim, image);
+    }
+
+    public FakeHypervisor fake() {
+        return fake;
+    }
+
+    public PveSimulator simulator() {
+        return simulator;
+    }
+
+    /** A volume id of a cloud image on {@code local} to import disks from. */
+    public String importImage() {
+        return importImage;
+    }
+
+    /**
+     * A contract fixture with {@code backend} talking to this cluster, every capability declared;
+     * when the contract closes the hypervisor, the backend and this cluster are closed too.
+     */
+    public ContractFixture contractFixture(Hypervisor backend) {
+        Hypervisor closingAll = new ForwardingHypervisor() {
+            @Override
+            protected Hypervisor delegate() {
+                return backend;
+            }
+
+            @Override
+            public void close() {
+                try {
+                    backend.close();
+                } finally {
+                    SimulatedCluster.this.close();
+                }
+            }
+        };
+        return new ContractFixture(closingAll, NODE, "local-lvm", "local", importImage, TimeSource.system(),
+                EnumSet.allOf(Capability.class));
+    }
+
+    @Override
+    public void close() {
+        try {
+            simulator.close();
+        } finally {
+            fake.close();
+        }
+    }
+}
