@@ -60,6 +60,7 @@ public final class HttpFace implements Closeable {
     private static final String PREFIX = "/api2/json";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_HEADER_BYTES = 64 * 1024;
+    private static final java.util.regex.Pattern VM_PATH = java.util.regex.Pattern.compile("^/nodes/[^/]+/qemu/(\\d+)");
 
     private final SimulatorCertificate certificate;
     private final SimulatorAuth auth;
@@ -232,6 +233,12 @@ public final class HttpFace implements Closeable {
             userId = token.get();
         } else {
             return unauthorized("No ticket");
+        }
+        if (!raw.method.equals("GET") && auth.isReadOnly(userId)) {
+            // pve-access-control check_api2_permissions → raise_perm_exc("$path, $privs")
+            java.util.regex.Matcher vm = VM_PATH.matcher(rel);
+            String object = vm.find() ? "/vms/" + vm.group(1) : "/";
+            return new Reply(ApiResponse.error(403, "Permission check failed (" + object + ", VM.Allocate)\n"), false);
         }
         return new Reply(router.dispatch(new ApiRequest(raw.method, rel, params, userId)), false);
     }

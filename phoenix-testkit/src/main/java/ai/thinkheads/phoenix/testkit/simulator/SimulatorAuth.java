@@ -37,6 +37,7 @@ public final class SimulatorAuth {
 
     private final Map<String, String> passwords = new ConcurrentHashMap<>();
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private final java.util.Set<String> readOnly = ConcurrentHashMap.newKeySet();
     private final Map<String, String> otpSecrets = new ConcurrentHashMap<>();
     private final byte[] key = new byte[32];
     private final TimeSource time;
@@ -64,6 +65,21 @@ public final class SimulatorAuth {
         String secret = UUID.randomUUID().toString();
         tokens.put(userId + "!" + tokenName, secret);
         return secret;
+    }
+
+    /**
+     * Adds an API token that may only read (a privilege-separated token with an audit role, as
+     * operators hand to monitoring): every write is refused with 403. Returns its secret.
+     */
+    public String addReadOnlyToken(String userId, String tokenName) {
+        String secret = addToken(userId, tokenName);
+        readOnly.add(userId + "!" + tokenName);
+        return secret;
+    }
+
+    /** Whether {@code userId} (a user or token id) may only read. */
+    public boolean isReadOnly(String userId) {
+        return readOnly.contains(userId);
     }
 
     /** A login: the ticket and CSRF token to return, or empty when the credentials are wrong. */
