@@ -455,6 +455,10 @@ public final class Planner {
             if (spec.source() instanceof Source.CloneTemplate) {
                 changes.add(Change.of(ChangeKind.CONVERT_TO_TEMPLATE, Impact.LIVE, "convert the new clone to a template"));
             }
+            // qemu-server PVE::API2::Qemu 'template': "unable to create template, because VM contains snapshots";
+            // PVE::QemuConfig snapshot on a template: "you can't take a snapshot if it's a template"
+            def.snapshots().beforeTemplateIfAny().ifPresent(s -> notes.add("snapshot " + s + " before templating is not taken:"
+                    + " Proxmox makes no template of a VM with snapshots and takes no snapshot of a template"));
         } else {
             changes.addAll(missingSnapshots(def, null));
             if (spec.start()) {
@@ -493,7 +497,7 @@ public final class Planner {
                     return new TemplateInfo(v.get().node(), ctx.config(v.get()).values(), null);
                 }
             }
-            return new TemplateInfo(p.node(), t.config(), null);
+            return new TemplateInfo(p.node(), afterCreate(t), null);
         }
         Optional<VmSummary> v = ctx.byVmid(c.templateVmid());
         if (v.isEmpty()) {
@@ -503,6 +507,22 @@ public final class Planner {
             return new TemplateInfo(null, null, "a linked clone needs a template, but VM " + c.templateVmid() + " is not one");
         }
         return new TemplateInfo(v.get().node(), ctx.config(v.get()).values(), null);
+    }
+
+    /**
+     * A template created by this plan, as its clones will find it: its desired config with each disk
+     * at its declared size (the plan grows it there), so that a clone declaring a smaller disk is
+     * refused now rather than failing on apply ("shrinking disks is not supported").
+     */
+    private static Map<String, String> afterCreate(DesiredConfig t) {
+        Map<String, String> out = new TreeMap<>(t.config());
+        t.diskSizes().forEach((key, size) -> {
+            if (size != null && out.containsKey(key)) {
+                out.put(key, ai.thinkheads.phoenix.config.PropertyString.parse(out.get(key), "file")
+                        .with("size", size.toString()).format());
+            }
+        });
+        return out;
     }
 
     // ---- prune ----------------------------------------------------------------------------

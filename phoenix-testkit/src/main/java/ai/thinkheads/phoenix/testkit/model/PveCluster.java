@@ -79,7 +79,8 @@ public final class PveCluster {
     static final long CLOUDINIT_SIZE = 4L << 20;
 
     private static final Pattern NEW_DISK = Pattern.compile("^(([^/:\\s]+):)?(\\d+(\\.\\d+)?)$");
-    private static final Pattern VOLID = Pattern.compile("^([a-z][a-z0-9\\-_.]*[a-z0-9]):(.+)$");
+    /** PVE::Storage::parse_volume_id: {@code m/^($PVE::JSONSchema::PVE_STORAGE_ID_RE):(.+)$/i}, storage ids are case-insensitive. */
+    private static final Pattern VOLID = Pattern.compile("^([a-z][a-z0-9\\-_.]*[a-z0-9]):(.+)$", Pattern.CASE_INSENSITIVE);
     private static final Pattern OWNED = Pattern.compile("(?:^|/)(vm|base)-(\\d+)-(disk-(\\d+)|cloudinit)(\\.[a-z0-9]+)?$");
     private static final Pattern SNAPNAME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9_\\-]{1,39}$");
     private static final Pattern RESIZE = Pattern.compile("^(\\+)?(\\d+(\\.\\d+)?)([KMGT])?$");

@@ -29,7 +29,8 @@ public record StorageSpec(String id, String type, Set<String> content, long capa
     public StorageSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");
-        if (!id.matches("[a-z][a-z0-9\\-_.]*[a-z0-9]")) {
+        // pve-common PVE::JSONSchema::parse_storage_id matches m/^[a-z][a-z0-9\-\_\.]*[a-z0-9]$/i: "quickOS-vm-disks" is valid
+        if (!id.matches("(?i)[a-z][a-z0-9\\-_.]*[a-z0-9]")) {
             throw new IllegalArgumentException("not a storage id: '" + id + "'");
         }
         content = Set.copyOf(new TreeSet<>(content));

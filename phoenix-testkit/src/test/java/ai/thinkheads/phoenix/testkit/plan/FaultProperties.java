@@ -14,10 +14,17 @@ import ai.thinkheads.phoenix.plan.Plan;
 import ai.thinkheads.phoenix.plan.PlanOptions;
 import ai.thinkheads.phoenix.plan.Planner;
 import ai.thinkheads.phoenix.testkit.FakeHypervisor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
@@ -26,14 +33,43 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.statistics.Statistics;
 
 /**
  * Random fault schedules during apply (locks, lost requests and answers, failed and warning
  * tasks, lost task-status readings, concurrent edits, a crash at a random call); after the faults stop, a second
  * apply converges with no duplicates and no orphans, and strangers are untouched.
+ *
+ * <p>At least {@value #TRIES} schedules run per build. How many ran and how each ended is written to
+ * {@code target/fault-properties.txt} (and to the test's output) when the class ends; every schedule
+ * that ran also passed the checks below, since a failure stops the property.
  */
 class FaultProperties {
+
+    static final int TRIES = 500;
+    /** Outcome → count, over every try of this build (jqwik runs tries one after the other). */
+    private static final Map<String, Integer> OUTCOMES = new ConcurrentHashMap<>();
+
+    private static void count(String outcome) {
+        OUTCOMES.merge(outcome, 1, Integer::sum);
+    }
+
+    @AfterContainer
+    static void writeTally() {
+        Map<String, Integer> sorted = new TreeMap<>(OUTCOMES);
+        int total = sorted.values().stream().mapToInt(Integer::intValue).sum();
+        StringBuilder out = new StringBuilder("FaultProperties: " + total + " fault schedules\n");
+        sorted.forEach((k, v) -> out.append(String.format("  %5d  %s%n", v, k)));
+        System.out.print(out);
+        try {
+            Path target = Path.of("target");
+            Files.createDirectories(target);
+            Files.writeString(target.resolve("fault-properties.txt"), out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     @Provide
     Arbitrary<Scenario> scenarios() {
@@ -47,7 +83,7 @@ class FaultProperties {
         return at.list().ofMinSize(1).ofMaxSize(6);
     }
 
-    @Property(tries = 100)
+    @Property(tries = TRIES)
     void afterFaultsStopASecondApplyConverges(@ForAll("scenarios") Scenario s,
                                               @ForAll("schedules") List<FaultyHypervisor.At> schedule) {
         // target: the 'after' set over the managed state of 'before'; if that plan is refused,
@@ -69,6 +105,7 @@ class FaultProperties {
             plan = Phoenix.on(fake).planOptions(options).plan(defs);
             if (plan.hasRefusals()) {
                 Statistics.label("schedule").collect("plan refused, not run");
+                count("plan refused, schedule not run");
                 return;
             }
         }
@@ -134,5 +171,6 @@ class FaultProperties {
                 assertEquals(before.get(id), now.get(id), "stranger " + id + " was touched");
             }
         }
+        count("ran: first apply " + first + "; second apply converged");
     }
 }
