@@ -111,6 +111,11 @@ public final class Planner {
         for (VmDefinition def : ordered) {
             VmPlan p = planOne(def, edges.getOrDefault(def.name(), List.of()), ctx, claimed);
             ctx.plans.put(def.name(), p);
+            if (!def.features().isEmpty()) {
+                // features get their meaning in a later release: say so instead of staying silent
+                ctx.warnings.add(def.name() + ": features " + def.features().stream().map(VmDefinition.Feature::name).toList()
+                        + " are declared but not applied yet; nothing is installed for them");
+            }
         }
         List<VmPlan> all = new ArrayList<>(ctx.plans.values());
         all.addAll(prunes(ctx, claimed));
