@@ -45,6 +45,9 @@ final class Qm {
         byte[] stdin(int limit) throws Session.Exit;
 
         byte[] file(String path) throws Session.Exit;
+
+        /** The {@code pve-password} mapping's prompt (PVE::PTY::get_confirmed_password). */
+        String password(String parameter) throws Session.Exit;
     }
 
     /** Turns a parsed command line into its API call; shared by running and {@link QmCommandLines}. */
@@ -58,10 +61,10 @@ final class Qm {
 
     private static final String[] CREATE_BOOLEANS = {"acpi:b", "autostart:b", "ciupgrade:b", "force:b", "freeze:b",
         "keephugepages:b", "kvm:b", "live-restore:b", "localtime:b", "numa:b", "onboot:b", "protection:b", "reboot:b",
-        "start:b", "tablet:b", "tdf:b", "template:b", "unique:b", "nameserver:l", "tags:l"};
+        "start:b", "tablet:b", "tdf:b", "template:b", "unique:b", "nameserver:l", "tags:l", "cipassword:o"};
     private static final String[] SET_BOOLEANS = {"acpi:b", "autostart:b", "ciupgrade:b", "force:b", "freeze:b",
         "keephugepages:b", "kvm:b", "localtime:b", "numa:b", "onboot:b", "protection:b", "reboot:b", "skiplock:b",
-        "tablet:b", "tdf:b", "template:b", "delete:l", "revert:l", "nameserver:l", "tags:l"};
+        "tablet:b", "tdf:b", "template:b", "delete:l", "revert:l", "nameserver:l", "tags:l", "cipassword:o"};
 
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
     private static final Map<String, String> ALIASES = Map.of("resize", "disk resize", "agent", "guest cmd");
@@ -167,6 +170,12 @@ final class Qm {
                 }
                 return stdin.clone();
             }
+
+            @Override
+            public String password(String parameter) {
+                throw new IllegalArgumentException("qm would ask for --" + parameter + " on a terminal: "
+                        + "the option was given no value it takes (empty, 0, or a following word that starts with '-')");
+            }
         };
         try {
             return r.command.mapper.map("/nodes/" + Session.seg(node), r.parsed, given);
@@ -239,6 +248,11 @@ final class Qm {
             public byte[] file(String path) throws Session.Exit {
                 throw s.die("unable to open file '" + path + "' - No such file or directory");
             }
+
+            @Override
+            public String password(String parameter) throws Session.Exit {
+                throw s.die("simulator: qm would ask for the " + parameter + " on a terminal, and there is none");
+            }
         };
     }
 
@@ -282,12 +296,21 @@ final class Qm {
 
     /**
      * qm.pm {@code param_mapping} for create_vm/update_vm: {@code --sshkeys} names a file that qm
-     * reads and passes on as {@code URI::Escape::uri_escape(file_get_contents($file))}.
+     * reads and passes on as {@code URI::Escape::uri_escape(file_get_contents($file))};
+     * {@code --cipassword} without a true value is asked for on the terminal.
      */
     private static Map<String, List<String>> mapFiles(Map<String, List<String>> params, Inputs in) throws Session.Exit {
         List<String> files = params.get("sshkeys");
         if (files != null && !files.isEmpty()) {
             params.put("sshkeys", List.of(uriEscape(in.file(files.get(files.size() - 1)))));
+        }
+        // the pve-password mapping: "return $value if $value;" (Perl: "" and "0" are false), else prompt
+        List<String> password = params.get("cipassword");
+        if (password != null && !password.isEmpty()) {
+            String v = password.get(password.size() - 1);
+            if (v.isEmpty() || v.equals("0")) {
+                params.put("cipassword", List.of(in.password("cipassword")));
+            }
         }
         return params;
     }

@@ -80,6 +80,21 @@ class QmCommandLinesTest {
     }
 
     @Test
+    void cipasswordTakesOnlyAValueThatDoesNotLookLikeAnOption() {
+        // qm.pm maps cipassword through the interactive pve-password mapping: Getopt "cipassword:s"
+        ApiRequest r = QmCommandLines.toRequest(List.of("qm", "set", "100", "--cipassword", "$6$salt$hash"), "pve1", new byte[0]);
+        assertEquals(Map.of("cipassword", List.of("$6$salt$hash")), r.params());
+        IllegalArgumentException dash = assertThrows(IllegalArgumentException.class, () -> QmCommandLines.toRequest(
+                List.of("qm", "set", "100", "--cipassword", "-secret"), "pve1", new byte[0]));
+        assertTrue(dash.getMessage().contains("secret"), dash.getMessage());
+        IllegalArgumentException prompt = assertThrows(IllegalArgumentException.class, () -> QmCommandLines.toRequest(
+                List.of("qm", "create", "100", "--cipassword", "--memory", "512"), "pve1", new byte[0]));
+        assertTrue(prompt.getMessage().contains("terminal"), prompt.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> QmCommandLines.toRequest(
+                List.of("qm", "set", "100", "--cipassword", "0"), "pve1", new byte[0]));
+    }
+
+    @Test
     void sudoIsSkippedAndOtherProgramsAreNotQmCommandLines() {
         ApiRequest r = QmCommandLines.toRequest(List.of("sudo", "-n", "--", "qm", "list"), "pve1", new byte[0]);
         assertEquals("GET", r.method());
