@@ -10,6 +10,11 @@ import java.util.regex.Pattern;
  * reaches the node. Each rule cites where Proxmox makes the same decision.
  *
  * <p>Messages name the parameter and the rule, never the value (it may be a secret).
+ *
+ * <p>Types, ranges and enumerations of the other options are left to PVE on purpose: the
+ * {@code Hypervisor} contract has both backends report them as PVE does, one
+ * {@link ai.thinkheads.phoenix.hypervisor.ParameterRejectedException} with every parameter's
+ * message, which a local check of some of them could not give.
  */
 public final class QmValidation {
 
@@ -28,10 +33,6 @@ public final class QmValidation {
     private static final Pattern DIGEST = Pattern.compile("^[0-9a-fA-F]{1,40}$");
     // pve-access-control PVE::AccessControl::verify_poolname (format pve-poolid)
     private static final Pattern POOL = Pattern.compile("^[A-Za-z0-9.\\-_]+(?:/[A-Za-z0-9.\\-_]+){0,2}$");
-    // pve-common PVE::JSONSchema::check_type: integer, number, boolean (parse_boolean)
-    private static final Pattern INTEGER = Pattern.compile("^[+-]?\\d+$");
-    private static final Pattern NUMBER = Pattern.compile("^[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?$");
-    private static final Pattern BOOLEAN = Pattern.compile("^(?i)(1|on|yes|true|0|off|no|false)$");
     // Getopt::Long with prefix_pattern (--|-): what it takes for an option, not a value
     private static final Pattern LOOKS_LIKE_OPTION = Pattern.compile("^(--|-).+$", Pattern.DOTALL);
     /** {@code description} maxLength in the create/config schema. */
@@ -68,11 +69,7 @@ public final class QmValidation {
      *       optional-value option ({@code cipassword:s}, pve-common {@code PVE::JSONSchema::get_options}),
      *       and Getopt::Long does not take such a word as an optional value, it pushes it back as the
      *       next option;</li>
-     *   <li>options Phoenix knows ({@code ConfigKeys}) with a scalar schema: {@code integer} and
-     *       {@code number} as pve-common {@code PVE::JSONSchema::check_type} parses them, within
-     *       {@code minimum}/{@code maximum}; {@code boolean} as {@code parse_boolean} accepts it; an
-     *       {@code enum} exactly one of its values. (Property strings and the other named formats
-     *       are PVE's to check.)</li>
+
      *   <li>{@code sshkeys} valid URL encoding (format {@code urlencoded}), see {@link #urlDecode}.</li>
      * </ul>
      */
@@ -95,36 +92,10 @@ public final class QmValidation {
                         "must not start with '-' (qm's optional-value option would not take it as the value)");
             }
             case "sshkeys" -> urlDecode(key, value);
-            default -> scalar(key, value);
+            default -> {
+            }
         }
         return value;
-    }
-
-    /** The scalar schema of a known option: type, range, enumeration (pve-common check_type/check_prop). */
-    private static void scalar(String key, String value) {
-        java.util.Optional<ai.thinkheads.phoenix.config.ConfigKey> entry = ai.thinkheads.phoenix.config.ConfigKeys.lookup(key);
-        if (entry.isEmpty() || entry.get().isPropertyString()) {
-            return;
-        }
-        ai.thinkheads.phoenix.config.ConfigKey k = entry.get();
-        switch (k.type()) {
-            case INTEGER -> {
-                require(INTEGER.matcher(value).matches(), key, "must be an integer");
-                range(key, k, Double.parseDouble(value));
-            }
-            case NUMBER -> {
-                require(NUMBER.matcher(value).matches(), key, "must be a number");
-                range(key, k, Double.parseDouble(value));
-            }
-            case BOOLEAN -> require(BOOLEAN.matcher(value).matches(), key, "must be a boolean (1|0|yes|no|true|false|on|off)");
-            case STRING -> require(k.enumValues().isEmpty() || k.enumValues().contains(value), key,
-                    "must be one of " + k.enumValues());
-        }
-    }
-
-    private static void range(String key, ai.thinkheads.phoenix.config.ConfigKey k, double number) {
-        require(k.minimum() == null || number >= k.minimum(), key, "must be at least " + k.minimum());
-        require(k.maximum() == null || number <= k.maximum(), key, "must be at most " + k.maximum());
     }
 
     /** A pool name (format {@code pve-poolid}: pve-access-control {@code verify_poolname}). */

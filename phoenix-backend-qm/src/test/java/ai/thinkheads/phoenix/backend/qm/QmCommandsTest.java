@@ -96,19 +96,6 @@ class QmCommandsTest {
     }
 
     @Test
-    void scalarOptionsFollowTheirSchemaTypes() {
-        // pve-common check_type/check_prop against the option's schema (via core's ConfigKeys)
-        assertThrows(IllegalArgumentException.class, () -> qm.set(100, ConfigUpdate.set("cores", "0")));
-        assertThrows(IllegalArgumentException.class, () -> qm.set(100, ConfigUpdate.set("cores", "2.5")));
-        assertThrows(IllegalArgumentException.class, () -> qm.set(100, ConfigUpdate.set("cpulimit", "129")));
-        assertThrows(IllegalArgumentException.class, () -> qm.set(100, ConfigUpdate.set("onboot", "maybe")));
-        assertThrows(IllegalArgumentException.class, () -> qm.set(100, ConfigUpdate.set("bios", "uefi")));
-        assertEquals(List.of("qm", "set", "100", "--bios", "ovmf", "--cores", "4", "--cpulimit", "1.5", "--onboot", "yes"),
-                qm.set(100, ConfigUpdate.set(new TreeMap<>(Map.of("cores", "4", "cpulimit", "1.5", "onboot", "yes",
-                        "bios", "ovmf")))).argv());
-    }
-
-    @Test
     void poolsAndGuestInputFollowTheApi() {
         // pve-access-control verify_poolname
         assertThrows(IllegalArgumentException.class,

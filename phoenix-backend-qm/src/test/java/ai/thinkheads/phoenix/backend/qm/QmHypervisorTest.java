@@ -80,16 +80,6 @@ class QmHypervisorTest {
     }
 
     @Test
-    void valuesTheSchemaRefusesAreRefusedBeforeSending() {
-        // schema: cores integer, minimum 1; tablet boolean; ostype enum
-        assertThrows(IllegalArgumentException.class, () -> pve.updateConfig(VM, ConfigUpdate.set("cores", "-1")));
-        assertThrows(IllegalArgumentException.class, () -> pve.updateConfig(VM, ConfigUpdate.set("cores", "two")));
-        assertThrows(IllegalArgumentException.class, () -> pve.updateConfig(VM, ConfigUpdate.set("tablet", "maybe")));
-        assertThrows(IllegalArgumentException.class, () -> pve.updateConfig(VM, ConfigUpdate.set("ostype", "l27")));
-        assertTrue(runner.calls.isEmpty(), "nothing may be sent for a refused value");
-    }
-
-    @Test
     void anUnknownTaskFailureSurfacesFromAwait() {
         runner.answer("qm start 100", 255, "", "start failed: QEMU exited with code 1\n");
         Task task = pve.start(VM);
