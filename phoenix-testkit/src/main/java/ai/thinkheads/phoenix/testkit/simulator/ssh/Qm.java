@@ -20,6 +20,8 @@ import java.util.Map;
  * becomes the API call of the handler it names (same parameter names, same positional
  * arguments), followed by the entry's output printer. Commands with {@code $upid_exit} exit 255
  * when their task fails; {@code template} and {@code disk resize} have none and exit 0 regardless.
+ * Each entry has one mapping from the parsed command line to its API call; running the command and
+ * translating it without running ({@link QmCommandLines}) both use it.
  *
  * <p>Supported: list, create, set, config, pending, status, start, stop, shutdown, reboot, reset,
  * suspend, resume, destroy, clone, template, disk resize (alias resize), snapshot, delsnapshot,
@@ -86,15 +88,15 @@ final class Qm {
         def("config", List.of("vmid"), false, vm("GET", "/config", true), Qm::config, "current:b", "snapshot");
         def("pending", List.of("vmid"), false, vm("GET", "/pending", false), Qm::pending);
         def("status", List.of("vmid"), false, vm("GET", "/status/current", false), Qm::status, "verbose:b");
-        def("start", List.of("vmid"), false, vm("POST", "/status/start", true), power("start"), "skiplock:b", "targetstorage:l", "force-cpu", "machine",
+        def("start", List.of("vmid"), false, vm("POST", "/status/start", true), Qm::power, "skiplock:b", "targetstorage:l", "force-cpu", "machine",
                 "migratedfrom", "migration_network", "migration_type", "nets-host-mtu", "stateuri", "timeout");
-        def("stop", List.of("vmid"), false, vm("POST", "/status/stop", true), power("stop"), "keepActive:b", "overrule-shutdown:b", "skiplock:b",
+        def("stop", List.of("vmid"), false, vm("POST", "/status/stop", true), Qm::power, "keepActive:b", "overrule-shutdown:b", "skiplock:b",
                 "migratedfrom", "timeout");
-        def("shutdown", List.of("vmid"), false, vm("POST", "/status/shutdown", true), power("shutdown"), "forceStop:b", "keepActive:b", "skiplock:b", "timeout");
-        def("reboot", List.of("vmid"), false, vm("POST", "/status/reboot", true), power("reboot"), "timeout");
-        def("reset", List.of("vmid"), false, vm("POST", "/status/reset", true), power("reset"), "skiplock:b");
-        def("suspend", List.of("vmid"), false, vm("POST", "/status/suspend", true), power("suspend"), "skiplock:b", "todisk:b", "statestorage");
-        def("resume", List.of("vmid"), false, vm("POST", "/status/resume", true), power("resume"), "nocheck:b", "skiplock:b");
+        def("shutdown", List.of("vmid"), false, vm("POST", "/status/shutdown", true), Qm::power, "forceStop:b", "keepActive:b", "skiplock:b", "timeout");
+        def("reboot", List.of("vmid"), false, vm("POST", "/status/reboot", true), Qm::power, "timeout");
+        def("reset", List.of("vmid"), false, vm("POST", "/status/reset", true), Qm::power, "skiplock:b");
+        def("suspend", List.of("vmid"), false, vm("POST", "/status/suspend", true), Qm::power, "skiplock:b", "todisk:b", "statestorage");
+        def("resume", List.of("vmid"), false, vm("POST", "/status/resume", true), Qm::power, "nocheck:b", "skiplock:b");
         def("destroy", List.of("vmid"), false, vm("DELETE", "", true), Qm::destroy, "destroy-unreferenced-disks:b", "purge:b", "skiplock:b");
         def("clone", List.of("vmid", "newid"), false, vm("POST", "/clone", true, "newid"), Qm::cloneVm, "full:b", "bwlimit", "description", "format", "name",
                 "pool", "snapname", "storage", "target");
@@ -522,8 +524,9 @@ final class Qm {
         }
     }
 
-    private static Handler power(String action) {
-        return (qm, spec, p, call) -> qm.task(call, spec.usage, true);
+    /** The power commands: their task in the foreground, {@code $upid_exit}. */
+    private static void power(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit, InterruptedException {
+        qm.task(call, spec.usage, true);
     }
 
     private static void destroy(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit, InterruptedException {
