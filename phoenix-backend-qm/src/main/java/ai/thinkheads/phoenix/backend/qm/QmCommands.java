@@ -111,7 +111,7 @@ public final class QmCommands {
             }
         }
         a.config(request.config());
-        request.poolIfAny().ifPresent(p -> a.option("pool", QmValidation.transmittable("pool", p)));
+        request.poolIfAny().ifPresent(p -> a.option("pool", QmValidation.pool(p)));
         if (request.start()) {
             a.option("start", "1");
         }
@@ -177,7 +177,7 @@ public final class QmCommands {
             a.option("snapname", QmValidation.snapshotName(request.snapshot()));
         }
         if (request.pool() != null) {
-            a.option("pool", QmValidation.transmittable("pool", request.pool()));
+            a.option("pool", QmValidation.pool(request.pool()));
         }
         if (request.description() != null) {
             a.option("description", QmValidation.configValue("description", request.description()));
@@ -234,7 +234,7 @@ public final class QmCommands {
         if (stdin != null) {
             byte[] bytes = stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             if (bytes.length > QmValidation.GUEST_STDIN_MAX) {
-                throw new IllegalArgumentException("stdin: qm guest exec passes at most 1 MiB");
+                throw new IllegalArgumentException("stdin: PVE accepts at most 64 KiB of input-data");
             }
             a.option("pass-stdin", "1");
             a.stdin = bytes;

@@ -10,6 +10,11 @@ import java.util.regex.Pattern;
  * reaches the node. Each rule cites where Proxmox makes the same decision.
  *
  * <p>Messages name the parameter and the rule, never the value (it may be a secret).
+ *
+ * <p>Types, ranges and enumerations of the other options are left to PVE on purpose: the
+ * {@code Hypervisor} contract has both backends report them as PVE does, one
+ * {@link ai.thinkheads.phoenix.hypervisor.ParameterRejectedException} with every parameter's
+ * message, which a local check of some of them could not give.
  */
 public final class QmValidation {
 
@@ -26,10 +31,18 @@ public final class QmValidation {
     // qemu-server PVE::API2::Qemu resize_vm: size pattern
     private static final Pattern SIZE = Pattern.compile("^\\+?\\d+(\\.\\d+)?[KMGT]?$");
     private static final Pattern DIGEST = Pattern.compile("^[0-9a-fA-F]{1,40}$");
+    // pve-access-control PVE::AccessControl::verify_poolname (format pve-poolid)
+    private static final Pattern POOL = Pattern.compile("^[A-Za-z0-9.\\-_]+(?:/[A-Za-z0-9.\\-_]+){0,2}$");
+    // Getopt::Long with prefix_pattern (--|-): what it takes for an option, not a value
+    private static final Pattern LOOKS_LIKE_OPTION = Pattern.compile("^(--|-).+$", Pattern.DOTALL);
     /** {@code description} maxLength in the create/config schema. */
     static final int DESCRIPTION_MAX = 8192;
-    /** qm guest exec --pass-stdin limit (qemu-server PVE/CLI/qm.pm exec). */
-    static final int GUEST_STDIN_MAX = 1024 * 1024;
+    /**
+     * qm guest exec --pass-stdin limit: qm.pm reads up to 1 MiB, but hands it to the API as
+     * {@code input-data}, whose schema ({@code POST /nodes/{node}/qemu/{vmid}/agent/exec}) has
+     * {@code maxLength} 65536, so more than 64 KiB is refused by PVE.
+     */
+    static final int GUEST_STDIN_MAX = 65536;
 
     private QmValidation() {
     }
@@ -51,7 +64,12 @@ public final class QmValidation {
      *   <li>{@code tags} a list of tags (format {@code pve-tag-list}, split on {@code ;, } and
      *       whitespace as {@code PVE::Tools::split_list} does);</li>
      *   <li>{@code cipassword} neither empty nor {@code 0}: qm's {@code pve-password} mapping
-     *       (pve-common {@code PVE::CLIHandler}) would read a password interactively instead;</li>
+     *       (pve-common {@code PVE::CLIHandler}) would read a password interactively instead; and not
+     *       {@code --} or a word starting with {@code -} and more: an interactive parameter is an
+     *       optional-value option ({@code cipassword:s}, pve-common {@code PVE::JSONSchema::get_options}),
+     *       and Getopt::Long does not take such a word as an optional value, it pushes it back as the
+     *       next option;</li>
+
      *   <li>{@code sshkeys} valid URL encoding (format {@code urlencoded}), see {@link #urlDecode}.</li>
      * </ul>
      */
@@ -68,12 +86,22 @@ public final class QmValidation {
             case "description" -> require(value.length() <= DESCRIPTION_MAX, key, "at most " + DESCRIPTION_MAX + " characters");
             case "name" -> name(value);
             case "tags" -> tags(value);
-            case "cipassword" -> require(!value.isEmpty() && !value.equals("0"), key,
-                    "must not be empty or '0' (qm would prompt for a password)");
+            case "cipassword" -> {
+                require(!value.isEmpty() && !value.equals("0"), key, "must not be empty or '0' (qm would prompt for a password)");
+                require(!value.equals("--") && !LOOKS_LIKE_OPTION.matcher(value).matches(), key,
+                        "must not start with '-' (qm's optional-value option would not take it as the value)");
+            }
             case "sshkeys" -> urlDecode(key, value);
             default -> {
             }
         }
+        return value;
+    }
+
+    /** A pool name (format {@code pve-poolid}: pve-access-control {@code verify_poolname}). */
+    public static String pool(String value) {
+        require(value != null && POOL.matcher(value).matches(), "pool",
+                "must be a pool name (letters, digits, '.', '-', '_'; at most three levels joined by '/')");
         return value;
     }
 

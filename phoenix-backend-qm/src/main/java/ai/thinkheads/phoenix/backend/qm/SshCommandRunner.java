@@ -193,6 +193,11 @@ public final class SshCommandRunner implements CommandRunner {
             ChannelExec channel = null;
             try {
                 channel = (ChannelExec) s.openChannel("exec");
+                if (channel == null) {
+                    // JSch's openChannel swallows what went wrong and returns null, e.g. when the
+                    // session went down between its own isConnected check and registering the channel
+                    throw new JSchException("session is down");
+                }
                 channel.setCommand(commandLine);
                 channel.setInputStream(new ByteArrayInputStream(stdin));
                 channel.setOutputStream(out);

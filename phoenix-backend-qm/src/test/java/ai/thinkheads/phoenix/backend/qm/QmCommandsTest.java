@@ -85,6 +85,27 @@ class QmCommandsTest {
     void cipasswordThatQmWouldPromptForIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> qm.set(100, ConfigUpdate.set("cipassword", "")));
         assertThrows(IllegalArgumentException.class, () -> qm.set(100, ConfigUpdate.set("cipassword", "0")));
+        // Getopt leaves these for the next option: cipassword is an optional-value option in qm
+        for (String dashed : List.of("--", "-x", "--delete", "-")) {
+            if (dashed.equals("-")) {
+                assertEquals("-", qm.set(100, ConfigUpdate.set("cipassword", dashed)).argv().get(4));
+            } else {
+                assertThrows(IllegalArgumentException.class, () -> qm.set(100, ConfigUpdate.set("cipassword", dashed)), dashed);
+            }
+        }
+    }
+
+    @Test
+    void poolsAndGuestInputFollowTheApi() {
+        // pve-access-control verify_poolname
+        assertThrows(IllegalArgumentException.class,
+                () -> qm.create(new CreateRequest("pve1", 100, Map.of(), "prod pool", false)));
+        assertThrows(IllegalArgumentException.class,
+                () -> qm.clone(9000, CloneRequest.linked(101, null).inPool("a/b/c/d")));
+        assertEquals("team/prod", qm.create(new CreateRequest("pve1", 100, Map.of(), "team/prod", false)).argv().get(4));
+        // POST .../agent/exec: input-data maxLength 65536
+        assertEquals(65536, qm.agentExec(100, List.of("cat"), "x".repeat(65536)).stdin().length);
+        assertThrows(IllegalArgumentException.class, () -> qm.agentExec(100, List.of("cat"), "x".repeat(65537)));
     }
 
     @Test

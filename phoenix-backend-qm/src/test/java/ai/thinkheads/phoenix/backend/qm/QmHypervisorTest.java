@@ -72,10 +72,11 @@ class QmHypervisorTest {
                 () -> pve.updateConfig(VM, ConfigUpdate.set("cores", "2").ifDigest("abcdef")));
         runner.answer("qm destroy 100", 255, "", "VM 100 is running - destroy failed\n");
         assertThrows(WrongStateException.class, () -> pve.destroy(VM, ai.thinkheads.phoenix.hypervisor.DestroyOptions.plain()));
-        runner.answer("qm set 100", 255, "", "400 Parameter verification failed.\ncores: value must be at least 1\n\nqm set <vmid> [OPTIONS]\n");
+        // a value the schema accepts, refused by PVE for what only the node knows
+        runner.answer("qm set 100", 255, "", "400 Parameter verification failed.\nscsi0: storage 'nosuchstore' does not exist\n\nqm set <vmid> [OPTIONS]\n");
         ParameterRejectedException p = assertThrows(ParameterRejectedException.class,
-                () -> pve.updateConfig(VM, ConfigUpdate.set("cores", "-1")));
-        assertEquals(Map.of("cores", "value must be at least 1"), p.errors());
+                () -> pve.updateConfig(VM, ConfigUpdate.set("scsi0", "nosuchstore:32")));
+        assertEquals(Map.of("scsi0", "storage 'nosuchstore' does not exist"), p.errors());
     }
 
     @Test

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * A {@link CommandRunner} test double: answers by the longest matching argv prefix (joined with
- * spaces) and records every call.
+ * spaces) and records every call. Every {@code qm}/{@code pvesh} call is checked against the PVE API
+ * schemas first ({@link CommandLineSchemaCheck}), as run on node {@code pve1}.
  */
 final class ScriptedRunner implements CommandRunner {
 
@@ -35,6 +36,7 @@ final class ScriptedRunner implements CommandRunner {
     @Override
     public synchronized CommandResult run(List<String> argv, byte[] stdin, java.time.Duration atLeast) {
         calls.add(new Call(List.copyOf(argv), stdin, atLeast));
+        CommandLineSchemaCheck.check(argv, stdin, "pve1");
         String line = String.join(" ", argv);
         String best = null;
         for (String prefix : answers.keySet()) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.thinkheads.phoenix.hypervisor.ConfigUpdate;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
+import ai.thinkheads.phoenix.testkit.schema.PveApiReference;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,34 +35,42 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * (JSch → MINA SSHD), through a real {@code /bin/sh -c}, into stub {@code qm} scripts that record
  * their argv NUL-terminated. Every value must arrive as exactly one, byte-identical argument; and
  * a canary file that any injected {@code $(...)}, backtick or {@code ;} would create must never
- * appear.
+ * appear. Every command line the stubs receive is also translated into its API request and checked
+ * against the PVE 8.4 and 9.1 schemas ({@link TestSshd} → {@link CommandLineSchemaCheck}), so a value
+ * that travels intact but that PVE would refuse fails the property too.
  *
  * <p>How the count is made (300 tries, one SSH session for all of them): each try has 40 values
  * (39 short hostile ones and one long one).
  * <ul>
  *   <li>All 40 travel as the words of one {@code qm guest exec 100 ... -- <40 words>}: 12,000
- *       values checked as arguments in total, counted in {@link #execArguments}.</li>
- *   <li>Each value is also assigned to a config key (name, description, tags, ciuser, cipassword,
- *       nameserver, searchdomain, net0, ipconfig0, ...). The ones Proxmox accepts travel in one
- *       {@code qm set 100 --key value ...} and are checked pairwise ({@link #configArguments}); the
- *       ones Proxmox would reject (line breaks outside {@code description}, names that are not DNS
- *       names, tags outside {@code pve-tag-list}, a {@code cipassword} of "" or "0") must be
- *       refused with {@link IllegalArgumentException} before any command is sent
- *       ({@link #rejectedBeforeSending}).</li>
+ *       values checked as arguments in total, each byte-identical and (as an item of the API's
+ *       {@code command} array) schema-checked, counted in {@link #execArguments}.</li>
+ *   <li>Each value is also assigned to a config key whose schema takes free text or a format the
+ *       backend checks ({@link #KEYS}: description, ciuser, cipassword, searchdomain, args, name,
+ *       tags, in turn), several {@code qm set} commands a try, one value per key each. The values
+ *       Proxmox accepts travel and are checked pairwise ({@link #configArguments}); the ones it
+ *       would reject must be refused with {@link IllegalArgumentException} before any command is
+ *       sent ({@link #rejectedBeforeSending}): line breaks outside {@code description}
+ *       (qemu-server {@code check_type}), names outside {@code dns-name} and tags outside
+ *       {@code pve-tag-list} (the schema, asserted here against the schema itself), a
+ *       {@code cipassword} that qm would not take as the value of its optional-value option ("",
+ *       "0", "--" or a leading '-').</li>
  *   <li>The first value also travels as {@code sshkeys}: URL-encoded by the test, it must arrive
  *       decoded and byte-identical on the stub's stdin ({@link #stdinValues}).</li>
  * </ul>
- * {@link #checkCountsAndCanary()} asserts the totals after the container ran.
+ * All 12,000 values are checked as config values, delivered or refused (about two thirds are
+ * delivered: a line break rules a value out of every key but {@code description}). Keys with
+ * structured formats (disks, NICs, boot order...) are not given hostile text: PVE refuses nearly
+ * all of it, and the backend leaves those formats to PVE. {@link #checkCountsAndCanary()}
+ * asserts the totals after the container ran and prints how many command lines were schema-checked.
  */
 class ShellSafetyProperties {
 
     private static final int TRIES = 300;
     private static final VmRef VM = VmRef.of(TestSshd.NODE, 100);
-    private static final List<String> KEYS = List.of(
-            "name", "tags", "ciuser", "cipassword", "nameserver", "searchdomain", "cicustom", "args", "hookscript",
-            "boot", "cpu", "machine", "smbios1", "vga", "ostype", "keyboard", "startup", "agent", "bios", "tablet",
-            "net0", "net1", "net2", "net3", "ipconfig0", "ipconfig1", "ipconfig2", "ipconfig3", "scsi0", "scsi1",
-            "virtio0", "sata0", "ide2", "serial0", "usb0", "hostpci0", "efidisk0", "tpmstate0", "affinity", "description");
+    /** Config keys that take any text (but line breaks), plus the two formats QmValidation checks. */
+    private static final List<String> KEYS = List.of("description", "ciuser", "cipassword", "searchdomain", "args",
+            "name", "tags");
     private static final Pattern DNS_NAME = Pattern.compile(
             "^([a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?\\.)*[a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?$");
     private static final Pattern TAG = Pattern.compile("^[a-zA-Z0-9_][a-zA-Z0-9_\\-+.]*$");
@@ -88,12 +97,18 @@ class ShellSafetyProperties {
     @AfterContainer
     static void checkCountsAndCanary() throws IOException {
         try {
+            sshd.clearCalls();
             System.out.printf("shell safety: %d guest-exec arguments, %d config arguments, %d stdin values checked "
-                            + "byte-identical; %d values rejected before sending%n",
-                    execArguments.get(), configArguments.get(), stdinValues.get(), rejectedBeforeSending.get());
+                            + "byte-identical; %d values rejected before sending; %d qm/pvesh command lines "
+                            + "schema-checked so far in this JVM%n",
+                    execArguments.get(), configArguments.get(), stdinValues.get(), rejectedBeforeSending.get(),
+                    CommandLineSchemaCheck.checked());
             assertFalse(Files.exists(canary), "an injected command ran on the server");
             assertEquals(TRIES * 40, execArguments.get());
-            assertTrue(configArguments.get() >= 10_000, "config arguments checked: " + configArguments.get());
+            // every one of the 12,000 values was checked as a config value: delivered intact (and its
+            // command line schema-checked) or refused before sending; most of them are delivered
+            assertEquals(TRIES * 40, configArguments.get() + rejectedBeforeSending.get());
+            assertTrue(configArguments.get() >= TRIES * 40 / 2, "config arguments delivered: " + configArguments.get());
             assertEquals(TRIES, stdinValues.get());
         } finally {
             pve.close();
@@ -122,10 +137,11 @@ class ShellSafetyProperties {
             execArguments.incrementAndGet();
         }
 
-        // 2. as config values: accepted ones in one qm set, rejected ones refused before sending
-        Map<String, String> accepted = new LinkedHashMap<>();
+        // 2. as config values: accepted ones in qm set commands (one value per key each), rejected ones
+        //    refused before sending
+        List<Map<String, String>> batches = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
-            String key = KEYS.get(i);
+            String key = KEYS.get(i % KEYS.size());
             String value = values.get(i);
             if (proxmoxRejects(key, value)) {
                 sshd.clearCalls();
@@ -133,48 +149,73 @@ class ShellSafetyProperties {
                         key + " should be refused");
                 assertTrue(sshd.calls().isEmpty(), "nothing may be sent for a refused value");
                 rejectedBeforeSending.incrementAndGet();
-            } else {
-                accepted.put(key, value);
+                continue;
+            }
+            Map<String, String> batch = batches.stream().filter(m -> !m.containsKey(key)).findFirst().orElse(null);
+            if (batch == null) {
+                batch = new LinkedHashMap<>();
+                batches.add(batch);
+            }
+            batch.put(key, value);
+        }
+        if (batches.isEmpty()) {
+            batches.add(new LinkedHashMap<>());
+        }
+        batches.get(0).put("sshkeys", urlEncode(values.get(0)));
+        for (Map<String, String> accepted : batches) {
+            sshd.clearCalls();
+            pve.updateConfig(VM, ConfigUpdate.set(accepted)).await(java.time.Duration.ofSeconds(1));
+            TestSshd.Call set = single(sshd.calls());
+            List<byte[]> args = set.args();
+            assertEquals(List.of("set", "100"), set.argStrings().subList(0, 2));
+            assertEquals(2 + 2 * accepted.size(), args.size());
+            Map<String, byte[]> received = new LinkedHashMap<>();
+            for (int i = 2; i < args.size(); i += 2) {
+                String option = new String(args.get(i), StandardCharsets.UTF_8);
+                assertTrue(option.startsWith("--"), option);
+                assertTrue(received.put(option.substring(2), args.get(i + 1)) == null, "duplicate " + option);
+            }
+            assertEquals(accepted.keySet(), received.keySet());
+            for (Map.Entry<String, String> e : accepted.entrySet()) {
+                if (e.getKey().equals("sshkeys")) {
+                    assertArrayEquals(bytes("/dev/stdin"), received.get("sshkeys"));
+                    assertArrayEquals(bytes(values.get(0)), set.stdin(), "sshkeys on stdin");
+                    stdinValues.incrementAndGet();
+                } else {
+                    assertArrayEquals(bytes(e.getValue()), received.get(e.getKey()), e.getKey());
+                    configArguments.incrementAndGet();
+                }
             }
         }
-        accepted.put("sshkeys", urlEncode(values.get(0)));
-        sshd.clearCalls();
-        pve.updateConfig(VM, ConfigUpdate.set(accepted)).await(java.time.Duration.ofSeconds(1));
-        TestSshd.Call set = single(sshd.calls());
-        List<byte[]> args = set.args();
-        assertEquals(List.of("set", "100"), set.argStrings().subList(0, 2));
-        assertEquals(2 + 2 * accepted.size(), args.size());
-        Map<String, byte[]> received = new LinkedHashMap<>();
-        for (int i = 2; i < args.size(); i += 2) {
-            String option = new String(args.get(i), StandardCharsets.UTF_8);
-            assertTrue(option.startsWith("--"), option);
-            assertTrue(received.put(option.substring(2), args.get(i + 1)) == null, "duplicate " + option);
-        }
-        assertEquals(accepted.keySet(), received.keySet());
-        for (Map.Entry<String, String> e : accepted.entrySet()) {
-            if (e.getKey().equals("sshkeys")) {
-                assertArrayEquals(bytes("/dev/stdin"), received.get("sshkeys"));
-                assertArrayEquals(bytes(values.get(0)), set.stdin(), "sshkeys on stdin");
-                stdinValues.incrementAndGet();
-            } else {
-                assertArrayEquals(bytes(e.getValue()), received.get(e.getKey()), e.getKey());
-                configArguments.incrementAndGet();
-            }
-        }
+        sshd.clearCalls(); // schema-checks the last command's record
     }
 
-    /** The test's own statement of what Proxmox refuses (see QmValidation for the sources). */
+    /**
+     * The test's own statement of what Proxmox refuses (see QmValidation for the sources). Where the
+     * rule is the schema's (name, tags, description's length), the schema must agree.
+     */
     private static boolean proxmoxRejects(String key, String value) {
         if (!key.equals("description") && (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0)) {
-            return true;
+            return true; // qemu-server PVE::QemuServer::check_type: "property contains a line feed"
         }
-        return switch (key) {
+        boolean schemaRejects = switch (key) {
             case "name" -> !DNS_NAME.matcher(value).matches();
             case "tags" -> Stream.of(value.split("[;,\\s]+")).anyMatch(t -> !t.isEmpty() && !TAG.matcher(t).matches());
-            case "cipassword" -> value.isEmpty() || value.equals("0");
             case "description" -> value.length() > 8192;
             default -> false;
         };
+        if (key.equals("name") || key.equals("tags") || key.equals("description")) {
+            for (String version : PveApiReference.VERSIONS) {
+                boolean refused = !PveApiReference.schema(version)
+                        .validate("PUT", "/nodes/" + TestSshd.NODE + "/qemu/100/config", Map.of(key, List.of(value))).isEmpty();
+                assertEquals(schemaRejects, refused, "PVE " + version + " schema on " + key);
+            }
+        }
+        if (key.equals("cipassword")) {
+            // qm's interactive option: "" and "0" make it prompt, and Getopt leaves "--" and "-x..." for the next option
+            return value.isEmpty() || value.equals("0") || value.equals("--") || (value.startsWith("-") && value.length() > 1);
+        }
+        return schemaRejects;
     }
 
     private static TestSshd.Call single(List<TestSshd.Call> calls) {

@@ -48,6 +48,8 @@ final class TestSshd implements AutoCloseable {
     private final Path dir;
     private final Path records;
     private volatile PublicKey authorizedKey;
+    /** Record files whose call was schema-checked already. */
+    private final java.util.Set<String> schemaChecked = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** How many SSH sessions clients opened (to check reuse and reconnects). */
     final AtomicInteger sessionsCreated = new AtomicInteger();
 
@@ -135,7 +137,11 @@ final class TestSshd implements AutoCloseable {
         }
     }
 
-    /** The invocations since the last {@link #clearCalls()}, in order. */
+    /**
+     * The invocations since the last {@link #clearCalls()}, in order. Each {@code qm}/{@code pvesh}
+     * call is checked against the PVE API schemas the first time it is read
+     * ({@link CommandLineSchemaCheck}); {@link #clearCalls()} and {@link #close()} read them all.
+     */
     List<Call> calls() {
         try (Stream<Path> files = Files.list(records)) {
             List<Path> argvFiles = files.filter(p -> p.getFileName().toString().endsWith(".argv")).sorted().toList();
@@ -155,8 +161,15 @@ final class TestSshd implements AutoCloseable {
                 }
                 String name = f.getFileName().toString();
                 Path stdin = f.resolveSibling(name.substring(0, name.length() - ".argv".length()) + ".stdin");
-                calls.add(new Call(new String(parts.get(0), StandardCharsets.UTF_8), parts.subList(1, parts.size()),
-                        Files.exists(stdin) ? Files.readAllBytes(stdin) : new byte[0]));
+                Call call = new Call(new String(parts.get(0), StandardCharsets.UTF_8), parts.subList(1, parts.size()),
+                        Files.exists(stdin) ? Files.readAllBytes(stdin) : new byte[0]);
+                calls.add(call);
+                if (schemaChecked.add(name)) {
+                    List<String> argv = new ArrayList<>();
+                    argv.add(call.program());
+                    argv.addAll(call.argStrings());
+                    CommandLineSchemaCheck.check(argv, call.stdin(), NODE);
+                }
             }
             return calls;
         } catch (IOException e) {
@@ -165,6 +178,8 @@ final class TestSshd implements AutoCloseable {
     }
 
     void clearCalls() {
+        calls();
+        schemaChecked.clear();
         try (Stream<Path> files = Files.list(records)) {
             for (Path p : files.toList()) {
                 Files.delete(p);
@@ -205,7 +220,13 @@ final class TestSshd implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.stop(true);
+        try {
+            if (Files.isDirectory(records)) {
+                calls();
+            }
+        } finally {
+            server.stop(true);
+        }
     }
 
     // ---- stubs -------------------------------------------------------------------------------

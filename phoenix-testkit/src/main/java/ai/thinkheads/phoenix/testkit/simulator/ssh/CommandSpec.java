@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  *   <li>a boolean option ({@code :s}) takes the next word only if it does not look like an option
  *       ({@code --} or {@code -x...}); without a value it is {@code 1}; values go through
  *       {@code parse_boolean} (1|0|yes|no|true|false|on|off, any case);</li>
+ *   <li>an interactive option ({@code :s} without {@code parse_boolean}, qm's {@code cipassword}:
+ *       pve-common {@code get_options} makes every parameter with an interactive
+ *       {@code param_mapping} optional-valued) takes the next word the same way, else is empty;</li>
  *   <li>list options ({@code -list} formats) may repeat and are joined with commas;</li>
  *   <li>words that are not options are the positional arguments, wherever they stand; {@code --}
  *       ends the options;</li>
@@ -39,6 +42,8 @@ final class CommandSpec {
         BOOLEAN,
         /** {@code =s@} of a {@code -list} format: repeated values joined with commas. */
         LIST,
+        /** {@code :s} of an interactive parameter: an optional value, empty when none was taken. */
+        OPTIONAL,
         /** An undeclared option of an open spec: every value is kept and handed to the API as is. */
         PASSTHROUGH
     }
@@ -82,7 +87,10 @@ final class CommandSpec {
         options.keySet().forEach(k -> canonical.put(k.toLowerCase(Locale.ROOT), k));
     }
 
-    /** A spec; {@code optionDecls} are names, suffixed {@code :b} for booleans and {@code :l} for lists. */
+    /**
+     * A spec; {@code optionDecls} are names, suffixed {@code :b} for booleans, {@code :l} for lists
+     * and {@code :o} for interactive (optional-value) options.
+     */
     static CommandSpec of(String usage, List<String> args, boolean open, String... optionDecls) {
         Map<String, Kind> options = new LinkedHashMap<>();
         for (String decl : optionDecls) {
@@ -90,6 +98,8 @@ final class CommandSpec {
                 options.put(decl.substring(0, decl.length() - 2), Kind.BOOLEAN);
             } else if (decl.endsWith(":l")) {
                 options.put(decl.substring(0, decl.length() - 2), Kind.LIST);
+            } else if (decl.endsWith(":o")) {
+                options.put(decl.substring(0, decl.length() - 2), Kind.OPTIONAL);
             } else {
                 options.put(decl, Kind.STRING);
             }
@@ -143,7 +153,7 @@ final class CommandSpec {
             String value;
             if (inline != null) {
                 value = inline;
-            } else if (kind == Kind.BOOLEAN) {
+            } else if (kind == Kind.BOOLEAN || kind == Kind.OPTIONAL) {
                 if (i + 1 < argv.size() && !argv.get(i + 1).equals("--") && !LOOKS_LIKE_OPTION.matcher(argv.get(i + 1)).matches()) {
                     value = argv.get(++i);
                 } else {
@@ -156,7 +166,7 @@ final class CommandSpec {
                 continue;
             }
             List<String> values = opts.computeIfAbsent(name, k -> new ArrayList<>());
-            if (kind == Kind.STRING || kind == Kind.BOOLEAN) {
+            if (kind == Kind.STRING || kind == Kind.BOOLEAN || kind == Kind.OPTIONAL) {
                 values.clear();
             }
             values.add(value);

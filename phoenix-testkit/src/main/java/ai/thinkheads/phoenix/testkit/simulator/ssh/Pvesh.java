@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@code pvesh get|set|create|delete <api_path> [--param value ...] [--output-format ...]}, after
@@ -47,22 +48,41 @@ final class Pvesh {
         this.s = s;
     }
 
-    int run(List<String> argv) throws Session.Exit, InterruptedException {
+    /** A {@code pvesh} command line taken apart: the API call and how to print its result. */
+    record Resolved(String cmd, String method, String path, Map<String, List<String>> params, String format,
+                    boolean nooutput, String usage) {
+    }
+
+    /** pvesh refuses the command line before calling the API; {@code render} shows it as pvesh does. */
+    static final class Refusal extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient Function<Session, Session.Exit> render;
+
+        Refusal(String message, Function<Session, Session.Exit> render) {
+            super(message, null, false, false);
+            this.render = render;
+        }
+    }
+
+    /** Parses the words after {@code pvesh} as pvesh.pm does, without calling anything. */
+    static Resolved resolve(List<String> argv) throws Refusal {
         boolean nooutput = false;
         if (!argv.isEmpty() && argv.get(0).equals("--nooutput")) {
             nooutput = true;
             argv = argv.subList(1, argv.size());
         }
         if (argv.isEmpty()) {
-            throw abort("no command specified");
+            throw new Refusal("no command specified", s -> abort(s, "no command specified"));
         }
         String cmd = argv.get(0);
         String method = METHODS.get(cmd);
         if (method == null) {
             if (cmd.equals("ls") || cmd.equals("usage")) {
-                throw s.die("simulator: 'pvesh " + cmd + "' is not implemented; use 'pvesh get'");
+                String text = "simulator: 'pvesh " + cmd + "' is not implemented; use 'pvesh get'";
+                throw new Refusal(text, s -> s.die(text));
             }
-            throw abort("unknown command 'pvesh " + cmd + "'");
+            String reason = "unknown command 'pvesh " + cmd + "'";
+            throw new Refusal(reason, s -> abort(s, reason));
         }
         String usage = "pvesh " + cmd + " <api_path> [OPTIONS] [FORMAT_OPTIONS]";
         CommandSpec spec = CommandSpec.of(usage, List.of("api_path"), true, OPTIONS);
@@ -70,14 +90,15 @@ final class Pvesh {
         try {
             p = spec.parse(argv.subList(1, argv.size()));
         } catch (CommandSpec.ParseError e) {
-            throw s.parseError(e, usage);
+            throw new Refusal(String.join("; ", e.warnings) + " " + e.getMessage(), s -> s.parseError(e, usage));
         }
         String format = p.option("output-format");
         if (format == null) {
             format = "text";
         } else if (!FORMATS.contains(format)) {
-            throw s.paramError(Map.of("output-format",
-                    "value '" + format + "' does not have a value in the enumeration 'text, json, json-pretty, yaml'"), usage);
+            Map<String, String> errors = Map.of("output-format",
+                    "value '" + format + "' does not have a value in the enumeration 'text, json, json-pretty, yaml'");
+            throw new Refusal(errors.toString(), s -> s.paramError(errors, usage));
         }
         if (p.flag("quiet")) {
             nooutput = true;
@@ -95,6 +116,23 @@ final class Pvesh {
                 params.put(k, v);
             }
         });
+        return new Resolved(cmd, method, path, params, format, nooutput, usage);
+    }
+
+    int run(List<String> argv) throws Session.Exit, InterruptedException {
+        Resolved c;
+        try {
+            c = resolve(argv);
+        } catch (Refusal e) {
+            throw e.render.apply(s);
+        }
+        String cmd = c.cmd();
+        String method = c.method();
+        String path = c.path();
+        String format = c.format();
+        String usage = c.usage();
+        boolean nooutput = c.nooutput();
+        Map<String, List<String>> params = c.params();
         ApiResponse r = s.call(method, path, params);
         if (r.status() == 501 && r.message() != null && r.message().startsWith("Method '")) {
             throw s.die("no '" + cmd + "' handler for '" + path + "'");
@@ -130,7 +168,7 @@ final class Pvesh {
         }
     }
 
-    private Session.Exit abort(String reason) {
+    private static Session.Exit abort(Session s, String reason) {
         s.err("ERROR: " + reason + "\nUSAGE: pvesh <COMMAND> [ARGS] [OPTIONS]\n");
         return new Session.Exit(CliInterpreter.EXIT_DIE);
     }

@@ -20,6 +20,8 @@ import java.util.Map;
  * becomes the API call of the handler it names (same parameter names, same positional
  * arguments), followed by the entry's output printer. Commands with {@code $upid_exit} exit 255
  * when their task fails; {@code template} and {@code disk resize} have none and exit 0 regardless.
+ * Each entry has one mapping from the parsed command line to its API call; running the command and
+ * translating it without running ({@link QmCommandLines}) both use it.
  *
  * <p>Supported: list, create, set, config, pending, status, start, stop, shutdown, reboot, reset,
  * suspend, resume, destroy, clone, template, disk resize (alias resize), snapshot, delsnapshot,
@@ -30,62 +32,85 @@ final class Qm {
 
     @FunctionalInterface
     private interface Handler {
-        void run(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit, InterruptedException;
+        void run(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit, InterruptedException;
     }
 
-    private record Command(CommandSpec spec, Handler handler) {
+    /** The API call a command line stands for: the first (and mostly only) request the command sends. */
+    record Call(String method, String path, Map<String, List<String>> params) {
+    }
+
+    /**
+     * Where a command reads its inputs from: standard input ({@code qm guest exec --pass-stdin}) and
+     * the files named by qm.pm's {@code param_mapping} ({@code --sshkeys <file>}).
+     */
+    interface Inputs {
+        byte[] stdin(int limit) throws Session.Exit;
+
+        byte[] file(String path) throws Session.Exit;
+
+        /** The {@code pve-password} mapping's prompt (PVE::PTY::get_confirmed_password). */
+        String password(String parameter) throws Session.Exit;
+    }
+
+    /** Turns a parsed command line into its API call; shared by running and {@link QmCommandLines}. */
+    @FunctionalInterface
+    private interface Mapper {
+        Call map(String nodePath, CommandSpec.Parsed p, Inputs in) throws Session.Exit;
+    }
+
+    private record Command(CommandSpec spec, Mapper mapper, Handler handler) {
     }
 
     private static final String[] CREATE_BOOLEANS = {"acpi:b", "autostart:b", "ciupgrade:b", "force:b", "freeze:b",
         "keephugepages:b", "kvm:b", "live-restore:b", "localtime:b", "numa:b", "onboot:b", "protection:b", "reboot:b",
-        "start:b", "tablet:b", "tdf:b", "template:b", "unique:b", "nameserver:l", "tags:l"};
+        "start:b", "tablet:b", "tdf:b", "template:b", "unique:b", "nameserver:l", "tags:l", "cipassword:o"};
     private static final String[] SET_BOOLEANS = {"acpi:b", "autostart:b", "ciupgrade:b", "force:b", "freeze:b",
         "keephugepages:b", "kvm:b", "localtime:b", "numa:b", "onboot:b", "protection:b", "reboot:b", "skiplock:b",
-        "tablet:b", "tdf:b", "template:b", "delete:l", "revert:l", "nameserver:l", "tags:l"};
+        "tablet:b", "tdf:b", "template:b", "delete:l", "revert:l", "nameserver:l", "tags:l", "cipassword:o"};
 
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
     private static final Map<String, String> ALIASES = Map.of("resize", "disk resize", "agent", "guest cmd");
     private static final List<String> GROUPS = List.of("guest", "disk", "cloudinit");
 
-    private static void def(String name, List<String> args, boolean open, Handler h, String... options) {
+    private static void def(String name, List<String> args, boolean open, Mapper m, Handler h, String... options) {
         StringBuilder usage = new StringBuilder("qm ").append(name);
         args.forEach(a -> usage.append(a.equals("extra-args") ? " [<extra-args>]" : " <" + a + ">"));
         if (options.length > 0 || open) {
             usage.append(" [OPTIONS]");
         }
-        COMMANDS.put(name, new Command(CommandSpec.of(usage.toString(), args, open, options), h));
+        COMMANDS.put(name, new Command(CommandSpec.of(usage.toString(), args, open, options), m, h));
     }
 
     static {
-        def("list", List.of(), false, Qm::list, "full:b");
-        def("create", List.of("vmid"), true, Qm::create, CREATE_BOOLEANS);
-        def("set", List.of("vmid"), true, Qm::set, SET_BOOLEANS);
-        def("config", List.of("vmid"), false, Qm::config, "current:b", "snapshot");
-        def("pending", List.of("vmid"), false, Qm::pending);
-        def("status", List.of("vmid"), false, Qm::status, "verbose:b");
-        def("start", List.of("vmid"), false, power("start"), "skiplock:b", "targetstorage:l", "force-cpu", "machine",
+        def("list", List.of(), false, node("GET", "/qemu"), Qm::list, "full:b");
+        def("create", List.of("vmid"), true, Qm::createCall, Qm::create, CREATE_BOOLEANS);
+        def("set", List.of("vmid"), true, Qm::setCall, Qm::set, SET_BOOLEANS);
+        def("config", List.of("vmid"), false, vm("GET", "/config", true), Qm::config, "current:b", "snapshot");
+        def("pending", List.of("vmid"), false, vm("GET", "/pending", false), Qm::pending);
+        def("status", List.of("vmid"), false, vm("GET", "/status/current", false), Qm::status, "verbose:b");
+        def("start", List.of("vmid"), false, vm("POST", "/status/start", true), Qm::power, "skiplock:b", "targetstorage:l", "force-cpu", "machine",
                 "migratedfrom", "migration_network", "migration_type", "nets-host-mtu", "stateuri", "timeout");
-        def("stop", List.of("vmid"), false, power("stop"), "keepActive:b", "overrule-shutdown:b", "skiplock:b",
+        def("stop", List.of("vmid"), false, vm("POST", "/status/stop", true), Qm::power, "keepActive:b", "overrule-shutdown:b", "skiplock:b",
                 "migratedfrom", "timeout");
-        def("shutdown", List.of("vmid"), false, power("shutdown"), "forceStop:b", "keepActive:b", "skiplock:b", "timeout");
-        def("reboot", List.of("vmid"), false, power("reboot"), "timeout");
-        def("reset", List.of("vmid"), false, power("reset"), "skiplock:b");
-        def("suspend", List.of("vmid"), false, power("suspend"), "skiplock:b", "todisk:b", "statestorage");
-        def("resume", List.of("vmid"), false, power("resume"), "nocheck:b", "skiplock:b");
-        def("destroy", List.of("vmid"), false, Qm::destroy, "destroy-unreferenced-disks:b", "purge:b", "skiplock:b");
-        def("clone", List.of("vmid", "newid"), false, Qm::cloneVm, "full:b", "bwlimit", "description", "format", "name",
+        def("shutdown", List.of("vmid"), false, vm("POST", "/status/shutdown", true), Qm::power, "forceStop:b", "keepActive:b", "skiplock:b", "timeout");
+        def("reboot", List.of("vmid"), false, vm("POST", "/status/reboot", true), Qm::power, "timeout");
+        def("reset", List.of("vmid"), false, vm("POST", "/status/reset", true), Qm::power, "skiplock:b");
+        def("suspend", List.of("vmid"), false, vm("POST", "/status/suspend", true), Qm::power, "skiplock:b", "todisk:b", "statestorage");
+        def("resume", List.of("vmid"), false, vm("POST", "/status/resume", true), Qm::power, "nocheck:b", "skiplock:b");
+        def("destroy", List.of("vmid"), false, vm("DELETE", "", true), Qm::destroy, "destroy-unreferenced-disks:b", "purge:b", "skiplock:b");
+        def("clone", List.of("vmid", "newid"), false, vm("POST", "/clone", true, "newid"), Qm::cloneVm, "full:b", "bwlimit", "description", "format", "name",
                 "pool", "snapname", "storage", "target");
-        def("template", List.of("vmid"), false, Qm::template, "disk");
-        def("disk resize", List.of("vmid", "disk", "size"), false, Qm::resize, "skiplock:b", "digest");
-        def("snapshot", List.of("vmid", "snapname"), false, Qm::snapshot, "vmstate:b", "description");
-        def("delsnapshot", List.of("vmid", "snapname"), false, Qm::delsnapshot, "force:b");
-        def("rollback", List.of("vmid", "snapname"), false, Qm::rollback, "start:b");
-        def("listsnapshot", List.of("vmid"), false, Qm::listsnapshot);
-        def("guest cmd", List.of("vmid", "command"), false, Qm::guestCmd);
-        def("guest exec", List.of("vmid", "extra-args"), false, Qm::guestExec, "synchronous:b", "pass-stdin:b", "timeout");
-        def("guest exec-status", List.of("vmid", "pid"), false, Qm::guestExecStatus);
-        def("wait", List.of("vmid"), false, Qm::waitStopped, "timeout");
-        def("cloudinit dump", List.of("vmid", "type"), false, Qm::cloudinitDump);
+        def("template", List.of("vmid"), false, vm("POST", "/template", true), Qm::template, "disk");
+        def("disk resize", List.of("vmid", "disk", "size"), false, vm("PUT", "/resize", true, "disk", "size"), Qm::resize, "skiplock:b", "digest");
+        def("snapshot", List.of("vmid", "snapname"), false, vm("POST", "/snapshot", true, "snapname"), Qm::snapshot, "vmstate:b", "description");
+        def("delsnapshot", List.of("vmid", "snapname"), false, snap("DELETE", ""), Qm::delsnapshot, "force:b");
+        def("rollback", List.of("vmid", "snapname"), false, snap("POST", "/rollback"), Qm::rollback, "start:b");
+        def("listsnapshot", List.of("vmid"), false, vm("GET", "/snapshot", false), Qm::listsnapshot);
+        def("guest cmd", List.of("vmid", "command"), false, vm("POST", "/agent", true, "command"), Qm::guestCmd);
+        def("guest exec", List.of("vmid", "extra-args"), false, Qm::execCall, Qm::guestExec, "synchronous:b", "pass-stdin:b", "timeout");
+        def("guest exec-status", List.of("vmid", "pid"), false, vm("GET", "/agent/exec-status", true, "pid"), Qm::guestExecStatus);
+        def("wait", List.of("vmid"), false, vm("GET", "/status/current", false), Qm::waitStopped, "timeout");
+        def("cloudinit dump", List.of("vmid", "type"), false, vm("GET", "/cloudinit/dump", true, "type"), Qm::cloudinitDump);
     }
 
     private final Session s;
@@ -97,8 +122,90 @@ final class Qm {
     }
 
     int run(List<String> argv) throws Session.Exit, InterruptedException {
+        Resolved r;
+        try {
+            r = resolve(argv);
+        } catch (Refusal e) {
+            throw e.parseError != null ? s.parseError(e.parseError, e.usage) : abort(e.getMessage());
+        }
+        for (String id : List.of("vmid", "newid")) {
+            String v = r.parsed.args().get(id);
+            if (v != null) {
+                checkVmid(id, v, r.command.spec.usage);
+            }
+        }
+        Call call = r.command.mapper.map(nodePath, r.parsed, sessionInputs());
+        r.command.handler.run(this, r.command.spec, r.parsed, call);
+        return 0;
+    }
+
+    /**
+     * The API call {@code argv} (the words after {@code qm}) stands for on node {@code node},
+     * without running it: the same parsing and mapping as {@link #run}, with {@code stdin} as
+     * standard input and as the file {@code /dev/stdin}.
+     *
+     * @throws IllegalArgumentException when qm would refuse the command line before calling the API
+     */
+    static Call call(List<String> argv, String node, byte[] stdin) {
+        Resolved r;
+        try {
+            r = resolve(argv);
+        } catch (Refusal e) {
+            throw new IllegalArgumentException(e.parseError == null ? e.getMessage()
+                    : String.join("; ", e.parseError.warnings) + (e.parseError.warnings.isEmpty() ? "" : "; ")
+                    + e.parseError.getMessage() + " (" + e.usage + ")");
+        }
+        Inputs given = new Inputs() {
+            @Override
+            public byte[] stdin(int limit) {
+                if (stdin.length > limit) {
+                    throw new IllegalArgumentException("'input-data' (STDIN) is limited to 1 MiB, aborting");
+                }
+                return stdin.clone();
+            }
+
+            @Override
+            public byte[] file(String path) {
+                if (!path.equals("/dev/stdin")) {
+                    throw new IllegalArgumentException("qm would read the file '" + path
+                            + "' on the node; only /dev/stdin can be translated");
+                }
+                return stdin.clone();
+            }
+
+            @Override
+            public String password(String parameter) {
+                throw new IllegalArgumentException("qm would ask for --" + parameter + " on a terminal: "
+                        + "the option was given no value it takes (empty, 0, or a following word that starts with '-')");
+            }
+        };
+        try {
+            return r.command.mapper.map("/nodes/" + Session.seg(node), r.parsed, given);
+        } catch (Session.Exit e) {
+            throw new IllegalStateException("translation does not exit", e);
+        }
+    }
+
+    private record Resolved(Command command, CommandSpec.Parsed parsed) {
+    }
+
+    /** qm refuses the command line before any API call: an abort reason, or a Getopt failure. */
+    private static final class Refusal extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient CommandSpec.ParseError parseError;
+        final String usage;
+
+        Refusal(String reason, CommandSpec.ParseError parseError, String usage) {
+            super(reason, null, false, false);
+            this.parseError = parseError;
+            this.usage = usage;
+        }
+    }
+
+    /** qm.pm's {@code $cmddef} lookup (with aliases and command groups) and {@code get_options}. */
+    private static Resolved resolve(List<String> argv) throws Refusal {
         if (argv.isEmpty()) {
-            throw abort("no command specified");
+            throw new Refusal("no command specified", null, null);
         }
         String name = argv.get(0);
         int used = 1;
@@ -106,29 +213,147 @@ final class Qm {
             name = ALIASES.get(name);
         } else if (GROUPS.contains(name)) {
             if (argv.size() < 2) {
-                throw abort("incomplete command 'qm " + name + "'");
+                throw new Refusal("incomplete command 'qm " + name + "'", null, null);
             }
             name = name + " " + argv.get(1);
             used = 2;
         }
         Command c = COMMANDS.get(name);
         if (c == null) {
-            throw abort("unknown command 'qm " + name + "'");
+            throw new Refusal("unknown command 'qm " + name + "'", null, null);
         }
-        CommandSpec.Parsed p;
         try {
-            p = c.spec.parse(argv.subList(used, argv.size()));
+            return new Resolved(c, c.spec.parse(argv.subList(used, argv.size())));
         } catch (CommandSpec.ParseError e) {
-            throw s.parseError(e, c.spec.usage);
+            throw new Refusal(e.getMessage(), e, c.spec.usage);
         }
-        for (String id : List.of("vmid", "newid")) {
-            String v = p.args().get(id);
-            if (v != null) {
-                checkVmid(id, v, c.spec.usage);
+    }
+
+    /** Inputs of a running command: its session's stdin; the simulated node has no files to read. */
+    private Inputs sessionInputs() {
+        return new Inputs() {
+            @Override
+            public byte[] stdin(int limit) throws Session.Exit {
+                byte[] input;
+                try {
+                    input = s.stdin.readNBytes(limit + 1);
+                } catch (IOException e) {
+                    throw s.die("reading STDIN failed - " + e.getMessage());
+                }
+                if (input.length > limit) {
+                    throw s.die("'input-data' (STDIN) is limited to 1 MiB, aborting");
+                }
+                return input;
+            }
+
+            @Override
+            public byte[] file(String path) throws Session.Exit {
+                throw s.die("unable to open file '" + path + "' - No such file or directory");
+            }
+
+            @Override
+            public String password(String parameter) throws Session.Exit {
+                throw s.die("simulator: qm would ask for the " + parameter + " on a terminal, and there is none");
+            }
+        };
+    }
+
+    // ---- API calls of the commands -----------------------------------------------------------------
+
+    /** A call on the node itself, with the options as parameters. */
+    private static Mapper node(String method, String suffix) {
+        return (nodePath, p, in) -> new Call(method, nodePath + suffix, p.options());
+    }
+
+    /**
+     * A call on the VM ({@code .../qemu/<vmid><suffix>}); its parameters are the options (when
+     * {@code withOptions}: some options, such as {@code qm status --verbose}, are qm's own) and the
+     * named positional arguments.
+     */
+    private static Mapper vm(String method, String suffix, boolean withOptions, String... positionals) {
+        return (nodePath, p, in) -> {
+            Map<String, List<String>> params = new LinkedHashMap<>(withOptions ? p.options() : Map.of());
+            for (String a : positionals) {
+                params.put(a, List.of(p.args().get(a)));
+            }
+            return new Call(method, vmPath(nodePath, p) + suffix, params);
+        };
+    }
+
+    /** A call on a snapshot ({@code .../snapshot/<snapname><suffix>}) with the options. */
+    private static Mapper snap(String method, String suffix) {
+        return (nodePath, p, in) -> new Call(method,
+                vmPath(nodePath, p) + "/snapshot/" + Session.seg(p.args().get("snapname")) + suffix, p.options());
+    }
+
+    private static Call createCall(String nodePath, CommandSpec.Parsed p, Inputs in) throws Session.Exit {
+        Map<String, List<String>> params = new LinkedHashMap<>(p.options());
+        params.put("vmid", List.of(p.args().get("vmid")));
+        return new Call("POST", nodePath + "/qemu", mapFiles(params, in));
+    }
+
+    private static Call setCall(String nodePath, CommandSpec.Parsed p, Inputs in) throws Session.Exit {
+        return new Call("PUT", vmPath(nodePath, p) + "/config", mapFiles(new LinkedHashMap<>(p.options()), in));
+    }
+
+    /**
+     * qm.pm {@code param_mapping} for create_vm/update_vm: {@code --sshkeys} names a file that qm
+     * reads and passes on as {@code URI::Escape::uri_escape(file_get_contents($file))};
+     * {@code --cipassword} without a true value is asked for on the terminal.
+     */
+    private static Map<String, List<String>> mapFiles(Map<String, List<String>> params, Inputs in) throws Session.Exit {
+        List<String> files = params.get("sshkeys");
+        if (files != null && !files.isEmpty()) {
+            params.put("sshkeys", List.of(uriEscape(in.file(files.get(files.size() - 1)))));
+        }
+        // the pve-password mapping: "return $value if $value;" (Perl: "" and "0" are false), else prompt
+        List<String> password = params.get("cipassword");
+        if (password != null && !password.isEmpty()) {
+            String v = password.get(password.size() - 1);
+            if (v.isEmpty() || v.equals("0")) {
+                params.put("cipassword", List.of(in.password("cipassword")));
             }
         }
-        c.handler.run(this, c.spec, p);
-        return 0;
+        return params;
+    }
+
+    /**
+     * qm.pm {@code exec}: {@code POST .../agent/exec} with the words after {@code --} as
+     * {@code command} and, with {@code --pass-stdin}, standard input (at most 1 MiB) as
+     * {@code input-data}; {@code --synchronous}, {@code --timeout} and {@code --pass-stdin} are
+     * qm's own.
+     */
+    private static Call execCall(String nodePath, CommandSpec.Parsed p, Inputs in) throws Session.Exit {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        if (!p.extraArgs().isEmpty()) {
+            params.put("command", p.extraArgs());
+        }
+        if (p.flag("pass-stdin")) {
+            params.put("input-data", List.of(new String(in.stdin(1024 * 1024), StandardCharsets.UTF_8)));
+        }
+        return new Call("POST", vmPath(nodePath, p) + "/agent/exec", params);
+    }
+
+    private static String vmPath(String nodePath, CommandSpec.Parsed p) {
+        return nodePath + "/qemu/" + p.args().get("vmid");
+    }
+
+    /** {@code URI::Escape::uri_escape}: every byte outside {@code A-Za-z0-9-._~} as {@code %XX}. */
+    static String uriEscape(byte[] bytes) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
+                sb.append((char) c);
+            } else {
+                sb.append('%').append(String.format(Locale.ROOT, "%02X", c));
+            }
+        }
+        return sb.toString();
+    }
+
+    private JsonNode data(Call call, String usage) throws Session.Exit {
+        return s.data(call.method(), call.path(), call.params(), usage);
     }
 
     /** pve-common CLIHandler {@code $abort}: the reason and the usage to stderr, exit(-1). */
@@ -152,23 +377,9 @@ final class Qm {
         }
     }
 
-    private String vmPath(CommandSpec.Parsed p) {
-        return nodePath + "/qemu/" + p.args().get("vmid");
-    }
-
-    /** Options plus the given positionals (except vmid, which is in the path) as API parameters. */
-    private static Map<String, List<String>> apiParams(CommandSpec.Parsed p, String... positionals) {
-        Map<String, List<String>> m = new LinkedHashMap<>(p.options());
-        for (String a : positionals) {
-            m.put(a, List.of(p.args().get(a)));
-        }
-        return m;
-    }
-
     /** A task-starting call followed in the foreground; {@code upidExit} is qm.pm's {@code $upid_exit}. */
-    private void task(String method, String path, Map<String, List<String>> params, String usage, boolean upidExit)
-            throws Session.Exit, InterruptedException {
-        JsonNode data = s.data(method, path, params, usage);
+    private void task(Call call, String usage, boolean upidExit) throws Session.Exit, InterruptedException {
+        JsonNode data = data(call, usage);
         if (!Session.isUpid(data)) {
             return; // a handler that finished synchronously (e.g. an older resize)
         }
@@ -181,8 +392,8 @@ final class Qm {
     // ---- commands --------------------------------------------------------------------------------
 
     /** qm.pm cmddef {@code list}: printf {@code %10s %-20s %-10s %-10s %12.2f %-10s}, nothing when empty. */
-    private static void list(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit {
-        JsonNode vms = qm.s.data("GET", qm.nodePath + "/qemu", p.options(), spec.usage);
+    private static void list(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit {
+        JsonNode vms = qm.data(call, spec.usage);
         if (vms.isEmpty()) {
             return;
         }
@@ -206,31 +417,18 @@ final class Qm {
         qm.s.out(sb.toString());
     }
 
-    private static void create(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit, InterruptedException {
-        qm.noFileMappings(p);
-        qm.task("POST", qm.nodePath + "/qemu", apiParams(p, "vmid"), spec.usage, true);
+    private static void create(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit, InterruptedException {
+        qm.task(call, spec.usage, true);
     }
 
     /** {@code update_vm}: synchronous PUT, prints nothing on success. */
-    private static void set(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit {
-        qm.noFileMappings(p);
-        qm.s.data("PUT", qm.vmPath(p) + "/config", p.options(), spec.usage);
-    }
-
-    /**
-     * qm.pm {@code param_mapping}: {@code --sshkeys} names a file on the node that qm reads and
-     * URL-encodes. The simulated node has no such files, so this fails as a missing file would.
-     */
-    private void noFileMappings(CommandSpec.Parsed p) throws Session.Exit {
-        String file = p.option("sshkeys");
-        if (file != null) {
-            throw s.die("unable to open file '" + file + "' - No such file or directory");
-        }
+    private static void set(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit {
+        qm.data(call, spec.usage);
     }
 
     /** qm.pm cmddef {@code config}: sorted {@code key: value}, no digest, description through encode_text. */
-    private static void config(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit {
-        JsonNode conf = qm.s.data("GET", qm.vmPath(p) + "/config", p.options(), spec.usage);
+    private static void config(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit {
+        JsonNode conf = qm.data(call, spec.usage);
         StringBuilder sb = new StringBuilder();
         for (String k : sortedKeys(conf)) {
             if (k.equals("digest")) {
@@ -246,8 +444,8 @@ final class Qm {
     }
 
     /** pve-guest-common {@code PVE::GuestHelpers::format_pending}. */
-    private static void pending(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit {
-        JsonNode items = qm.s.data("GET", qm.vmPath(p) + "/pending", Map.of(), spec.usage);
+    private static void pending(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit {
+        JsonNode items = qm.data(call, spec.usage);
         List<JsonNode> sorted = new ArrayList<>();
         items.forEach(sorted::add);
         sorted.sort(Comparator.comparing(i -> i.path("key").asText()));
@@ -284,8 +482,8 @@ final class Qm {
      * qm.pm {@code status}: {@code status: <qmpstatus>} (vmstatus falls back to {@code status}, see
      * QemuServer.pm vmstatus), or with {@code --verbose} every field via {@code print_recursive_hash}.
      */
-    private static void status(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit {
-        JsonNode st = qm.s.data("GET", qm.vmPath(p) + "/status/current", Map.of(), spec.usage);
+    private static void status(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit {
+        JsonNode st = qm.data(call, spec.usage);
         if (p.flag("verbose")) {
             StringBuilder sb = new StringBuilder();
             for (String k : sortedKeys(st)) {
@@ -326,44 +524,44 @@ final class Qm {
         }
     }
 
-    private static Handler power(String action) {
-        return (qm, spec, p) -> qm.task("POST", qm.vmPath(p) + "/status/" + action, p.options(), spec.usage, true);
+    /** The power commands: their task in the foreground, {@code $upid_exit}. */
+    private static void power(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit, InterruptedException {
+        qm.task(call, spec.usage, true);
     }
 
-    private static void destroy(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit, InterruptedException {
-        qm.task("DELETE", qm.vmPath(p), p.options(), spec.usage, true);
+    private static void destroy(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit, InterruptedException {
+        qm.task(call, spec.usage, true);
     }
 
-    private static void cloneVm(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit, InterruptedException {
-        qm.task("POST", qm.vmPath(p) + "/clone", apiParams(p, "newid"), spec.usage, true);
+    private static void cloneVm(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit, InterruptedException {
+        qm.task(call, spec.usage, true);
     }
 
     /** cmddef {@code template} has no {@code $upid_exit}: a failed task still exits 0. */
-    private static void template(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit, InterruptedException {
-        qm.task("POST", qm.vmPath(p) + "/template", p.options(), spec.usage, false);
+    private static void template(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit, InterruptedException {
+        qm.task(call, spec.usage, false);
     }
 
     /** cmddef {@code disk resize} has no {@code $upid_exit}: a failed task still exits 0. */
-    private static void resize(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit, InterruptedException {
-        qm.task("PUT", qm.vmPath(p) + "/resize", apiParams(p, "disk", "size"), spec.usage, false);
+    private static void resize(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit, InterruptedException {
+        qm.task(call, spec.usage, false);
     }
 
-    private static void snapshot(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit, InterruptedException {
-        qm.task("POST", qm.vmPath(p) + "/snapshot", apiParams(p, "snapname"), spec.usage, true);
+    private static void snapshot(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit, InterruptedException {
+        qm.task(call, spec.usage, true);
     }
 
-    private static void delsnapshot(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit, InterruptedException {
-        qm.task("DELETE", qm.vmPath(p) + "/snapshot/" + Session.seg(p.args().get("snapname")), p.options(), spec.usage, true);
+    private static void delsnapshot(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit, InterruptedException {
+        qm.task(call, spec.usage, true);
     }
 
-    private static void rollback(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit, InterruptedException {
-        qm.task("POST", qm.vmPath(p) + "/snapshot/" + Session.seg(p.args().get("snapname")) + "/rollback",
-                p.options(), spec.usage, true);
+    private static void rollback(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit, InterruptedException {
+        qm.task(call, spec.usage, true);
     }
 
     /** pve-guest-common {@code PVE::GuestHelpers::print_snapshot_tree}. */
-    private static void listsnapshot(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit {
-        JsonNode list = qm.s.data("GET", qm.vmPath(p) + "/snapshot", Map.of(), spec.usage);
+    private static void listsnapshot(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit {
+        JsonNode list = qm.data(call, spec.usage);
         Map<String, JsonNode> byName = new HashMap<>();
         Map<String, List<String>> children = new HashMap<>();
         List<String> roots = new ArrayList<>();
@@ -420,13 +618,13 @@ final class Qm {
     }
 
     /** The {@code agent} handler (POST .../agent {command}), printed by qm.pm {@code $print_agent_result}. */
-    private static void guestCmd(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit {
-        JsonNode res = qm.s.data("POST", qm.vmPath(p) + "/agent", apiParams(p, "command"), spec.usage);
+    private static void guestCmd(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit {
+        JsonNode res = qm.data(call, spec.usage);
         qm.printAgentResult(res);
     }
 
-    private static void guestExecStatus(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit {
-        JsonNode res = qm.s.data("GET", qm.vmPath(p) + "/agent/exec-status", apiParams(p, "pid"), spec.usage);
+    private static void guestExecStatus(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit {
+        JsonNode res = qm.data(call, spec.usage);
         qm.printAgentResult(res);
     }
 
@@ -436,7 +634,7 @@ final class Qm {
      * {@code GET .../agent/exec-status} once a second until it exited or {@code --timeout} (30 s,
      * 0 = forever) passed; on timeout it warns and returns the pid.
      */
-    private static void guestExec(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit, InterruptedException {
+    private static void guestExec(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit, InterruptedException {
         boolean sync = !"0".equals(p.option("synchronous"));
         String timeoutText = p.option("timeout");
         if (timeoutText != null && !sync) {
@@ -449,28 +647,12 @@ final class Qm {
             }
             timeout = Long.parseLong(timeoutText);
         }
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        if (!p.extraArgs().isEmpty()) {
-            params.put("command", p.extraArgs());
-        }
-        if (p.flag("pass-stdin")) {
-            byte[] input;
-            try {
-                input = qm.s.stdin.readNBytes(1024 * 1024 + 1);
-            } catch (IOException e) {
-                throw qm.s.die("reading STDIN failed - " + e.getMessage());
-            }
-            if (input.length > 1024 * 1024) {
-                throw qm.s.die("'input-data' (STDIN) is limited to 1 MiB, aborting");
-            }
-            params.put("input-data", List.of(new String(input, StandardCharsets.UTF_8)));
-        }
-        JsonNode res = qm.s.data("POST", qm.vmPath(p) + "/agent/exec", params, spec.usage);
+        JsonNode res = qm.data(call, spec.usage);
         if (sync) {
             String pid = Session.text(res.get("pid"));
             Instant start = qm.s.cli.time().now();
             while (timeout == 0 || Duration.between(start, qm.s.cli.time().now()).getSeconds() < timeout) {
-                JsonNode out = qm.s.data("GET", qm.vmPath(p) + "/agent/exec-status", Session.params("pid", pid), spec.usage);
+                JsonNode out = qm.s.data("GET", call.path() + "-status", Session.params("pid", pid), spec.usage);
                 JsonNode st = out.has("result") && out.get("result").isObject() ? out.get("result") : out;
                 if (truthy(st.get("exited"))) {
                     res = st;
@@ -519,7 +701,7 @@ final class Qm {
     }
 
     /** qm.pm {@code wait}: returns at once when stopped, else polls once a second. */
-    private static void waitStopped(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit, InterruptedException {
+    private static void waitStopped(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit, InterruptedException {
         String timeoutText = p.option("timeout");
         long timeout = 0;
         if (timeoutText != null) {
@@ -531,8 +713,8 @@ final class Qm {
                 throw qm.s.paramError(Map.of("timeout", "value must have a minimum value of 1"), spec.usage);
             }
         }
-        String path = qm.vmPath(p) + "/status/current";
-        JsonNode st = qm.s.data("GET", path, Map.of(), spec.usage);
+        String path = call.path();
+        JsonNode st = qm.data(call, spec.usage);
         if (!"running".equals(st.path("status").asText())) {
             return;
         }
@@ -550,8 +732,8 @@ final class Qm {
     }
 
     /** cmddef {@code cloudinit dump}: {@code print "$_[0]\n"}. */
-    private static void cloudinitDump(Qm qm, CommandSpec spec, CommandSpec.Parsed p) throws Session.Exit {
-        JsonNode doc = qm.s.data("GET", qm.vmPath(p) + "/cloudinit/dump", apiParams(p, "type"), spec.usage);
+    private static void cloudinitDump(Qm qm, CommandSpec spec, CommandSpec.Parsed p, Call call) throws Session.Exit {
+        JsonNode doc = qm.data(call, spec.usage);
         qm.s.out(Session.text(doc) + "\n");
     }
 

@@ -10,6 +10,9 @@
  *   <li>{@link ai.thinkheads.phoenix.testkit.simulator.ssh.CliInterpreter} — runs one command line
  *       against the router and renders output and exit status like qemu-server's {@code qm} and
  *       pve-manager's {@code pvesh}; usable without SSH;</li>
+ *   <li>{@link ai.thinkheads.phoenix.testkit.simulator.ssh.QmCommandLines} — the API request a
+ *       {@code qm}/{@code pvesh} command line stands for, without running it (the interpreter's own
+ *       parser and mapping), so tests can schema-check command lines sent anywhere;</li>
  *   <li>{@link ai.thinkheads.phoenix.testkit.simulator.ssh.ShellWords} — the strict
  *       {@code /bin/sh -c} word splitter in front of it;</li>
  *   <li>{@link ai.thinkheads.phoenix.testkit.simulator.ssh.SnippetStore} — where
