@@ -10,6 +10,7 @@ import ai.thinkheads.phoenix.backend.api.TlsTrust;
 import ai.thinkheads.phoenix.hypervisor.PowerState;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.testkit.FakeHypervisor;
+import ai.thinkheads.phoenix.testkit.schema.SchemaAudit;
 import ai.thinkheads.phoenix.testkit.simulator.PveSimulator;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class ProvisionDemoTest {
         FakeHypervisor cluster = FakeHypervisor.builder().realTime().defaultTaskDuration(Duration.ofMillis(20))
                 .guestBootDelay(Duration.ofMillis(100)).build();
         cluster.cluster().addVolume("pve", "local", "import/noble-server-cloudimg-amd64.img", 3758096384L);
-        try (PveSimulator sim = PveSimulator.builder().hypervisor(cluster).build().start()) {
+        try (PveSimulator sim = PveSimulator.builder().hypervisor(cluster).requestValidator(SchemaAudit.shared()::check).build().start()) {
             ProxmoxApi api = ProxmoxApi.builder().baseUrl(sim.url()).defaultNode("pve")
                     .credentials(Credentials.apiToken(sim.apiTokenId(), Secret.of(sim.apiTokenSecret())))
                     .tls(TlsTrust.pinned(sim.certificateFingerprint()))

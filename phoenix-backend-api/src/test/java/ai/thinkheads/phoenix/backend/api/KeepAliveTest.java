@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.thinkheads.phoenix.hypervisor.CreateRequest;
 import ai.thinkheads.phoenix.hypervisor.TaskResult;
 import ai.thinkheads.phoenix.testkit.FakeHypervisor;
+import ai.thinkheads.phoenix.testkit.schema.SchemaAudit;
 import ai.thinkheads.phoenix.testkit.simulator.PveSimulator;
 import java.time.Duration;
 import java.util.Map;
@@ -31,7 +32,8 @@ class KeepAliveTest {
     @Test
     void aWriteAfterTheServerClosedTheIdleConnectionGoesThrough() throws InterruptedException {
         FakeHypervisor fake = FakeHypervisor.builder().realTime().defaultTaskDuration(Duration.ofMillis(5)).build();
-        try (PveSimulator sim = PveSimulator.builder().hypervisor(fake).keepAliveIdle(Duration.ofMillis(300)).build().start();
+        try (PveSimulator sim = PveSimulator.builder().hypervisor(fake).keepAliveIdle(Duration.ofMillis(300))
+                     .requestValidator(SchemaAudit.shared()::check).build().start();
              ProxmoxApi api = ProxmoxApi.builder().baseUrl(sim.url()).defaultNode("pve")
                      .credentials(Credentials.apiToken(sim.apiTokenId(), Secret.of(sim.apiTokenSecret())))
                      .tls(TlsTrust.pinned(sim.certificateFingerprint()))
