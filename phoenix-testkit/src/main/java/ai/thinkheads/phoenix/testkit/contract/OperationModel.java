@@ -269,11 +269,23 @@ final class OperationModel implements AutoCloseable {
         }
     }
 
-    /** Changes the description with the digest just read, then once more with that now stale digest. */
+    /**
+     * Changes the description with the digest just read, then once more with that digest. The
+     * digest is the SHA-1 of the config file, so it is stale only if the first write changed the
+     * file: writing the description it already had leaves it current, and then the second write
+     * must succeed.
+     */
     void describe(int vmid, String text) {
         String digest = hv.getConfig(ref(vmid)).digest();
         await(hv.updateConfig(ref(vmid), ConfigUpdate.set("description", text).ifDigest(digest)));
-        check(text.equals(hv.getConfig(ref(vmid)).get("description").orElse(null)), "description of " + vmid + " not set");
+        VmConfig after = hv.getConfig(ref(vmid));
+        check(text.equals(after.get("description").orElse(null)), "description of " + vmid + " not set");
+        if (after.digest().equals(digest)) {
+            await(hv.updateConfig(ref(vmid), ConfigUpdate.set("description", text + " again").ifDigest(digest)));
+            check((text + " again").equals(hv.getConfig(ref(vmid)).get("description").orElse(null)),
+                    "description of " + vmid + " not set with a digest that was still current");
+            return;
+        }
         try {
             await(hv.updateConfig(ref(vmid), ConfigUpdate.set("description", text + " again").ifDigest(digest)));
         } catch (ConfigModifiedException e) {
