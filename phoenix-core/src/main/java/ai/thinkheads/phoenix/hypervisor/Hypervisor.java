@@ -3,6 +3,7 @@ package ai.thinkheads.phoenix.hypervisor;
 import ai.thinkheads.phoenix.config.DiskSize;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The small set of Proxmox VE primitives Phoenix builds on: the seam between the orchestration in
@@ -131,6 +132,54 @@ public interface Hypervisor extends TaskTracker, AutoCloseable {
 
     /** The state and output of a command started with {@link #agentExec}. */
     GuestExecStatus agentExecStatus(VmRef vm, int pid);
+
+    // ---- files on storages -------------------------------------------------------------
+
+    /**
+     * The files of type {@code content} on {@code storage} as {@code node} sees it, in volume-id
+     * order ({@code GET /nodes/{node}/storage/{storage}/content?content=...}). A storage that does
+     * not hold that content type lists nothing, as in Proxmox. Throws {@link NotFoundException}
+     * for an unknown node or storage.
+     */
+    List<StorageVolume> listVolumes(String node, String storage, StorageContent content);
+
+    /**
+     * The content types {@link #uploadFile} can write through this backend. The HTTP API uploads
+     * only {@code iso}, {@code vztmpl} and {@code import} (its upload endpoint's enum), so it cannot
+     * write snippets; a backend with a shell on the node writes files directly.
+     */
+    Set<StorageContent> uploadableContent();
+
+    /**
+     * Writes {@code data} as file {@code filename} of type {@code content} on {@code storage},
+     * replacing a file of that name: afterwards the volume
+     * {@link StorageContent#volid content.volid(storage, filename)} holds exactly {@code data}.
+     *
+     * <p>Refusals, before anything is written:
+     * <ul>
+     *   <li>{@link UnsupportedOperationException} when {@code content} is not in
+     *       {@link #uploadableContent()}, naming the content and the backend;</li>
+     *   <li>{@link NotFoundException} for an unknown node or storage;</li>
+     *   <li>{@link ParameterRejectedException} for a file name Proxmox would refuse or rename
+     *       ({@link StorageContent#filenameErrors});</li>
+     *   <li>a storage that does not allow {@code content}: Proxmox's {@code storage 'x' does not
+     *       support 'iso' content} (pve-storage {@code Status.pm} upload) as a
+     *       {@link HypervisorException}, thrown or from the task;</li>
+     *   <li>not enough room: from the task, or thrown.</li>
+     * </ul>
+     * The API backend's upload is an {@code imgcopy} task; others may have written the file already
+     * when the task is returned.
+     */
+    Task uploadFile(String node, String storage, StorageContent content, String filename, byte[] data);
+
+    /**
+     * Deletes a volume ({@code DELETE /nodes/{node}/storage/{storage}/content/{volume}}, an
+     * {@code imgdel} task). Deleting a file that is not there is not an error: Proxmox's worker
+     * only warns ({@code disk image '...' does not exist}, pve-storage {@code Plugin.pm}
+     * {@code free_image}), so the task ends with warnings or OK. Throws {@link NotFoundException}
+     * for an unknown node or storage.
+     */
+    Task deleteVolume(String node, String volid);
 
     // ---- tasks (TaskTracker) ------------------------------------------------------------
 
