@@ -13,6 +13,8 @@ import ai.thinkheads.phoenix.hypervisor.LockedException;
 import ai.thinkheads.phoenix.hypervisor.NotFoundException;
 import ai.thinkheads.phoenix.hypervisor.OperationInterruptedException;
 import ai.thinkheads.phoenix.hypervisor.PowerState;
+import ai.thinkheads.phoenix.hypervisor.StorageContent;
+import ai.thinkheads.phoenix.feature.Guest;
 import ai.thinkheads.phoenix.hypervisor.Task;
 import ai.thinkheads.phoenix.hypervisor.TaskFailedException;
 import ai.thinkheads.phoenix.hypervisor.TaskResult;
@@ -290,12 +292,44 @@ public final class Applier {
                         () -> hypervisor.getConfig(ref).isTemplate());
                 case SNAPSHOT -> call(c.kind(), () -> hypervisor.createSnapshot(ref, c.snapshot(), "taken by Phoenix", false),
                         () -> hypervisor.listSnapshots(ref).stream().anyMatch(s -> s.name().equals(c.snapshot())));
+                case UPLOAD -> upload(c.upload());
+                case AWAIT_GUEST -> awaitGuest(c.description().contains("cloud-init"));
+                case GUEST_STEP -> guest().run(ref, c.guestStep());
                 default -> throw new IllegalStateException("unknown step " + c.kind());
             }
         }
 
         private Optional<PowerState> state() {
             return hypervisor.findVm(ref.vmid()).map(VmSummary::state);
+        }
+
+        /** Writes a cloud-init file to the node the VM is going to, unless a volume of its name (its content) is there. */
+        private void upload(Change.Upload u) {
+            StorageContent content = StorageContent.fromWord(u.content()).orElseThrow();
+            String node = ref != null ? ref.node() : plan.node();
+            boolean there = retrying(ChangeKind.UPLOAD, () -> hypervisor.listVolumes(node, u.storage(), content))
+                    .stream().anyMatch(v -> v.volid().equals(u.volid()));
+            if (!there) {
+                call(ChangeKind.UPLOAD, () -> hypervisor.uploadFile(node, u.storage(), content, u.filename(), u.data()),
+                        () -> hypervisor.listVolumes(node, u.storage(), content).stream().anyMatch(v -> v.volid().equals(u.volid())));
+            }
+        }
+
+        private Guest guest() {
+            return Guest.of(hypervisor, options.time(), options.taskTimeout());
+        }
+
+        private void awaitGuest(boolean cloudInit) {
+            Guest g = guest();
+            g.awaitAgent(ref);
+            String ip = g.awaitAddress(ref);
+            emit(plan.name(), vmid, ApplyEvent.Type.STEP_DONE, ChangeKind.AWAIT_GUEST, "guest agent answers; address " + ip);
+            if (cloudInit) {
+                g.awaitCloudInit(ref).ifPresent(w -> {
+                    warnings.add(w);
+                    emit(plan.name(), vmid, ApplyEvent.Type.WARNING, ChangeKind.AWAIT_GUEST, w);
+                });
+            }
         }
 
         // ---- create and clone -------------------------------------------------------------

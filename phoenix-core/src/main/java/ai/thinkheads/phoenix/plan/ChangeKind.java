@@ -21,7 +21,13 @@ public enum ChangeKind {
     /** {@code Hypervisor.createSnapshot}. */
     SNAPSHOT,
     /** {@code Hypervisor.destroy}. */
-    DELETE;
+    DELETE,
+    /** {@code Hypervisor.uploadFile}: a cloud-init user-data snippet or NoCloud ISO, skipped when the volume exists. */
+    UPLOAD,
+    /** Waits for the guest: the agent answers, reports an address, and {@code cloud-init status --wait} ends. */
+    AWAIT_GUEST,
+    /** A feature's command run in the guest through the agent ({@code agent/exec}), which must exit 0. */
+    GUEST_STEP;
 
     /** Lower-case words for the text rendering. */
     public String words() {

@@ -32,6 +32,11 @@ final class Placement {
     private final Map<String, Long> reservedMemory = new HashMap<>();
     private final Map<String, Long> reservedStorage = new HashMap<>();
 
+    /** Every storage of every online node, by node. */
+    Map<String, List<StorageInfo>> storages() {
+        return storages;
+    }
+
     Placement(List<NodeResources> nodes, Map<String, List<StorageInfo>> storages) {
         nodes.forEach(n -> this.nodes.put(n.node(), n));
         this.storages = storages;

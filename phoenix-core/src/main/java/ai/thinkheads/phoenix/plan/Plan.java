@@ -166,6 +166,14 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
                 if (c.snapshot() != null) {
                     cn.put("snapshot", c.snapshot());
                 }
+                if (c.upload() != null) {
+                    cn.put("volume", c.upload().volid());
+                    cn.put("bytes", c.upload().data().length);
+                }
+                if (c.guestStep() != null) {
+                    ArrayNode cmd = cn.putArray("command");
+                    c.guestStep().command().forEach(cmd::add);
+                }
                 if (!c.keys().isEmpty()) {
                     ArrayNode ks = cn.putArray("keys");
                     for (KeyChange k : c.keys()) {

@@ -32,7 +32,8 @@ import java.util.TreeSet;
  * @param time where the planner reads time and waits
  */
 public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOwned, Set<String> allowDestructive,
-                          boolean allowDestructiveForAll, boolean rebootForPendingChanges, Duration lockWait, TimeSource time) {
+                          boolean allowDestructiveForAll, boolean rebootForPendingChanges, Duration lockWait, TimeSource time,
+                          ai.thinkheads.phoenix.feature.FeatureSet features) {
 
     /** The default ownership tag. */
     public static final String DEFAULT_OWNER_TAG = "phoenix-managed";
@@ -46,6 +47,7 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
         allowDestructive = Collections.unmodifiableSet(new TreeSet<>(allowDestructive));
         Objects.requireNonNull(lockWait, "lockWait");
         Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(features, "features");
     }
 
     /** The safe defaults on the system clock. */
@@ -73,6 +75,7 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
         b.rebootForPendingChanges = rebootForPendingChanges;
         b.lockWait = lockWait;
         b.time = time;
+        b.features = features;
         return b;
     }
 
@@ -86,6 +89,7 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
         private boolean rebootForPendingChanges;
         private Duration lockWait = Duration.ofMinutes(5);
         private TimeSource time = TimeSource.system();
+        private ai.thinkheads.phoenix.feature.FeatureSet features = ai.thinkheads.phoenix.feature.FeatureSet.builtIns();
 
         private Builder() {
         }
@@ -132,9 +136,15 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
             return this;
         }
 
+        /** The features definitions may name (default {@link ai.thinkheads.phoenix.feature.FeatureSet#builtIns()}). */
+        public Builder features(ai.thinkheads.phoenix.feature.FeatureSet value) {
+            features = value;
+            return this;
+        }
+
         public PlanOptions build() {
             return new PlanOptions(ownerTag, adopted, pruneOwned, allowDestructive, allowDestructiveForAll,
-                    rebootForPendingChanges, lockWait, time);
+                    rebootForPendingChanges, lockWait, time, features);
         }
     }
 }

@@ -1,6 +1,9 @@
 package ai.thinkheads.phoenix.plan;
 
 import ai.thinkheads.phoenix.definition.VmDefinition;
+import ai.thinkheads.phoenix.feature.FeatureException;
+import ai.thinkheads.phoenix.feature.ResolvedFeatures;
+import ai.thinkheads.phoenix.hypervisor.StorageContent;
 import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.LockedException;
 import ai.thinkheads.phoenix.hypervisor.NodeResources;
@@ -111,11 +114,6 @@ public final class Planner {
         for (VmDefinition def : ordered) {
             VmPlan p = planOne(def, edges.getOrDefault(def.name(), List.of()), ctx, claimed);
             ctx.plans.put(def.name(), p);
-            if (!def.features().isEmpty()) {
-                // features get their meaning in a later release: say so instead of staying silent
-                ctx.warnings.add(def.name() + ": features " + def.features().stream().map(VmDefinition.Feature::name).toList()
-                        + " are declared but not applied yet; nothing is installed for them");
-            }
         }
         List<VmPlan> all = new ArrayList<>(ctx.plans.values());
         all.addAll(prunes(ctx, claimed));
@@ -180,6 +178,7 @@ public final class Planner {
         final Map<String, DesiredConfig> desiredByName = new HashMap<>();
         final Map<Integer, String> plannedVmids = new HashMap<>();
         private Placement placement;
+        private Set<StorageContent> uploadable;
 
         Context(List<VmSummary> vms) {
             this.vms = vms;
@@ -209,6 +208,20 @@ public final class Planner {
             return placement;
         }
 
+        Set<StorageContent> uploadable() {
+            if (uploadable == null) {
+                uploadable = hypervisor.uploadableContent();
+            }
+            return uploadable;
+        }
+
+        /** An active storage with {@code content}: {@code local} when it qualifies (Proxmox's default dir storage), else the first by id. */
+        Optional<String> storageWith(StorageContent content) {
+            List<String> ids = placement().storages().values().stream().flatMap(List::stream)
+                    .filter(s -> s.active() && s.content().contains(content.word())).map(StorageInfo::storage).distinct().sorted().toList();
+            return ids.contains("local") ? Optional.of("local") : ids.stream().findFirst();
+        }
+
         Optional<VmSummary> byVmid(int vmid) {
             return vms.stream().filter(v -> v.vmid() == vmid).findFirst();
         }
@@ -230,14 +243,25 @@ public final class Planner {
     // ---- one definition -------------------------------------------------------------------
 
     private VmPlan planOne(VmDefinition def, List<String> deps, Context ctx, Set<Integer> claimed) {
-        VmSpec spec = def.spec();
         String name = def.name();
+        List<Refusal> refusals = new ArrayList<>();
+        ResolvedFeatures resolved;
+        try {
+            resolved = ResolvedFeatures.resolve(def, options.features());
+        } catch (FeatureException e) {
+            ctx.refusals.add(new Refusal(name, Refusal.Reason.FEATURE, e.getMessage()));
+            return refused(def, deps, null);
+        }
+        if (!resolved.unknown().isEmpty()) {
+            ctx.warnings.add(name + ": features " + resolved.unknown() + " are not known to Phoenix (known: "
+                    + options.features().names() + "); nothing is applied for them");
+        }
+        VmSpec spec = resolved.spec();
         DesiredConfig desired = DesiredConfig.of(spec, options.ownerTag());
         ctx.desiredByName.put(name, desired);
-        List<Refusal> refusals = new ArrayList<>();
-        if (!desired.create().snippets().isEmpty()) {
-            refusals.add(new Refusal(name, Refusal.Reason.UNSUPPORTED, "cloud-init user-data needs snippet "
-                    + desired.create().snippets().keySet() + " uploaded, which the Hypervisor seam cannot do yet"));
+        if (!resolved.guestSteps().isEmpty() && !spec.agent().map(a -> a.enabled()).orElse(false)) {
+            refusals.add(new Refusal(name, Refusal.Reason.FEATURE, "features run steps in the guest through the guest agent,"
+                    + " which the VM does not enable (agent)"));
         }
         for (String dep : def.dependsOn()) {
             if (!ctx.plans.containsKey(dep) && ctx.vms.stream().noneMatch(v -> v.name().equals(dep))) {
@@ -299,9 +323,48 @@ public final class Planner {
             return refused(def, deps, existing);
         }
         if (existing != null) {
-            return planExisting(def, deps, desired, existing, ctx);
+            return planExisting(def, deps, resolved, existing, ctx);
         }
-        return planNew(def, deps, desired, ctx, spec.vmid().orElse(null), null, List.of(), VmPlan.Action.CREATE, claimed);
+        return planNew(def, deps, resolved, ctx, spec.vmid().orElse(null), null, List.of(), VmPlan.Action.CREATE, claimed);
+    }
+
+    /** Where the VM's user-data goes; a refusal (null result) when it cannot go anywhere. */
+    private CloudInitDelivery.Result deliver(VmDefinition def, ResolvedFeatures resolved, Map<String, String> base, Context ctx) {
+        if (resolved.userData().isEmpty()) {
+            return CloudInitDelivery.of(resolved, options.ownerTag(), Set.of(), base, c -> Optional.empty());
+        }
+        try {
+            return CloudInitDelivery.of(resolved, options.ownerTag(), ctx.uploadable(), base, ctx::storageWith);
+        } catch (IllegalStateException e) {
+            ctx.refusals.add(new Refusal(def.name(), Refusal.Reason.UNSUPPORTED, e.getMessage()));
+            return null;
+        }
+    }
+
+    /** The steps that bring a started VM's guest up: wait for it, run the features' steps, snapshot after. */
+    private List<Change> guestPhase(VmDefinition def, ResolvedFeatures resolved, Set<String> haveSnapshots) {
+        List<Change> out = new ArrayList<>();
+        VmSpec spec = resolved.spec();
+        if (!spec.agent().map(a -> a.enabled()).orElse(false)) {
+            return out;
+        }
+        boolean ours = resolved.userData().isPresent();
+        out.add(Change.of(ChangeKind.AWAIT_GUEST, Impact.LIVE, "wait for the guest agent, an IP address"
+                + (ours ? " and cloud-init to finish" : "")));
+        resolved.guestSteps().forEach(st -> out.add(Change.guestStep(st)));
+        def.snapshots().afterFeaturesIfAny().filter(haveSnapshots::add)
+                .ifPresent(s -> out.add(Change.snapshot(s, "snapshot " + s + " after the features")));
+        return out;
+    }
+
+    /** The definition as apply acts on it: the spec with the features' changes and the user-data's delivery. */
+    private static VmDefinition effective(VmDefinition def, CloudInitDelivery.Result delivery) {
+        return new VmDefinition(delivery.spec(), def.dependsOn(), def.features(), def.snapshots(), def.ignored(), def.extras());
+    }
+
+    /** {@code uploads} as steps, each said once. */
+    private static List<Change> uploads(CloudInitDelivery.Result d) {
+        return d.uploads().stream().map(u -> Change.upload(u, "write " + d.how() + " " + u)).toList();
     }
 
     private VmPlan refused(VmDefinition def, List<String> deps, VmSummary existing) {
@@ -310,12 +373,19 @@ public final class Planner {
                 existing == null ? def.spec().node().orElse(null) : existing.node(), List.of(), deps, null, List.of(), def);
     }
 
-    private VmPlan planExisting(VmDefinition def, List<String> deps, DesiredConfig desired, VmSummary vm, Context ctx) {
-        VmSpec spec = def.spec();
+    private VmPlan planExisting(VmDefinition def, List<String> deps, ResolvedFeatures resolved, VmSummary vm, Context ctx) {
+        VmSpec spec = resolved.spec();
         String name = def.name();
         VmConfig cfg = ctx.config(vm);
         boolean running = vm.state() != PowerState.STOPPED;
-        ConfigDiff.Result diff = ConfigDiff.compare(desired, cfg.values(), running);
+        CloudInitDelivery.Result delivery = deliver(def, resolved, cfg.values(), ctx);
+        if (delivery == null) {
+            return refused(def, deps, vm);
+        }
+        DesiredConfig desired = delivery.desired();
+        ctx.desiredByName.put(name, desired);
+        ConfigDiff.Result diff = userDataAtBoot(ConfigDiff.compare(desired, cfg.values(), running), spec, running);
+        boolean newUserData = diff.keys().stream().anyMatch(k -> isUserDataKey(k.key(), spec));
         List<String> destructive = new ArrayList<>(diff.destructive());
         if (cfg.isTemplate() && !spec.template()) {
             destructive.add("VM " + vm.vmid() + " is a template and a template cannot become a VM again");
@@ -346,21 +416,29 @@ public final class Planner {
             first.add(Change.of(ChangeKind.DELETE, Impact.DESTRUCTIVE, "destroy VM " + vm.vmid() + " and its disks: "
                     + String.join("; ", destructive)));
             notes.add("recreated because: " + String.join("; ", destructive));
-            return planNew(def, deps, desired, ctx, vm.vmid(), vm.node(), first, VmPlan.Action.REPLACE, new HashSet<>());
+            return planNew(def, deps, resolved, ctx, vm.vmid(), vm.node(), first, VmPlan.Action.REPLACE, new HashSet<>());
         }
         List<Change> changes = new ArrayList<>();
+        if (newUserData) {
+            changes.addAll(uploads(delivery));
+        }
         if (!diff.keys().isEmpty()) {
             changes.add(Change.withKeys(ChangeKind.UPDATE_CONFIG, "set " + diff.keys().stream().filter(k -> !k.isDelete()).count()
                     + ", delete " + diff.keys().stream().filter(KeyChange::isDelete).count() + " keys", diff.keys()));
         }
         changes.addAll(diff.grows());
         boolean pending = running && diff.keys().stream().anyMatch(k -> k.impact() == Impact.NEEDS_REBOOT);
+        boolean booting = false;
         if (pending) {
             if (options.rebootForPendingChanges()) {
                 changes.add(Change.of(ChangeKind.REBOOT, Impact.NEEDS_REBOOT, "reboot so the pending changes take effect"));
+                booting = true;
             } else {
                 notes.add("changes marked 'needs reboot' stay pending until the VM restarts");
             }
+        }
+        if (newUserData) {
+            notes.add("new user-data: cloud-init runs it at the next boot (a new instance-id)");
         }
         if (convert) {
             if (!options.destructiveAllowed(name)) {
@@ -374,37 +452,38 @@ public final class Planner {
             changes.add(Change.of(ChangeKind.CONVERT_TO_TEMPLATE, Impact.DESTRUCTIVE, "convert VM " + vm.vmid() + " to a template"));
         } else if (spec.start() && !running && !cfg.isTemplate()) {
             changes.add(Change.of(ChangeKind.START, Impact.LIVE, "start VM " + vm.vmid()));
+            booting = true;
         }
         if (!spec.template()) {
-            changes.addAll(missingSnapshots(def, vm));
-        }
-        VmPlan.Action action = changes.isEmpty() ? VmPlan.Action.NO_CHANGE : VmPlan.Action.UPDATE;
-        return new VmPlan(name, action, vm.vmid(), vm.node(), changes, deps, cfg.digest(), notes, def);
-    }
-
-    private List<Change> missingSnapshots(VmDefinition def, VmSummary vm) {
-        List<String> wanted = new ArrayList<>();
-        def.snapshots().beforeFeaturesIfAny().ifPresent(wanted::add);
-        def.snapshots().afterFeaturesIfAny().ifPresent(wanted::add);
-        if (wanted.isEmpty()) {
-            return List.of();
-        }
-        Set<String> have = new HashSet<>();
-        if (vm != null) {
-            read(() -> hypervisor.listSnapshots(vm.ref())).stream().map(Snapshot::name).forEach(have::add);
-        }
-        List<Change> out = new ArrayList<>();
-        for (String s : wanted) {
-            if (have.add(s)) {
-                out.add(Change.snapshot(s, "snapshot " + s + " (features are not applied yet, so before and after coincide)"));
+            Set<String> have = snapshotNames(def, vm);
+            int beforeBoot = changes.size() - (booting ? 1 : 0);
+            def.snapshots().beforeFeaturesIfAny().filter(have::add).ifPresent(s -> changes.add(beforeBoot,
+                    Change.snapshot(s, "snapshot " + s + " before the features")));
+            if (booting && newUserData) {
+                changes.addAll(guestPhase(def, resolved, have));
+            } else {
+                def.snapshots().afterFeaturesIfAny().filter(have::add).ifPresent(s -> changes.add(Change.snapshot(s,
+                        "snapshot " + s + (resolved.guestSteps().isEmpty() ? "" : " (the features' guest steps run when the VM is provisioned)"))));
             }
         }
-        return out;
+        notes.addAll(resolved.notes());
+        VmPlan.Action action = changes.isEmpty() ? VmPlan.Action.NO_CHANGE : VmPlan.Action.UPDATE;
+        return new VmPlan(name, action, vm.vmid(), vm.node(), changes, deps, cfg.digest(), notes, effective(def, delivery));
     }
 
-    private VmPlan planNew(VmDefinition def, List<String> deps, DesiredConfig desired, Context ctx, Integer vmid, String keepNode,
+    /** The VM's snapshots, read only when the definition declares some around its features. */
+    private Set<String> snapshotNames(VmDefinition def, VmSummary vm) {
+        Set<String> have = new HashSet<>();
+        if (def.snapshots().beforeFeaturesIfAny().isEmpty() && def.snapshots().afterFeaturesIfAny().isEmpty()) {
+            return have;
+        }
+        read(() -> hypervisor.listSnapshots(vm.ref())).stream().map(Snapshot::name).forEach(have::add);
+        return have;
+    }
+
+    private VmPlan planNew(VmDefinition def, List<String> deps, ResolvedFeatures resolved, Context ctx, Integer vmid, String keepNode,
                            List<Change> first, VmPlan.Action action, Set<Integer> claimed) {
-        VmSpec spec = def.spec();
+        VmSpec spec = resolved.spec();
         String name = def.name();
         List<Change> changes = new ArrayList<>(first);
         List<String> notes = new ArrayList<>();
@@ -421,6 +500,13 @@ public final class Planner {
                 fixedNode = t.node; // a linked clone shares the template's volumes, so it lives where the template does
             }
         }
+        CloudInitDelivery.Result delivery = deliver(def, resolved, templateConfig, ctx);
+        if (delivery == null) {
+            return refused(def, deps, null);
+        }
+        DesiredConfig desired = delivery.desired();
+        ctx.desiredByName.put(name, desired);
+        spec = delivery.spec();
         Placement.Decision where = ctx.placement().place(spec, fixedNode);
         if (!where.placed()) {
             ctx.refusals.add(new Refusal(name, Refusal.Reason.NO_CAPACITY, where.refusal()));
@@ -431,6 +517,7 @@ public final class Planner {
             ctx.plannedVmids.put(vmid, name);
         }
         String id = vmid == null ? "a new VMID" : "VMID " + vmid;
+        changes.addAll(uploads(delivery));
         if (spec.source() instanceof Source.CloneTemplate c) {
             changes.add(Change.of(ChangeKind.CLONE, Impact.LIVE, (c.full() ? "full" : "linked") + " clone of template "
                     + c.templateVmid() + c.snapshotIfAny().map(s -> " at snapshot " + s).orElse("") + " as " + id + " on " + node
@@ -464,16 +551,29 @@ public final class Planner {
             // PVE::QemuConfig snapshot on a template: "you can't take a snapshot if it's a template"
             def.snapshots().beforeTemplateIfAny().ifPresent(s -> notes.add("snapshot " + s + " before templating is not taken:"
                     + " Proxmox makes no template of a VM with snapshots and takes no snapshot of a template"));
+            if (!resolved.guestSteps().isEmpty()) {
+                notes.add("the features' guest steps run on the VMs cloned from it, not on the template");
+            }
         } else {
-            changes.addAll(missingSnapshots(def, null));
+            Set<String> have = new HashSet<>();
+            def.snapshots().beforeFeaturesIfAny().filter(have::add)
+                    .ifPresent(s -> changes.add(Change.snapshot(s, "snapshot " + s + " before the features")));
             if (spec.start()) {
                 changes.add(Change.of(ChangeKind.START, Impact.LIVE, "start the new VM"));
+                changes.addAll(guestPhase(def, resolved, have));
+            } else {
+                def.snapshots().afterFeaturesIfAny().filter(have::add).ifPresent(s -> changes.add(Change.snapshot(s,
+                        "snapshot " + s + (resolved.userData().isPresent() ? " (the VM is not started: its user-data runs at first boot)" : ""))));
+                if (!resolved.guestSteps().isEmpty()) {
+                    notes.add("the features' guest steps run when Phoenix starts the VM (declare start)");
+                }
             }
         }
         if (vmid == null) {
             notes.add("VMID allocated on apply");
         }
-        return new VmPlan(name, action, vmid, node, changes, deps, null, notes, def);
+        notes.addAll(resolved.notes());
+        return new VmPlan(name, action, vmid, node, changes, deps, null, notes, effective(def, delivery));
     }
 
     private record TemplateInfo(String node, Map<String, String> config, String refusal) {
@@ -551,6 +651,21 @@ public final class Planner {
             out.add(new VmPlan(name, VmPlan.Action.DELETE, v.vmid(), v.node(), changes, List.of(), null, List.of(), null));
         }
         return out;
+    }
+
+    /** Whether {@code key} carries the VM's user-data: {@code cicustom}, or the cloud-init slot holding a NoCloud ISO. */
+    private static boolean isUserDataKey(String key, VmSpec spec) {
+        return key.equals("cicustom") || spec.cloudInit().map(ci -> ci.slot().equals(key)).orElse(false);
+    }
+
+    /** cloud-init reads its data at boot: a new document on a running VM waits for the next start. */
+    private static ConfigDiff.Result userDataAtBoot(ConfigDiff.Result diff, VmSpec spec, boolean running) {
+        if (!running) {
+            return diff;
+        }
+        List<KeyChange> keys = diff.keys().stream().map(k -> isUserDataKey(k.key(), spec) && k.impact() == Impact.LIVE
+                ? new KeyChange(k.key(), k.before(), k.after(), Impact.NEEDS_REBOOT) : k).toList();
+        return new ConfigDiff.Result(keys, diff.grows(), diff.destructive(), diff.shrinks());
     }
 
     private static void checkUnique(List<VmDefinition> defs) {

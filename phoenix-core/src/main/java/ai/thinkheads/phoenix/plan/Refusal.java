@@ -27,7 +27,9 @@ public record Refusal(String vm, Reason reason, String message) {
         /** A VM is being created or cloned by a task that has not ended; its identity is unknown. */
         IN_PROGRESS,
         /** The definition asks for something the Hypervisor seam cannot do yet. */
-        UNSUPPORTED
+        UNSUPPORTED,
+        /** A declared feature cannot be applied: a wrong parameter, or it needs what the VM lacks (cloud-init, the agent). */
+        FEATURE
     }
 
     public Refusal {

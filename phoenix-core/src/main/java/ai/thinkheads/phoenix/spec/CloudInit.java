@@ -48,6 +48,7 @@ public final class CloudInit {
     private final String searchDomain;
     private final String userData;
     private final String snippetStorage;
+    private final String noCloudIso;
 
     private CloudInit(Builder b) {
         storage = b.storage;
@@ -60,6 +61,7 @@ public final class CloudInit {
         searchDomain = b.searchDomain;
         userData = b.userData;
         snippetStorage = b.snippetStorage;
+        noCloudIso = b.noCloudIso;
     }
 
     /** Cloud-init with its drive on {@code storage}, slot {@code ide2}. */
@@ -78,6 +80,7 @@ public final class CloudInit {
         b.searchDomain = searchDomain;
         b.userData = userData;
         b.snippetStorage = snippetStorage;
+        b.noCloudIso = noCloudIso;
         return b;
     }
 
@@ -127,6 +130,15 @@ public final class CloudInit {
         return Optional.ofNullable(snippetStorage);
     }
 
+    /**
+     * A NoCloud ISO volume ({@code <storage>:iso/<name>.iso}, labelled {@code cidata}) that the
+     * cloud-init slot holds as a CD-ROM instead of Proxmox's cloud-init drive; the VM then gets its
+     * user-data, meta-data and network config from that ISO alone.
+     */
+    public Optional<String> noCloudIso() {
+        return Optional.ofNullable(noCloudIso);
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof CloudInit)) {
@@ -137,13 +149,13 @@ public final class CloudInit {
                 && sshKeys.equals(c.sshKeys) && Objects.equals(passwordHash, c.passwordHash)
                 && ipConfigs.equals(c.ipConfigs) && nameservers.equals(c.nameservers)
                 && Objects.equals(searchDomain, c.searchDomain) && Objects.equals(userData, c.userData)
-                && Objects.equals(snippetStorage, c.snippetStorage);
+                && Objects.equals(snippetStorage, c.snippetStorage) && Objects.equals(noCloudIso, c.noCloudIso);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(storage, slot, user, sshKeys, passwordHash, ipConfigs, nameservers, searchDomain, userData,
-                snippetStorage);
+                snippetStorage, noCloudIso);
     }
 
     /** Readable, with the password hash shown as {@code <redacted>}. */
@@ -186,6 +198,7 @@ public final class CloudInit {
         private String searchDomain;
         private String userData;
         private String snippetStorage;
+        private String noCloudIso;
 
         private Builder(String storage) {
             this.storage = SpecChecks.storage("cloudInit.storage", storage);
@@ -271,6 +284,15 @@ public final class CloudInit {
         /** Storage with content type {@code snippets} to hold the user-data document. */
         public Builder snippetStorage(String storageId) {
             this.snippetStorage = SpecChecks.storage("cloudInit.snippetStorage", storageId);
+            return this;
+        }
+
+        /** Deliver cloud-init as this NoCloud ISO volume ({@code <storage>:iso/<name>.iso}) instead of Proxmox's drive. */
+        public Builder noCloudIso(String volid) {
+            if (volid == null || !volid.matches("^[A-Za-z][A-Za-z0-9\\-_.]*[A-Za-z0-9]:iso/[^/]+\\.iso$")) {
+                throw new InvalidValueException("cloudInit.noCloudIso", "'" + volid + "' is not an ISO volume (<storage>:iso/<name>.iso)");
+            }
+            this.noCloudIso = volid;
             return this;
         }
 

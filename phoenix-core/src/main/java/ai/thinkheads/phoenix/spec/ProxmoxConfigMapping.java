@@ -36,8 +36,9 @@ import java.util.TreeMap;
  * <tr><td>cloudInit.user / passwordHash</td><td>{@code ciuser} / {@code cipassword}</td><td>the hash, stored as is by Proxmox</td></tr>
  * <tr><td>cloudInit.sshKeys</td><td>{@code sshkeys}</td><td>URL-encoded, one key per line</td></tr>
  * <tr><td>cloudInit.nameservers / searchDomain</td><td>{@code nameserver} / {@code searchdomain}</td><td>space-separated / as is</td></tr>
- * <tr><td>cloudInit.userData</td><td>{@code cicustom}</td><td>{@code user=<snippetStorage>:snippets/<name>-user-data.yaml};
- *     the document goes to {@link CreateConfig#snippets()}</td></tr>
+ * <tr><td>cloudInit.userData</td><td>{@code cicustom}</td><td>{@code user=<snippetStorage>:snippets/<name>-<sha>.yaml}
+ *     ({@link #snippetName}: named by its content, so a changed document is a changed key; storage
+ *     {@value #DEFAULT_SNIPPET_STORAGE} unless declared); the document goes to {@link CreateConfig#snippets()}</td></tr>
  * <tr><td>agent</td><td>{@code agent}</td><td>{@code 1} or {@code 1,fstrim_cloned_disks=1}</td></tr>
  * <tr><td>bootOrder</td><td>{@code boot}</td><td>{@code order=a;b}; if empty and there are disks: {@code order=<first disk>}</td></tr>
  * <tr><td>onboot / template</td><td>{@code onboot} / {@code template}</td><td>{@code 1} when true</td></tr>
@@ -52,6 +53,18 @@ import java.util.TreeMap;
  * </table>
  */
 public final class ProxmoxConfigMapping {
+
+    /** Where user-data snippets go when the spec names no snippet storage: Proxmox's default dir storage. */
+    public static final String DEFAULT_SNIPPET_STORAGE = "local";
+
+    /**
+     * The file name of a VM's user-data snippet: {@code <vm>-<first 12 hex digits of the SHA-1 of
+     * the document>.yaml}. Naming the file by its content makes a new document a new {@code cicustom}
+     * value, which the plan shows, and leaves a running VM's current file untouched until it restarts.
+     */
+    public static String snippetName(String vmName, String document) {
+        return vmName + "-" + ai.thinkheads.phoenix.cloudinit.NoCloudData.sha1(document).substring(0, 12) + ".yaml";
+    }
 
     private ProxmoxConfigMapping() {
     }
@@ -116,7 +129,8 @@ public final class ProxmoxConfigMapping {
         }
 
         spec.cloudInit().ifPresent(ci -> {
-            c.put(ci.slot(), DriveConfig.cloudInit(ci.storage()).format());
+            c.put(ci.slot(), ci.noCloudIso().map(iso -> DriveConfig.parse(iso).with("media", "cdrom"))
+                    .orElseGet(() -> DriveConfig.cloudInit(ci.storage())).format());
             ci.ipConfigs().forEach((index, ip) -> c.put("ipconfig" + index, ip.format()));
             ci.user().ifPresent(u -> c.put("ciuser", u));
             ci.passwordHash().ifPresent(h -> c.put("cipassword", h));
@@ -127,8 +141,8 @@ public final class ProxmoxConfigMapping {
                 c.put("nameserver", new NameserverList(ci.nameservers()).format());
             }
             ci.searchDomain().ifPresent(s -> c.put("searchdomain", s));
-            ci.userData().ifPresent(doc -> {
-                String volume = ci.snippetStorage().orElseThrow() + ":snippets/" + spec.name() + "-user-data.yaml";
+            ci.userData().filter(doc -> ci.noCloudIso().isEmpty()).ifPresent(doc -> {
+                String volume = ci.snippetStorage().orElse(DEFAULT_SNIPPET_STORAGE) + ":snippets/" + snippetName(spec.name(), doc);
                 c.put("cicustom", "user=" + volume);
                 snippets.put(volume, doc);
             });

@@ -506,6 +506,15 @@ public final class VmSpec {
             return check(() -> nics.add(SpecChecks.notNull("nics", value)));
         }
 
+        /** Replaces every NIC declared so far with {@code values}. */
+        public Builder nics(List<Nic> values) {
+            return check(() -> {
+                List<Nic> copy = List.copyOf(values);
+                nics.clear();
+                nics.addAll(copy);
+            });
+        }
+
         public Builder cloudInit(CloudInit value) {
             return check(() -> cloudInit = SpecChecks.notNull("cloudInit", value));
         }
@@ -725,9 +734,6 @@ public final class VmSpec {
                     if (!inheritsNics && !nicIndexes.contains(index)) {
                         out.add(new Problem("cloudInit.ipconfig[" + index + "]", "there is no nics[" + index + "]"));
                     }
-                }
-                if (cloudInit.userData().isPresent() && cloudInit.snippetStorage().isEmpty()) {
-                    out.add(new Problem("cloudInit.userData", "needs cloudInit.snippetStorage to be stored as a snippet"));
                 }
             }
             // boot order

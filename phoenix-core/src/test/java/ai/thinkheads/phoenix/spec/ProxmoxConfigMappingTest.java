@@ -86,14 +86,25 @@ class ProxmoxConfigMappingTest {
         assertEquals("pve1", request.node());
     }
 
+    /** sha1("#cloud-config\npackages: [nginx]\n"), first 12 hex digits, as python3 hashlib computes it. */
+    private static final String SHA12 = "17bd5bed2d65";
+
     @Test
     void userDataBecomesASnippetAndCicustom() {
         VmSpec spec = VmSpec.builder("web01").cloudInit(CloudInit.builder("local-lvm").snippetStorage("local")
                 .userData("#cloud-config\npackages: [nginx]\n").build()).template(true).build();
         CreateConfig create = ProxmoxConfigMapping.forCreate(spec);
-        assertEquals("user=local:snippets/web01-user-data.yaml", create.config().get("cicustom"));
+                String volume = "local:snippets/web01-" + SHA12 + ".yaml";
+        assertEquals("user=" + volume, create.config().get("cicustom"));
         assertEquals("1", create.config().get("template"));
-        assertEquals(Map.of("local:snippets/web01-user-data.yaml", "#cloud-config\npackages: [nginx]\n"), create.snippets());
+        assertEquals(Map.of(volume, "#cloud-config\npackages: [nginx]\n"), create.snippets());
+    }
+
+    @Test
+    void aSnippetWithoutADeclaredStorageGoesToLocal() {
+        VmSpec spec = VmSpec.builder("web01").cloudInit(CloudInit.builder("local-lvm")
+                .userData("#cloud-config\npackages: [nginx]\n").build()).build();
+        assertEquals("user=local:snippets/web01-" + SHA12 + ".yaml", ProxmoxConfigMapping.forCreate(spec).config().get("cicustom"));
     }
 
     @Test

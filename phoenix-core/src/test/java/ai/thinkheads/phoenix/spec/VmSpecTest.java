@@ -185,8 +185,6 @@ class VmSpecTest {
                 .cloudInit(CloudInit.builder("local-lvm").ipconfig(0, IpConfig.dhcp()).build()).build();
         assertProblem("cloudInit.slot: ide2 is already used by disks[ide2]", VmSpec.builder("a")
                 .disk(Disk.on(DriveBus.IDE, 2, "local-lvm", DiskSize.ofGiB(4))).cloudInit(CloudInit.builder("local-lvm").build()));
-        assertProblem("cloudInit.userData: needs cloudInit.snippetStorage to be stored as a snippet", VmSpec.builder("a")
-                .cloudInit(CloudInit.builder("local-lvm").userData("#cloud-config\n").build()));
         assertProblem("boot[1]: 'net0' is not a declared disk, NIC or PCI device", VmSpec.builder("a").disk(scsi0).bootOrder("scsi0", "net0"));
         assertProblem("source: importing an image needs a disk to import into; declare one",
                 VmSpec.builder("a").source(Source.importImage("local:iso/noble.img")));

@@ -1,0 +1,169 @@
+package ai.thinkheads.phoenix.feature;
+
+import ai.thinkheads.phoenix.hypervisor.GuestExecStatus;
+import ai.thinkheads.phoenix.hypervisor.GuestInterface;
+import ai.thinkheads.phoenix.hypervisor.Hypervisor;
+import ai.thinkheads.phoenix.hypervisor.OperationInterruptedException;
+import ai.thinkheads.phoenix.hypervisor.TimeSource;
+import ai.thinkheads.phoenix.hypervisor.TransportException;
+import ai.thinkheads.phoenix.hypervisor.VmRef;
+import ai.thinkheads.phoenix.hypervisor.WrongStateException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A started VM's guest, seen through its QEMU guest agent: wait for the agent, for an address, for
+ * cloud-init to finish, and run commands — each bounded by a deadline.
+ *
+ * <pre>{@code
+ * Guest guest = Guest.of(pve, TimeSource.system(), Duration.ofMinutes(10));
+ * String ip = guest.awaitReady(new VmRef("pve", 101), true);   // agent up, address, cloud-init done
+ * GuestExecStatus s = guest.run(new VmRef("pve", 101), GuestStep.of("docker works", "docker", "info"));
+ * }</pre>
+ *
+ * <p>The agent answers only once the guest runs {@code qemu-guest-agent}; the stock Ubuntu cloud
+ * image does not have it, which is why a wait that never ends says so instead of just timing out.
+ */
+public final class Guest {
+
+    private static final Duration FIRST_POLL = Duration.ofSeconds(1);
+    private static final Duration MAX_POLL = Duration.ofSeconds(5);
+
+    private final Hypervisor hypervisor;
+    private final TimeSource time;
+    private final Duration timeout;
+
+    private Guest(Hypervisor hypervisor, TimeSource time, Duration timeout) {
+        this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
+        this.time = Objects.requireNonNull(time, "time");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+    }
+
+    /** Waits on {@code time}; each wait (agent, address, cloud-init) may take up to {@code timeout}. */
+    public static Guest of(Hypervisor hypervisor, TimeSource time, Duration timeout) {
+        return new Guest(hypervisor, time, timeout);
+    }
+
+    /** Until the agent answers a ping. */
+    public void awaitAgent(VmRef vm) {
+        Instant deadline = time.now().plus(timeout);
+        String last = "";
+        for (Duration pause = FIRST_POLL; ; pause = next(pause)) {
+            try {
+                hypervisor.agentPing(vm);
+                return;
+            } catch (WrongStateException | TransportException e) {
+                last = e.getMessage();
+            }
+            if (!time.now().isBefore(deadline)) {
+                throw new GuestNotReadyException("VM " + vm.vmid() + ": the guest agent did not answer within " + timeout.toSeconds()
+                        + " s (last: " + last + "); does the image run qemu-guest-agent? (the stock Ubuntu cloud image does"
+                        + " not: install and start it through user-data, e.g. the qemu-guest-agent feature)", vm.vmid());
+            }
+            pause(pause);
+        }
+    }
+
+    /** Until the agent reports an IPv4 address other than loopback; returns it. */
+    public String awaitAddress(VmRef vm) {
+        Instant deadline = time.now().plus(timeout);
+        for (Duration pause = FIRST_POLL; ; pause = next(pause)) {
+            Optional<String> ip = address(hypervisor.agentNetworkInterfaces(vm));
+            if (ip.isPresent()) {
+                return ip.get();
+            }
+            if (!time.now().isBefore(deadline)) {
+                throw new GuestNotReadyException("VM " + vm.vmid() + ": the guest reported no IPv4 address within "
+                        + timeout.toSeconds() + " s", vm.vmid());
+            }
+            pause(pause);
+        }
+    }
+
+    /**
+     * Until {@code cloud-init status --wait} ends. Exit 0 is done; 2 is done with recoverable errors
+     * (cloud-init's "degraded", {@code cloudinit/cmd/status.py}), returned as a warning; anything
+     * else fails with cloud-init's output.
+     *
+     * @return a warning, or empty
+     */
+    public Optional<String> awaitCloudInit(VmRef vm) {
+        GuestStep wait = new GuestStep("cloud-init finished", List.of("cloud-init", "status", "--wait"), timeout);
+        GuestExecStatus s = exec(vm, wait);
+        if (s.exitCode() == 0) {
+            return Optional.empty();
+        }
+        if (s.exitCode() == 2) {
+            return Optional.of("VM " + vm.vmid() + ": cloud-init finished with recoverable errors: " + tail(s.stdout() + s.stderr()));
+        }
+        throw new GuestStepFailedException("VM " + vm.vmid() + ": cloud-init failed (exit " + s.exitCode() + "): "
+                + tail(s.stdout() + s.stderr()), vm.vmid(), wait.command(), s.exitCode());
+    }
+
+    /**
+     * The agent, an address and (with {@code cloudInit}) cloud-init, in that order.
+     *
+     * @return the guest's address
+     */
+    public String awaitReady(VmRef vm, boolean cloudInit) {
+        awaitAgent(vm);
+        String ip = awaitAddress(vm);
+        if (cloudInit) {
+            awaitCloudInit(vm);
+        }
+        return ip;
+    }
+
+    /** Runs {@code step}; it must exit 0. */
+    public GuestExecStatus run(VmRef vm, GuestStep step) {
+        GuestExecStatus s = exec(vm, step);
+        if (s.exitCode() != 0) {
+            throw new GuestStepFailedException("VM " + vm.vmid() + ": " + step.description() + ": " + String.join(" ", step.command())
+                    + " exited " + s.exitCode() + ": " + tail(s.stdout() + s.stderr()), vm.vmid(), step.command(), s.exitCode());
+        }
+        return s;
+    }
+
+    private GuestExecStatus exec(VmRef vm, GuestStep step) {
+        int pid = hypervisor.agentExec(vm, step.command(), null);
+        Instant deadline = time.now().plus(step.timeout());
+        for (Duration pause = FIRST_POLL; ; pause = next(pause)) {
+            GuestExecStatus s = hypervisor.agentExecStatus(vm, pid);
+            if (s.exited()) {
+                return s;
+            }
+            if (!time.now().isBefore(deadline)) {
+                throw new GuestStepFailedException("VM " + vm.vmid() + ": " + step.description() + ": " + String.join(" ", step.command())
+                        + " did not end within " + step.timeout().toSeconds() + " s", vm.vmid(), step.command(), null);
+            }
+            pause(pause);
+        }
+    }
+
+    static Optional<String> address(List<GuestInterface> interfaces) {
+        return interfaces.stream().filter(i -> !i.name().equals("lo")).flatMap(i -> i.addresses().stream())
+                .filter(a -> a.type().equals("ipv4") && !a.address().startsWith("127.")).map(GuestInterface.Address::address).findFirst();
+    }
+
+    private static String tail(String output) {
+        String t = output.strip();
+        return t.length() <= 400 ? t : "..." + t.substring(t.length() - 400);
+    }
+
+    private static Duration next(Duration pause) {
+        Duration d = pause.multipliedBy(2);
+        return d.compareTo(MAX_POLL) > 0 ? MAX_POLL : d;
+    }
+
+    private void pause(Duration d) {
+        try {
+            time.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OperationInterruptedException("interrupted while waiting for the guest", e);
+        }
+    }
+}
