@@ -1,7 +1,5 @@
 package ai.thinkheads.phoenix.cloudinit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,14 +26,12 @@ import java.util.Set;
  *
  * <p>{@link #render()} writes block-style YAML whose scalars are all JSON double-quoted strings (or
  * {@code true}/{@code false}), so no value can change the document's structure, whatever it
- * contains; cloud-init reads it with PyYAML's safe loader. The output is deterministic: the same
+ * contains; cloud-init reads it with PyYAML's safe loader (see {@link #q}). The output is deterministic: the same
  * document renders to the same bytes, which is what lets Phoenix name a user-data file by a hash of
  * its content. Commands are argv lists: cloud-init runs a list entry of {@code runcmd} without a
  * shell ({@code cloudinit/config/cc_runcmd.py}, {@code util.shellify}).
  */
 public final class CloudConfig {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String hostname;
     private final String fqdn;
@@ -212,13 +208,37 @@ public final class CloudConfig {
         }
     }
 
-    /** A JSON string literal: valid YAML double-quoted scalar for any text. */
+    /**
+     * A YAML double-quoted scalar holding exactly {@code s}: quotes and backslashes escaped, and every
+     * character outside YAML's printable set — or that YAML 1.1 (PyYAML, which cloud-init uses)
+     * takes as a line break (NEL, U+2028, U+2029) — written as a backslash-u escape (four hex digits).
+     *
+     * @throws IllegalArgumentException for text that is not valid Unicode (a lone surrogate)
+     */
     static String q(String s) {
-        try {
-            return JSON.writeValueAsString(s);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            switch (cp) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                case '\r' -> b.append("\\r");
+                default -> {
+                    if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) {
+                        throw new IllegalArgumentException("text is not valid Unicode: it holds a lone surrogate");
+                    }
+                    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 || cp == 0xFFFE || cp == 0xFFFF) {
+                        b.append(String.format("\\u%04X", cp));
+                    } else {
+                        b.appendCodePoint(cp);
+                    }
+                }
+            }
         }
+        return b.append('"').toString();
     }
 
     @Override

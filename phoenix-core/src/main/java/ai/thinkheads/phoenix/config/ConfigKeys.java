@@ -57,6 +57,8 @@ public final class ConfigKeys {
         put(key("ostype", Type.STRING).oneOf("other", "wxp", "w2k", "w2k3", "w2k8", "wvista", "win7", "win8",
                 "win10", "win11", "l24", "l26", "solaris"));
         put(key("bios", Type.STRING).oneOf("seabios", "ovmf"));
+        // q35 for PCIe passthrough (the nvidia feature); qemu-server $machine_fmt: type is the default key
+        put(key("machine", Type.STRING).defaultKey("type").sub("type", Type.STRING).sub("viommu", Type.STRING, "intel", "virtio"));
         put(key("acpi", Type.BOOLEAN));
         put(key("kvm", Type.BOOLEAN));
         put(key("tablet", Type.BOOLEAN));
