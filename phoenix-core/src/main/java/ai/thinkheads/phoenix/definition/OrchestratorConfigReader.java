@@ -481,6 +481,11 @@ public final class OrchestratorConfigReader {
             SnapshotPolicy snapshots = snapshots(get(f, vmPath, "snapshots"), get(f, vmPath, "template_snapshot_name"),
                     isTemplate, ignored);
             volumes(get(f, vmPath, "volumes"), extras);
+            if (extras.containsKey("volumes") && features.stream().noneMatch(x -> x.name().equals("volumes"))) {
+                // the orchestrator mounts a VM's volumes in the guest: that is Phoenix's volumes feature, after the declared ones
+                features = new ArrayList<>(features);
+                features.add(Feature.named("volumes"));
+            }
             dependencies(get(f, vmPath, "dependencies"), vmid, dependsOn, extras);
 
             VmSpec spec = null;

@@ -101,7 +101,8 @@ class OrchestratorConfigReaderTest {
                 .agent(true).onboot(true).startup(1, 10, null).option("vga", "qxl").start(true).build();
         assertEquals(expected, docker.spec());
         assertEquals(new StartupOrder(1, 10, null), docker.spec().startup().orElseThrow());
-        assertEquals(List.of(Feature.named("base_setup"), Feature.named("docker")), docker.features());
+        // its NFS volumes are mounted by Phoenix's volumes feature, added after the declared ones
+        assertEquals(List.of(Feature.named("base_setup"), Feature.named("docker"), Feature.named("volumes")), docker.features());
         assertEquals(new SnapshotPolicy("snap_before_docker", "snap_after_docker", null), docker.snapshots());
         assertEquals(List.of("ubuntu-2404-cloud-template"), docker.dependsOn());
         JsonNode volumes = new ObjectMapper().readTree(docker.extras().get("volumes"));
@@ -138,7 +139,7 @@ class OrchestratorConfigReaderTest {
         assertEquals(expected, portainer.spec());
         assertEquals(List.of("ubuntu-2404-cloud-template"), portainer.dependsOn(), "102 is an LXC container, not a VM of the file");
         assertEquals("[\"102\"]", portainer.extras().get("externalDependencies"));
-        assertEquals(List.of("base_setup", "trusted_ca", "step_cli", "docker"),
+        assertEquals(List.of("base_setup", "trusted_ca", "step_cli", "docker", "volumes"),
                 portainer.features().stream().map(Feature::name).collect(Collectors.toList()));
         JsonNode firewall = new ObjectMapper().readTree(portainer.extras().get("firewall"));
         assertTrue(firewall.get("enabled").asBoolean());
