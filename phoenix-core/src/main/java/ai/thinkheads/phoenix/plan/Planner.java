@@ -256,6 +256,14 @@ public final class Planner {
             ctx.warnings.add(name + ": features " + resolved.unknown() + " are not known to Phoenix (known: "
                     + options.features().names() + "); nothing is applied for them");
         }
+        if (def.extras().containsKey("firewall") && def.extras().get("firewall").contains("\"rules\"")) {
+            ctx.warnings.add(name + ": firewall rules are declared but Phoenix does not manage Proxmox firewall rules;"
+                    + " only the NICs' firewall flag is applied");
+        }
+        if (def.extras().containsKey("externalDependencies")) {
+            ctx.warnings.add(name + ": depends on guests " + def.extras().get("externalDependencies")
+                    + " that are not VMs of these definitions (containers?); Phoenix neither orders nor checks them");
+        }
         VmSpec spec = resolved.spec();
         DesiredConfig desired = DesiredConfig.of(spec, options.ownerTag());
         ctx.desiredByName.put(name, desired);
