@@ -379,7 +379,7 @@ public final class FakeHypervisor implements Hypervisor {
         private int dhcpPrefix = 24;
         private GuestBehaviour guest;
         private GuestImages guestImages = GuestImages.stock();
-        private VolumeReader volumeReader = VolumeReader.none();
+        private VolumeReader volumeReader;
         private Duration cloudInitBase = Duration.ofSeconds(30);
         private Duration cloudInitPerPackage = Duration.ofSeconds(3);
         private final List<PrimitiveHook> hooks = new ArrayList<>();
@@ -499,9 +499,9 @@ public final class FakeHypervisor implements Hypervisor {
             return this;
         }
 
-        /** Where guests read cicustom snippets and NoCloud ISOs from (default: no volume's content is known). */
+        /** Where guests read cicustom snippets and NoCloud ISOs from (null, the default: the cluster's own volumes). */
         public Builder volumeReader(VolumeReader value) {
-            this.volumeReader = Objects.requireNonNull(value, "volumeReader");
+            this.volumeReader = value;
             return this;
         }
 

@@ -7,15 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 
 /**
  * One guest operating system, as it lives on a VM's boot disk: the persistent part (packages,
@@ -411,11 +407,7 @@ final class GuestSystem {
     /** cc_package_update_upgrade_install: apt-get update / dist-upgrade / install; a failed install fails the module. */
     private void packageUpdateUpgradeInstall(JsonNode c) {
         List<String> pkgs = packageList(c);
-        boolean update = truthy(c.get("package_update")) || truthy(c.get("apt_update"));
-        boolean upgrade = truthy(c.get("package_upgrade")) || truthy(c.get("apt_upgrade"));
-        if (pkgs.isEmpty() && !update && !upgrade) {
-            return;
-        }
+        // apt-get update and dist-upgrade always succeed here; only the install can fail
         if (pkgs.isEmpty()) {
             return;
         }

@@ -50,7 +50,10 @@ import java.util.regex.Pattern;
 /**
  * An in-memory Proxmox VE cluster: nodes, storages with volumes, QEMU VMs with their config files,
  * snapshots and power state, tasks with real UPIDs and logs, and a guest agent per VM. Start here
- * when you need a Proxmox that is not there.
+ * when you need a Proxmox that is not there. The guest behind the agent is a guest OS model on each
+ * VM's boot disk ({@link #guest(int)}, {@link GuestImages}, {@link VolumeReader}): the stock Ubuntu
+ * cloud image has no qemu-guest-agent, so its agent answers only after user-data installs and
+ * starts it.
  *
  * <h2>Faces</h2>
  * Every operation is named after the qemu-server API handler it models ({@code create_vm} →
@@ -150,7 +153,9 @@ public final class PveCluster {
         this.dhcpPrefix = b.dhcpPrefix;
         this.guest = b.guest;
         this.guestImages = b.guestImages;
-        this.volumeReader = b.volumeReader;
+        // no reader given: the cluster's own volumes (once PveCluster holds volume contents, this is
+        // where to default to them, e.g. this::volumeContent); until then no content is known
+        this.volumeReader = b.volumeReader != null ? b.volumeReader : VolumeReader.none();
         this.cloudInitBase = b.cloudInitBase;
         this.cloudInitPerPackage = b.cloudInitPerPackage;
         this.macPrefix = b.macPrefix;
@@ -2347,7 +2352,7 @@ public final class PveCluster {
         private int dhcpPrefix = 24;
         private GuestBehaviour guest;
         private GuestImages guestImages = GuestImages.stock();
-        private VolumeReader volumeReader = VolumeReader.none();
+        private VolumeReader volumeReader;
         private Duration cloudInitBase = Duration.ofSeconds(30);
         private Duration cloudInitPerPackage = Duration.ofSeconds(3);
         private String macPrefix = "BC:24:11";
@@ -2421,9 +2426,9 @@ public final class PveCluster {
             return this;
         }
 
-        /** Where cloud-init reads cicustom snippets and seed ISOs from (default: knows no volume's content). */
+        /** Where cloud-init reads cicustom snippets and seed ISOs from (null, the default: the cluster's own volumes). */
         public Builder volumeReader(VolumeReader value) {
-            this.volumeReader = Objects.requireNonNull(value, "volumeReader");
+            this.volumeReader = value;
             return this;
         }
 
