@@ -21,6 +21,9 @@ import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.hypervisor.VmSummary;
 import ai.thinkheads.phoenix.testkit.model.GuestBehaviour;
+import ai.thinkheads.phoenix.testkit.model.GuestImages;
+import ai.thinkheads.phoenix.testkit.model.GuestState;
+import ai.thinkheads.phoenix.testkit.model.VolumeReader;
 import ai.thinkheads.phoenix.testkit.model.NodeSpec;
 import ai.thinkheads.phoenix.testkit.model.PveCluster;
 import ai.thinkheads.phoenix.testkit.model.StorageSpec;
@@ -73,6 +76,8 @@ public final class FakeHypervisor implements Hypervisor {
         this.clock = b.clock;
         PveCluster.Builder cb = PveCluster.builder().clock(clock).defaultTaskDuration(b.defaultTaskDuration)
                 .guestBootDelay(b.guestBootDelay).guestBehaviour(b.guest).seed(b.seed)
+                .guestImages(b.guestImages).volumeReader(b.volumeReader)
+                .cloudInitDuration(b.cloudInitBase, b.cloudInitPerPackage)
                 .dhcpPool(b.dhcpAddresses, b.dhcpPrefix);
         b.nodes.values().forEach(cb::node);
         b.storages.values().forEach(cb::storage);
@@ -128,6 +133,11 @@ public final class FakeHypervisor implements Hypervisor {
     /** The model behind this fake, for the assertions and set-up the seam does not offer. */
     public PveCluster cluster() {
         return cluster;
+    }
+
+    /** A read-only picture of the guest OS on {@code vmid}'s boot disk ({@link PveCluster#guest}). */
+    public GuestState guest(int vmid) {
+        return cluster.guest(vmid);
     }
 
     /** The virtual clock tasks run on. */
@@ -367,7 +377,11 @@ public final class FakeHypervisor implements Hypervisor {
         private Duration guestBootDelay = Duration.ofSeconds(20);
         private List<String> dhcpAddresses = defaultPool();
         private int dhcpPrefix = 24;
-        private GuestBehaviour guest = GuestBehaviour.standard();
+        private GuestBehaviour guest;
+        private GuestImages guestImages = GuestImages.stock();
+        private VolumeReader volumeReader;
+        private Duration cloudInitBase = Duration.ofSeconds(30);
+        private Duration cloudInitPerPackage = Duration.ofSeconds(3);
         private final List<PrimitiveHook> hooks = new ArrayList<>();
         private long seed = 42;
 
@@ -393,6 +407,10 @@ public final class FakeHypervisor implements Hypervisor {
             b.dhcpAddresses = dhcpAddresses;
             b.dhcpPrefix = dhcpPrefix;
             b.guest = guest;
+            b.guestImages = guestImages;
+            b.volumeReader = volumeReader;
+            b.cloudInitBase = cloudInitBase;
+            b.cloudInitPerPackage = cloudInitPerPackage;
             b.hooks.addAll(hooks);
             b.seed = seed;
             return b;
@@ -461,8 +479,36 @@ public final class FakeHypervisor implements Hypervisor {
             return this;
         }
 
+        /**
+         * Replaces the guest OS model's command interpreter for agent exec (null: the model's, the
+         * default). Whether the agent answers stays the guest OS model's decision.
+         */
         public Builder guestBehaviour(GuestBehaviour value) {
-            this.guest = Objects.requireNonNull(value, "guest");
+            this.guest = value;
+            return this;
+        }
+
+        /**
+         * Which image a disk imported with {@code import-from} holds. The default,
+         * {@link GuestImages#stock()}, is faithful: {@code *cloudimg*} is the stock Ubuntu 24.04
+         * cloud image, without qemu-guest-agent. Map other images, e.g. one that ships the agent:
+         * {@code GuestImages.stock().with("my-image", GuestImage.ubuntuNobleCloud().withPackages("with-agent", "qemu-guest-agent"))}.
+         */
+        public Builder guestImages(GuestImages value) {
+            this.guestImages = Objects.requireNonNull(value, "guestImages");
+            return this;
+        }
+
+        /** Where guests read cicustom snippets and NoCloud ISOs from (null, the default: the cluster's own volumes). */
+        public Builder volumeReader(VolumeReader value) {
+            this.volumeReader = value;
+            return this;
+        }
+
+        /** How long cloud-init runs once the guest is up: {@code base} plus {@code perPackage} per package (default 30 s + 3 s). */
+        public Builder cloudInitDuration(Duration base, Duration perPackage) {
+            this.cloudInitBase = Objects.requireNonNull(base, "base");
+            this.cloudInitPerPackage = Objects.requireNonNull(perPackage, "perPackage");
             return this;
         }
 

@@ -28,6 +28,8 @@ import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.hypervisor.WrongStateException;
 import ai.thinkheads.phoenix.testkit.model.GuestBehaviour;
+import ai.thinkheads.phoenix.testkit.model.GuestImage;
+import ai.thinkheads.phoenix.testkit.model.GuestImages;
 import ai.thinkheads.phoenix.testkit.model.StorageSpec;
 import ai.thinkheads.phoenix.testkit.model.TaskFault;
 import java.time.Duration;
@@ -509,15 +511,26 @@ class FakeHypervisorTest {
         assertEquals(PowerState.STOPPED, hv.findVm(100).orElseThrow().state());
     }
 
+    /** An image that ships qemu-guest-agent (the stock Ubuntu cloud image does not): its agent runs from boot. */
+    private static FakeHypervisor withAgentImage(FakeHypervisor.Builder b) {
+        FakeHypervisor agents = b.guestImages(GuestImages.stock().with("agent-image",
+                GuestImage.ubuntuNobleCloud().withPackages("ubuntu-with-agent", "qemu-guest-agent"))).build();
+        agents.cluster().addVolume("pve", "local", "import/agent-image.qcow2", 2L << 30);
+        return agents;
+    }
+
+    private static final String AGENT_DISK = "local-lvm:0,import-from=local:import/agent-image.qcow2";
+
     @Test
     void theAgentAnswersAfterTheBootDelayWithDhcpOrStaticAddresses() {
-        FakeHypervisor agents = FakeHypervisor.singleNode().toBuilder().guestBootDelay(Duration.ofSeconds(30))
-                .dhcpPool(List.of("192.0.2.10", "192.0.2.11"), 28).build();
-        agents.create(CreateRequest.of("pve", 100, Map.of("agent", "1", "net0", "virtio,bridge=vmbr0", "ipconfig0", "ip=dhcp")))
-                .await(LONG);
+        FakeHypervisor agents = withAgentImage(FakeHypervisor.singleNode().toBuilder().guestBootDelay(Duration.ofSeconds(30))
+                .dhcpPool(List.of("192.0.2.10", "192.0.2.11"), 28));
+        agents.create(CreateRequest.of("pve", 100, Map.of("agent", "1", "net0", "virtio,bridge=vmbr0", "ipconfig0", "ip=dhcp",
+                "scsi0", AGENT_DISK))).await(LONG);
         agents.create(CreateRequest.of("pve", 101, Map.of("agent", "enabled=1", "net0", "virtio,bridge=vmbr0",
-                "ipconfig0", "ip=198.51.100.7/24,gw=198.51.100.1"))).await(LONG);
-        agents.create(CreateRequest.of("pve", 102, Map.of("agent", "0", "net0", "virtio,bridge=vmbr0"))).await(LONG);
+                "ipconfig0", "ip=198.51.100.7/24,gw=198.51.100.1", "scsi0", AGENT_DISK))).await(LONG);
+        agents.create(CreateRequest.of("pve", 102, Map.of("agent", "0", "net0", "virtio,bridge=vmbr0", "scsi0", AGENT_DISK)))
+                .await(LONG);
         for (int id = 100; id <= 102; id++) {
             agents.start(VmRef.of("pve", id)).await(LONG);
         }
@@ -545,12 +558,15 @@ class FakeHypervisorTest {
 
     @Test
     void guestCommandsRunThroughThePluggableBehaviour() {
-        FakeHypervisor agents = FakeHypervisor.singleNode().toBuilder().guestBootDelay(Duration.ZERO).build();
-        agents.create(CreateRequest.of("pve", 100, Map.of("agent", "1", "name", "web"))).await(LONG);
+        FakeHypervisor agents = withAgentImage(FakeHypervisor.singleNode().toBuilder().guestBootDelay(Duration.ZERO));
+        agents.create(CreateRequest.of("pve", 100, Map.of("agent", "1", "name", "web", "scsi0", AGENT_DISK,
+                "ide2", "local-lvm:cloudinit"))).await(LONG);
         agents.start(vm100).await(LONG);
         int wait = agents.agentExec(vm100, List.of("cloud-init", "status", "--wait"), null);
         assertEquals(GuestExecStatus.running(), agents.agentExecStatus(vm100, wait));
         agents.clock().advance(Duration.ofSeconds(5));
+        assertEquals(GuestExecStatus.running(), agents.agentExecStatus(vm100, wait), "cloud-init takes 30 s and more");
+        agents.clock().advance(Duration.ofMinutes(1));
         assertEquals(new GuestExecStatus(true, 0, "status: done\n", ""), agents.agentExecStatus(vm100, wait));
         int missing = agents.agentExec(vm100, List.of("/usr/bin/frobnicate"), null);
         assertEquals(127, agents.agentExecStatus(vm100, missing).exitCode());
@@ -558,8 +574,8 @@ class FakeHypervisorTest {
         assertEquals("web\n", agents.agentExecStatus(vm100, host).stdout());
 
         GuestBehaviour custom = (guest, command, stdin) -> GuestBehaviour.Outcome.exit(42, "vm " + guest.vmid());
-        FakeHypervisor scripted = agents.toBuilder().guestBehaviour(custom).clock(new FakeClock()).build();
-        scripted.create(CreateRequest.of("pve", 100, Map.of("agent", "1"))).await(LONG);
+        FakeHypervisor scripted = withAgentImage(agents.toBuilder().guestBehaviour(custom).clock(new FakeClock()));
+        scripted.create(CreateRequest.of("pve", 100, Map.of("agent", "1", "scsi0", AGENT_DISK))).await(LONG);
         scripted.start(vm100).await(LONG);
         int pid = scripted.agentExec(vm100, List.of("anything"), null);
         assertEquals(new GuestExecStatus(true, 42, "vm 100", ""), scripted.agentExecStatus(vm100, pid));

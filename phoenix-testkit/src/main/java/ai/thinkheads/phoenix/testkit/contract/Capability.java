@@ -10,7 +10,12 @@ public enum Capability {
     SNAPSHOTS,
     /** Linked clones from templates. */
     LINKED_CLONES,
-    /** A started VM with {@code agent: 1} runs a guest agent that answers ping, reports addresses and runs commands. */
+    /**
+     * A started VM with {@code agent: 1} whose boot disk is imported from
+     * {@link ContractFixture#importSource()} runs a guest agent that answers ping, reports addresses
+     * and runs commands: the fixture's image ships qemu-guest-agent (the stock Ubuntu cloud image
+     * does not, so a fixture on it cannot declare this).
+     */
     GUEST_AGENT,
     /** {@code <storage>:0,import-from=<volid>} disks, from {@link ContractFixture#importSource()}. */
     IMPORT_FROM

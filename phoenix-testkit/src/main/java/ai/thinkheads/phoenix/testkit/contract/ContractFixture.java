@@ -17,7 +17,8 @@ import java.util.Set;
  *     dozen small disks
  * @param nonImagesStorage a storage on {@code node} without {@code images} content, or null to skip
  *     the test that needs one
- * @param importSource a volume id to import disks from ({@link Capability#IMPORT_FROM}), or null
+ * @param importSource a volume id to import disks from ({@link Capability#IMPORT_FROM}; with
+ *     {@link Capability#GUEST_AGENT} an image that ships qemu-guest-agent), or null
  * @param time the time source to wait with ({@code Task.await} and agent polling)
  * @param capabilities the optional behaviour the backend offers
  */
@@ -32,6 +33,9 @@ public record ContractFixture(Hypervisor hypervisor, String node, String imagesS
         capabilities = capabilities.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(capabilities));
         if (capabilities.contains(Capability.IMPORT_FROM) && importSource == null) {
             throw new IllegalArgumentException("IMPORT_FROM needs an importSource");
+        }
+        if (capabilities.contains(Capability.GUEST_AGENT) && importSource == null) {
+            throw new IllegalArgumentException("GUEST_AGENT needs an importSource whose image ships the agent");
         }
     }
 

@@ -465,7 +465,9 @@ public abstract class HypervisorContract {
     @Test
     void aStartedGuestWithTheAgentAnswersWithItsAddress() throws InterruptedException {
         Assumptions.assumeTrue(fx.has(Capability.GUEST_AGENT), "backend fixture has no guest with an agent");
+        // the OS comes with the boot disk: the fixture's image ships qemu-guest-agent
         VmRef vm = createVm(1, Map.of("agent", "enabled=1", "net0", "virtio,bridge=vmbr0",
+                "scsi0", fx.imagesStorage() + ":0,import-from=" + fx.importSource(),
                 "ide2", fx.imagesStorage() + ":cloudinit", "ipconfig0", "ip=10.20.30.40/24,gw=10.20.30.1"));
         await(hv.start(vm));
         Instant deadline = fx.time().now().plus(agentTimeout());

@@ -6,9 +6,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a simulated guest does when the guest agent runs a command in it ({@code guest-exec}).
- * The default, {@link #standard()}, knows a handful of programs; a later simulator can plug in one
- * that acts on the VM's cloud-init user data.
+ * A scripted replacement for the guest OS model's command interpreter when the guest agent runs a
+ * command ({@code guest-exec}). By default no behaviour is set and the guest OS model
+ * ({@code GuestSystem}, {@code GuestCommands}) runs commands against the VM's guest state; set one on
+ * the builder to script answers. Whether the agent answers at all stays the guest OS model's
+ * decision (qemu-guest-agent installed and running). {@link #standard()} is the old fixed set.
  */
 @FunctionalInterface
 public interface GuestBehaviour {

@@ -50,7 +50,10 @@ import java.util.regex.Pattern;
 /**
  * An in-memory Proxmox VE cluster: nodes, storages with volumes, QEMU VMs with their config files,
  * snapshots and power state, tasks with real UPIDs and logs, and a guest agent per VM. Start here
- * when you need a Proxmox that is not there.
+ * when you need a Proxmox that is not there. The guest behind the agent is a guest OS model on each
+ * VM's boot disk ({@link #guest(int)}, {@link GuestImages}, {@link VolumeReader}): the stock Ubuntu
+ * cloud image has no qemu-guest-agent, so its agent answers only after user-data installs and
+ * starts it.
  *
  * <h2>Faces</h2>
  * Every operation is named after the qemu-server API handler it models ({@code create_vm} →
@@ -104,7 +107,12 @@ public final class PveCluster {
     private final Duration guestBootDelay;
     private final List<String> dhcpPool;
     private final int dhcpPrefix;
+    /** A scripted command interpreter replacing the guest OS model's for agent exec, or null: the model's. */
     private final GuestBehaviour guest;
+    private final GuestImages guestImages;
+    private final VolumeReader volumeReader;
+    private final Duration cloudInitBase;
+    private final Duration cloudInitPerPackage;
     private final String macPrefix;
     private final Random random;
     private final Instant bootTime;
@@ -144,6 +152,12 @@ public final class PveCluster {
         this.dhcpPool = List.copyOf(b.dhcpPool);
         this.dhcpPrefix = b.dhcpPrefix;
         this.guest = b.guest;
+        this.guestImages = b.guestImages;
+        // no reader given: the cluster's own volumes (once PveCluster holds volume contents, this is
+        // where to default to them, e.g. this::volumeContent); until then no content is known
+        this.volumeReader = b.volumeReader != null ? b.volumeReader : VolumeReader.none();
+        this.cloudInitBase = b.cloudInitBase;
+        this.cloudInitPerPackage = b.cloudInitPerPackage;
         this.macPrefix = b.macPrefix;
         this.random = new Random(b.seed);
         this.bootTime = clock.now();
@@ -353,11 +367,13 @@ public final class PveCluster {
         List<String[]> allocated = new ArrayList<>();
         return startTask("qmcreate", node, vmid, Set.of(vmid), Set.of(), Duration.ofSeconds(5), ctx -> {
             TreeMap<String, String> conf = new TreeMap<>();
+            Map<String, GuestSystem> systems = new TreeMap<>();
             for (Map.Entry<String, String> e : p.entrySet()) {
                 String key = e.getKey();
                 if (ConfigSchema.isDrive(key)) {
                     conf.put(key, createDisk(ctx, node, vmid, key, e.getValue(), defaultStorage, conf, allocated, emsg,
                             "1".equals(p.get("template"))));
+                    importedSystem(e.getValue()).ifPresent(sys -> systems.put(key, sys));
                 } else {
                     conf.put(key, e.getValue());
                 }
@@ -375,6 +391,7 @@ public final class PveCluster {
             ctx.onEnd(() -> {
                 vm.conf.clear();
                 vm.conf.putAll(conf);
+                vm.diskOs.putAll(systems);
                 if (start) {
                     vm.boot(now());
                 }
@@ -484,6 +501,9 @@ public final class PveCluster {
                 }
                 newValues.put(key, createDisk(ctx, node, vm.vmid, key, e.getValue(), null, vm.effectiveConf(), allocated,
                         "unable to update VM " + vm.vmid + " -", vm.isTemplate()));
+                // the guest OS lives on the disk: a new volume under this key brings its own (or none)
+                vm.diskOs.remove(key);
+                importedSystem(e.getValue()).ifPresent(sys -> vm.diskOs.put(key, sys));
             } else {
                 newValues.put(key, e.getValue());
             }
@@ -533,6 +553,7 @@ public final class PveCluster {
         if (key.startsWith("unused")) {
             destroyVolumeIfUnreferenced(vm, PropertyString.parse(old, "file").get("file").orElse(""));
         } else if (ConfigSchema.isDrive(key)) {
+            vm.diskOs.remove(key);
             detach(vm, old);
         }
     }
@@ -846,6 +867,10 @@ public final class PveCluster {
                     vms.put(newid, clone);
                     TreeMap<String, String> conf = new TreeMap<>();
                     Map<String, String> old = again.oldConf;
+                    // the clone's disks carry the source's guest OS (a snapshot's, when cloning one)
+                    settleGuest(again.source);
+                    Map<String, GuestSystem> systems = copySystems(snapname == null ? again.source.diskOs
+                            : again.source.snapshotOs.getOrDefault(snapname, Map.of()));
                     for (Map.Entry<String, String> e : old.entrySet()) {
                         String opt = e.getKey();
                         String value = e.getValue();
@@ -877,6 +902,8 @@ public final class PveCluster {
                     ctx.onEnd(() -> {
                         clone.conf.clear();
                         clone.conf.putAll(conf);
+                        systems.keySet().retainAll(conf.keySet());
+                        clone.diskOs.putAll(systems);
                     });
                 }, () -> {
                     for (String[] vol : allocated) {
@@ -1137,6 +1164,8 @@ public final class PveCluster {
                     snap.put("runningmachine", "pc-i440fx-9.2+pve0");
                 }
                 vm.snapshots.put(snapname, snap);
+                settleGuest(vm);
+                vm.snapshotOs.put(snapname, copySystems(vm.diskOs));
                 vm.conf.put("parent", snapname);
                 vm.conf.remove("lock");
             });
@@ -1174,6 +1203,8 @@ public final class PveCluster {
                 }
                 vm.conf.clear();
                 vm.conf.putAll(conf);
+                vm.diskOs.clear();
+                vm.diskOs.putAll(copySystems(vm.snapshotOs.getOrDefault(snapname, Map.of())));
                 for (Map.Entry<String, String> e : conf.entrySet()) {
                     if (ConfigSchema.isDrive(e.getKey())) {
                         PropertyString drive = PropertyString.parse(e.getValue(), "file");
@@ -1210,6 +1241,7 @@ public final class PveCluster {
             ctx.onEnd(() -> {
                 String parent = snap.get("parent");
                 vm.snapshots.remove(snapname);
+                vm.snapshotOs.remove(snapname);
                 for (Map<String, String> other : vm.snapshots.values()) {
                     if (snapname.equals(other.get("parent"))) {
                         if (parent == null) {
@@ -1282,10 +1314,31 @@ public final class PveCluster {
             // PVE::QemuServer::Agent::qemu_exec
             throw new ParameterRejectedException(node, vmid, Map.of("command", "command or input-data (or both) required"));
         }
-        GuestBehaviour.Outcome outcome = guest.exec(new GuestBehaviour.Guest(vmid, node, vm.effectiveConf(),
-                vm.conf.getOrDefault("name", "VM" + vmid)), command == null ? List.of() : List.copyOf(command), inputData);
+        List<String> argv = command == null ? List.of() : List.copyOf(command);
         int pid = vm.nextExecPid++;
-        vm.execs.put(pid, new Exec(now().plus(outcome.runtime()), outcome));
+        if (guest != null) {
+            GuestBehaviour.Outcome outcome = guest.exec(new GuestBehaviour.Guest(vmid, node, vm.effectiveConf(),
+                    vm.conf.getOrDefault("name", "VM" + vmid)), argv, inputData);
+            vm.execs.put(pid, new Exec(now().plus(outcome.runtime()), outcome, null));
+            return pid;
+        }
+        GuestSystem os = vm.bootOs();
+        String name = argv.isEmpty() ? "" : argv.get(0).substring(argv.get(0).lastIndexOf('/') + 1);
+        Instant ciEnd = os.cloudInitEnd();
+        if (name.equals("cloud-init") && argv.contains("status") && argv.contains("--wait") && ciEnd != null) {
+            // cloudinit/cmd/status.py: --wait polls until cloud-init is no longer running; the
+            // process exits (and is recorded) only then
+            boolean longForm = argv.contains("--long");
+            vm.execs.put(pid, new Exec(ciEnd, null, () -> {
+                settleGuest(vm);
+                GuestSystem.Outcome o = os.cloudInitStatus(longForm);
+                os.commands.add(new GuestState.Command("agent", argv, o.exitCode()));
+                return new GuestBehaviour.Outcome(o.exitCode(), o.stdout(), o.stderr(), Duration.ZERO);
+            }));
+            return pid;
+        }
+        GuestSystem.Outcome o = os.exec(argv, inputData);
+        vm.execs.put(pid, new Exec(now(), new GuestBehaviour.Outcome(o.exitCode(), o.stdout(), o.stderr(), Duration.ZERO), null));
         return pid;
     }
 
@@ -1301,12 +1354,64 @@ public final class PveCluster {
         if (now().isBefore(exec.endsAt)) {
             return GuestExecStatus.running();
         }
-        return new GuestExecStatus(true, exec.outcome.exitCode(), exec.outcome.stdout(), exec.outcome.stderr());
+        GuestBehaviour.Outcome outcome = exec.outcome();
+        if (outcome == null) {
+            outcome = exec.late().get();
+            vm.execs.put(pid, new Exec(exec.endsAt(), outcome, null));
+        }
+        return new GuestExecStatus(true, outcome.exitCode(), outcome.stdout(), outcome.stderr());
     }
 
+    /**
+     * Whether the agent answers: the VM's config enables it, the VM runs, its boot disk holds an
+     * OS that is up, and qemu-guest-agent is installed and running in it. The stock Ubuntu cloud
+     * image has no qemu-guest-agent, so without user-data that installs and starts it the agent
+     * never answers.
+     */
     private boolean agentAnswering(Vm vm) {
-        return vm.agentEnabled() && vm.power == PowerState.RUNNING && vm.startedAt != null
-                && !now().isBefore(vm.startedAt.plus(guestBootDelay));
+        if (!vm.agentEnabled() || vm.power != PowerState.RUNNING || vm.startedAt == null
+                || now().isBefore(vm.startedAt.plus(guestBootDelay))) {
+            return false;
+        }
+        GuestSystem os = vm.bootOs();
+        if (os == null) {
+            return false;
+        }
+        settleGuest(vm);
+        return os.agentRunning();
+    }
+
+    /**
+     * A read-only picture of the guest OS on {@code vmid}'s boot disk, for tests: packages,
+     * services, users, files, mounts, cloud-init's status and the commands run. A VM whose boot
+     * disk holds no OS gives {@link GuestState#noOs()}.
+     */
+    public synchronized GuestState guest(int vmid) {
+        settle();
+        Vm vm = vms.get(vmid);
+        if (vm == null) {
+            throw new NotFoundException("Configuration file 'qemu-server/" + vmid + ".conf' does not exist", null, vmid);
+        }
+        settleGuest(vm);
+        GuestSystem os = vm.bootOs();
+        return os == null ? GuestState.noOs() : os.view();
+    }
+
+    private void settleGuest(Vm vm) {
+        for (GuestSystem os : vm.diskOs.values()) {
+            os.settle(now());
+        }
+    }
+
+    /** The guest OS a drive value brings: a fresh system when it imports a known cloud image. */
+    private Optional<GuestSystem> importedSystem(String driveValue) {
+        return PropertyString.parse(driveValue, "file").get("import-from").flatMap(guestImages::imageFor).map(GuestSystem::new);
+    }
+
+    private static Map<String, GuestSystem> copySystems(Map<String, GuestSystem> from) {
+        Map<String, GuestSystem> out = new TreeMap<>();
+        from.forEach((k, v) -> out.put(k, v.copy()));
+        return out;
     }
 
     private Vm assertAgentAvailable(String node, int vmid) {
@@ -2045,7 +2150,8 @@ public final class PveCluster {
         return dhcpPool.get(nextDhcp++) + "/" + dhcpPrefix;
     }
 
-    private record Exec(Instant endsAt, GuestBehaviour.Outcome outcome) {
+    /** A guest-exec process: its outcome, or (for one that waits on the guest) how to compute it when it ends. */
+    private record Exec(Instant endsAt, GuestBehaviour.Outcome outcome, java.util.function.Supplier<GuestBehaviour.Outcome> late) {
     }
 
     private final class Vm {
@@ -2058,6 +2164,10 @@ public final class PveCluster {
         final Map<Integer, String> addresses = new HashMap<>();
         final Map<Integer, String> dhcpLeases = new HashMap<>();
         final Map<Integer, Exec> execs = new HashMap<>();
+        /** The guest OS on each disk that holds one, by drive key; it lives with the disk. */
+        final Map<String, GuestSystem> diskOs = new TreeMap<>();
+        /** The guest OS state each snapshot saved, by snapshot name. */
+        final Map<String, Map<String, GuestSystem>> snapshotOs = new TreeMap<>();
         PowerState power = PowerState.STOPPED;
         Instant startedAt;
         int nextExecPid = 1000;
@@ -2119,6 +2229,35 @@ public final class PveCluster {
             return 0;
         }
 
+        /** The drive the VM boots from: the first disk of {@code boot: order=...}, else the first disk by bus. */
+        String bootDiskKey() {
+            String boot = conf.get("boot");
+            if (boot != null) {
+                String order = PropertyString.parse(boot, "legacy").get("order").orElse("");
+                for (String k : order.split(";")) {
+                    String v = conf.get(k);
+                    if (v != null && ConfigSchema.isDrive(k) && !isCdrom(PropertyString.parse(v, "file"))) {
+                        return k;
+                    }
+                }
+            }
+            for (String bus : List.of("scsi", "virtio", "sata", "ide")) {
+                for (int i = 0; i <= ConfigSchema.INDEXED.get(bus); i++) {
+                    String v = conf.get(bus + i);
+                    if (v != null && !isCdrom(PropertyString.parse(v, "file"))) {
+                        return bus + i;
+                    }
+                }
+            }
+            return null;
+        }
+
+        /** The guest OS on the boot disk, or null: none. */
+        GuestSystem bootOs() {
+            String key = bootDiskKey();
+            return key == null ? null : diskOs.get(key);
+        }
+
         Set<String> referencedVolumes() {
             Set<String> out = new LinkedHashSet<>();
             List<Map<String, String>> all = new ArrayList<>();
@@ -2158,6 +2297,13 @@ public final class PveCluster {
             power = PowerState.RUNNING;
             startedAt = at;
             execs.clear();
+            GuestSystem os = bootOs();
+            if (os != null) {
+                // vm_start generates the cloud-init drive from the config (Cloudinit::generate_cloudinit_config)
+                boolean hostpci = conf.keySet().stream().anyMatch(k -> k.matches("hostpci\\d+"));
+                os.boot(at.plus(guestBootDelay), agentEnabled(), hostpci,
+                        CloudInitDatasource.find(vmid, node, conf, volumeReader), cloudInitBase, cloudInitPerPackage);
+            }
             addresses.clear();
             for (int i = 0; i <= 31; i++) {
                 if (!conf.containsKey("net" + i)) {
@@ -2182,6 +2328,8 @@ public final class PveCluster {
         }
 
         void halt() {
+            settleGuest(this);
+            diskOs.values().forEach(GuestSystem::halt);
             power = PowerState.STOPPED;
             startedAt = null;
             execs.clear();
@@ -2202,7 +2350,11 @@ public final class PveCluster {
         private Duration guestBootDelay = Duration.ofSeconds(20);
         private final List<String> dhcpPool = new ArrayList<>();
         private int dhcpPrefix = 24;
-        private GuestBehaviour guest = GuestBehaviour.standard();
+        private GuestBehaviour guest;
+        private GuestImages guestImages = GuestImages.stock();
+        private VolumeReader volumeReader;
+        private Duration cloudInitBase = Duration.ofSeconds(30);
+        private Duration cloudInitPerPackage = Duration.ofSeconds(3);
         private String macPrefix = "BC:24:11";
         private long seed = 42;
 
@@ -2259,8 +2411,34 @@ public final class PveCluster {
             return this;
         }
 
+        /**
+         * Replaces the guest OS model's command interpreter for agent exec with {@code value}
+         * (null: the model's, the default). Whether the agent answers stays the model's decision.
+         */
         public Builder guestBehaviour(GuestBehaviour value) {
-            this.guest = Objects.requireNonNull(value, "guest");
+            this.guest = value;
+            return this;
+        }
+
+        /** Which image an imported disk holds (default {@link GuestImages#stock()}: {@code *cloudimg*} is stock Ubuntu 24.04). */
+        public Builder guestImages(GuestImages value) {
+            this.guestImages = Objects.requireNonNull(value, "guestImages");
+            return this;
+        }
+
+        /** Where cloud-init reads cicustom snippets and seed ISOs from (null, the default: the cluster's own volumes). */
+        public Builder volumeReader(VolumeReader value) {
+            this.volumeReader = value;
+            return this;
+        }
+
+        /** How long cloud-init runs after the guest is up: {@code base}, plus {@code perPackage} per package on a new instance (default 30 s + 3 s). */
+        public Builder cloudInitDuration(Duration base, Duration perPackage) {
+            if (base.isNegative() || perPackage.isNegative()) {
+                throw new IllegalArgumentException("negative duration");
+            }
+            this.cloudInitBase = base;
+            this.cloudInitPerPackage = perPackage;
             return this;
         }
 

@@ -6,6 +6,8 @@ import ai.thinkheads.phoenix.testkit.FakeHypervisor;
 import ai.thinkheads.phoenix.testkit.ForwardingHypervisor;
 import ai.thinkheads.phoenix.testkit.contract.Capability;
 import ai.thinkheads.phoenix.testkit.contract.ContractFixture;
+import ai.thinkheads.phoenix.testkit.model.GuestImage;
+import ai.thinkheads.phoenix.testkit.model.GuestImages;
 import ai.thinkheads.phoenix.testkit.schema.SchemaAudit;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -41,6 +43,11 @@ public final class SimulatedCluster implements AutoCloseable {
         FakeHypervisor fake = FakeHypervisor.builder().realTime()
                 .defaultTaskDuration(Duration.ofMillis(5))
                 .guestBootDelay(Duration.ofMillis(50))
+                .cloudInitDuration(Duration.ofMillis(100), Duration.ofMillis(10))
+                // the import image ships qemu-guest-agent, so the contract's GUEST_AGENT holds; the
+                // stock Ubuntu cloud image (*cloudimg*) stays faithful: no agent
+                .guestImages(GuestImages.stock().with("debian-12-genericcloud",
+                        GuestImage.ubuntuNobleCloud().withPackages("cloud image with qemu-guest-agent", "qemu-guest-agent")))
                 .build();
         String image = fake.cluster().addVolume(NODE, "local", "import/debian-12-genericcloud-amd64.qcow2", 2L << 30);
         PveSimulator sim = PveSimulator.builder().hypervisor(fake).requestValidator(SchemaAudit.shared()::check).build().start();

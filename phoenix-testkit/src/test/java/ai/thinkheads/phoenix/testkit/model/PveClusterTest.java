@@ -27,6 +27,8 @@ class PveClusterTest {
             .storage(StorageSpec.shared("ceph", "rbd", 1000, "images"))
             .storage(StorageSpec.local("local", "dir", 10, "iso", "snippets"))
             .guestBootDelay(Duration.ZERO)
+            .guestImages(GuestImages.stock().with("agent-image",
+                    GuestImage.ubuntuNobleCloud().withPackages("ubuntu-with-agent", "qemu-guest-agent")))
             .build();
 
     private TaskStatus finish(Upid upid) {
@@ -36,7 +38,10 @@ class PveClusterTest {
 
     @Test
     void createWithStartRunsTheVm() {
-        Upid upid = cluster.createVm("pve1", 100, Map.of("memory", "1024", "start", "1", "agent", "1"));
+        cluster.addVolume("pve1", "local", "import/agent-image.qcow2", 1L << 30);
+        // the guest's OS comes with its disk: an image that ships qemu-guest-agent, so the agent answers
+        Upid upid = cluster.createVm("pve1", 100, Map.of("memory", "1024", "start", "1", "agent", "1",
+                "scsi0", "local-lvm:0,import-from=local:import/agent-image.qcow2"));
         assertEquals("qmcreate", upid.type());
         assertTrue(cluster.taskStatus(upid).running());
         assertEquals("create", cluster.vmStatus("pve1", 100).lock(), "the config is locked while the create runs");
