@@ -11,7 +11,10 @@ import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.NodeResources;
 import ai.thinkheads.phoenix.hypervisor.ShutdownOptions;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
+import ai.thinkheads.phoenix.hypervisor.ParameterRejectedException;
+import ai.thinkheads.phoenix.hypervisor.StorageContent;
 import ai.thinkheads.phoenix.hypervisor.StorageInfo;
+import ai.thinkheads.phoenix.hypervisor.StorageVolume;
 import ai.thinkheads.phoenix.hypervisor.Task;
 import ai.thinkheads.phoenix.hypervisor.TaskStatus;
 import ai.thinkheads.phoenix.hypervisor.Tasks;
@@ -29,6 +32,8 @@ import ai.thinkheads.phoenix.testkit.model.PveCluster;
 import ai.thinkheads.phoenix.testkit.model.StorageSpec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -186,6 +191,46 @@ public final class FakeHypervisor implements Hypervisor {
     public VmConfig getConfig(VmRef vm) {
         before("getConfig", vm);
         return cluster.vmConfig(vm.node(), vm.vmid(), false);
+    }
+
+    // ---- files on storages ----------------------------------------------------------------
+
+    @Override
+    public List<StorageVolume> listVolumes(String node, String storage, StorageContent content) {
+        before("listVolumes", null);
+        return cluster.fileVolumes(node, storage, content.word()).stream()
+                .map(v -> new StorageVolume(v.volid(), content, v.format(), v.size())).toList();
+    }
+
+    /** Every file type: the fake stands for a node where both the API and a shell can write. */
+    @Override
+    public Set<StorageContent> uploadableContent() {
+        return EnumSet.allOf(StorageContent.class);
+    }
+
+    /**
+     * ISO images, import images and templates go the API's way (an {@code imgcopy} task, the file
+     * in place when it ends); snippets the shell's way (written at once).
+     */
+    @Override
+    public Task uploadFile(String node, String storage, StorageContent content, String filename, byte[] data) {
+        before("uploadFile", null);
+        Objects.requireNonNull(data, "data");
+        Map<String, String> errors = content.filenameErrors(filename);
+        if (!errors.isEmpty()) {
+            throw new ParameterRejectedException(node, null, errors);
+        }
+        if (content == StorageContent.SNIPPETS) {
+            cluster.writeVolume(node, storage, content.word(), filename, data);
+            return Tasks.completed(node, null, TaskStatus.stopped(null, "OK"), List.of());
+        }
+        return task(cluster.uploadVolume(node, storage, content.word(), filename, data), null);
+    }
+
+    @Override
+    public Task deleteVolume(String node, String volid) {
+        before("deleteVolume", null);
+        return task(cluster.deleteVolume(node, volid), null);
     }
 
     // ---- changes --------------------------------------------------------------------------

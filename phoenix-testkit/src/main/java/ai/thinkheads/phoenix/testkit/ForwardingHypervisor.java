@@ -11,7 +11,9 @@ import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.NodeResources;
 import ai.thinkheads.phoenix.hypervisor.ShutdownOptions;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
+import ai.thinkheads.phoenix.hypervisor.StorageContent;
 import ai.thinkheads.phoenix.hypervisor.StorageInfo;
+import ai.thinkheads.phoenix.hypervisor.StorageVolume;
 import ai.thinkheads.phoenix.hypervisor.Task;
 import ai.thinkheads.phoenix.hypervisor.TaskStatus;
 import ai.thinkheads.phoenix.hypervisor.Upid;
@@ -20,6 +22,7 @@ import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.hypervisor.VmSummary;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A {@link Hypervisor} that forwards every primitive to another (guava's {@code Forwarding*}
@@ -150,6 +153,28 @@ public abstract class ForwardingHypervisor implements Hypervisor {
     @Override
     public GuestExecStatus agentExecStatus(VmRef vm, int pid) {
         return delegate().agentExecStatus(vm, pid);
+    }
+
+    @Override
+    public List<StorageVolume> listVolumes(String node, String storage,
+            StorageContent content) {
+        return delegate().listVolumes(node, storage, content);
+    }
+
+    @Override
+    public Set<StorageContent> uploadableContent() {
+        return delegate().uploadableContent();
+    }
+
+    @Override
+    public Task uploadFile(String node, String storage, StorageContent content,
+                           String filename, byte[] data) {
+        return delegate().uploadFile(node, storage, content, filename, data);
+    }
+
+    @Override
+    public Task deleteVolume(String node, String volid) {
+        return delegate().deleteVolume(node, volid);
     }
 
     @Override

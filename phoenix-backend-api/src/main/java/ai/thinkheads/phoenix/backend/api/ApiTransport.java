@@ -144,17 +144,35 @@ final class ApiTransport implements AutoCloseable {
 
     /** An authenticated request. */
     Reply call(Method method, Target target, Form form) {
-        return execute(method, target, form, true);
+        return execute(method, target, form, true, null);
     }
 
-    private Reply execute(Method method, Target target, Form form, boolean authenticated) {
+    /** A file for {@link #upload}: its name and bytes. The bytes are never logged. */
+    record FilePart(String filename, byte[] data) {
+        @Override
+        public String toString() {
+            return "FilePart[" + filename + ", " + data.length + " bytes]";
+        }
+    }
+
+    /**
+     * An authenticated {@code multipart/form-data} POST in the shape pveproxy's upload path takes
+     * (pve-http-server {@code AnyEvent.pm} {@code file_upload_multipart}): the fields of {@code fields}
+     * in their order (pveproxy looks for {@code content}, {@code checksum-algorithm},
+     * {@code checksum} in that order), then the file as the part named {@code filename}, last.
+     */
+    Reply upload(Target target, Form fields, FilePart file) {
+        return execute(Method.POST, target, fields, true, java.util.Objects.requireNonNull(file, "file"));
+    }
+
+    private Reply execute(Method method, Target target, Form form, boolean authenticated, FilePart file) {
         int attempt = 0;
         boolean loggedInAgain = false;
         while (true) {
             attempt++;
             Session used = authenticated && !credentials.isApiToken() ? session() : null;
             SentFlag sent = new SentFlag();
-            Request request = build(method, target, form, used, sent, authenticated);
+            Request request = build(method, target, form, used, sent, authenticated, file);
             List<String> secrets = secrets(form, used);
             long started = System.nanoTime();
             Exchange x = exchange(request);
@@ -230,13 +248,20 @@ final class ApiTransport implements AutoCloseable {
         }
     }
 
-    private Request build(Method method, Target target, Form form, Session auth, SentFlag sent, boolean authenticated) {
+    private Request build(Method method, Target target, Form form, Session auth, SentFlag sent, boolean authenticated,
+                          FilePart file) {
         HttpUrl.Builder url = apiBase.newBuilder();
         for (String segment : target.segments()) {
             url.addPathSegment(segment);
         }
         RequestBody body = null;
-        if (method.carriesBody()) {
+        if (file != null) {
+            okhttp3.MultipartBody.Builder mb = new okhttp3.MultipartBody.Builder().setType(okhttp3.MultipartBody.FORM);
+            form.fields().forEach(f -> mb.addFormDataPart(f.key(), f.value()));
+            mb.addFormDataPart("filename", file.filename(),
+                    RequestBody.create(file.data(), okhttp3.MediaType.get("application/octet-stream")));
+            body = mb.build();
+        } else if (method.carriesBody()) {
             FormBody.Builder fb = new FormBody.Builder(StandardCharsets.UTF_8);
             form.fields().forEach(f -> fb.add(f.key(), f.value()));
             body = fb.build();
@@ -393,7 +418,7 @@ final class ApiTransport implements AutoCloseable {
      */
     private Session requestTicket(Form form, boolean allowTfa) {
         Target target = new Target(List.of("access", "ticket"), null, null);
-        JsonNode data = execute(Method.POST, target, form, false).data();
+        JsonNode data = execute(Method.POST, target, form, false, null).data();
         String ticket = PveJson.textOf(data.get("ticket"));
         if (ticket == null || ticket.isEmpty()) {
             throw new AuthenticationException("login of " + credentials.principal() + " returned no ticket");
@@ -405,7 +430,7 @@ final class ApiTransport implements AutoCloseable {
             }
             Secret code = credentials.totp().get().get();
             data = execute(Method.POST, target, Form.empty().add("username", credentials.principal())
-                    .add("tfa-challenge", ticket).add("password", "totp:" + code.reveal()), false).data();
+                    .add("tfa-challenge", ticket).add("password", "totp:" + code.reveal()), false, null).data();
             ticket = PveJson.textOf(data.get("ticket"));
             if (ticket == null || ticket.isEmpty() || PveJson.boolOf(data.get("NeedTFA"))) {
                 throw new AuthenticationException("second factor of " + credentials.principal() + " was not accepted");

@@ -15,10 +15,13 @@ import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.HypervisorException;
 import ai.thinkheads.phoenix.hypervisor.NodeResources;
 import ai.thinkheads.phoenix.hypervisor.NotFoundException;
+import ai.thinkheads.phoenix.hypervisor.ParameterRejectedException;
 import ai.thinkheads.phoenix.hypervisor.PowerState;
 import ai.thinkheads.phoenix.hypervisor.ShutdownOptions;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
+import ai.thinkheads.phoenix.hypervisor.StorageContent;
 import ai.thinkheads.phoenix.hypervisor.StorageInfo;
+import ai.thinkheads.phoenix.hypervisor.StorageVolume;
 import ai.thinkheads.phoenix.hypervisor.Task;
 import ai.thinkheads.phoenix.hypervisor.TaskStatus;
 import ai.thinkheads.phoenix.hypervisor.Tasks;
@@ -34,6 +37,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -43,6 +48,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -211,6 +217,89 @@ public final class ProxmoxApi implements Hypervisor {
     public int nextFreeVmid() {
         // PVE answers {"data":"100"}: a string, although the schema says integer
         return PveJson.intOf(get(target(null, null, "cluster", "nextid"), Form.empty()).data(), "nextid");
+    }
+
+    // ---- files on storages ----------------------------------------------------------------
+
+    /** The upload endpoint's {@code content} enum (pve-storage {@code Status.pm} upload): no snippets. */
+    private static final Set<StorageContent> UPLOADABLE = Collections.unmodifiableSet(
+            EnumSet.of(StorageContent.ISO, StorageContent.IMPORT, StorageContent.VZTMPL));
+
+    @Override
+    public List<StorageVolume> listVolumes(String node, String storage, StorageContent content) {
+        requireNode(node);
+        Objects.requireNonNull(storage, "storage");
+        JsonNode data = get(target(node, null, "nodes", node, "storage", storage, "content"),
+                Form.empty().add("content", content.word())).data();
+        List<StorageVolume> out = new ArrayList<>();
+        for (JsonNode v : data) {
+            String volid = PveJson.textOf(v.get("volid"));
+            String type = PveJson.textOf(v.get("content"));
+            if (volid == null || (type != null && !type.equals(content.word()))) {
+                continue;
+            }
+            String format = PveJson.textOf(v.get("format"));
+            out.add(new StorageVolume(volid, content, format == null ? "" : format, PveJson.longOf(v.get("size"), 0)));
+        }
+        out.sort(Comparator.comparing(v -> v.volid().toLowerCase(java.util.Locale.ROOT)));
+        return List.copyOf(out);
+    }
+
+    /** ISO images, import images and container templates: what {@code POST .../upload} takes. */
+    @Override
+    public Set<StorageContent> uploadableContent() {
+        return UPLOADABLE;
+    }
+
+    /**
+     * {@code POST /nodes/{node}/storage/{storage}/upload} as {@code multipart/form-data}:
+     * {@code content}, {@code checksum-algorithm=sha256} and {@code checksum} (so Proxmox verifies
+     * what arrived), then the file. Returns the {@code imgcopy} task.
+     */
+    @Override
+    public Task uploadFile(String node, String storage, StorageContent content, String filename, byte[] data) {
+        requireNode(node);
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(content, "content");
+        Objects.requireNonNull(data, "data");
+        if (!UPLOADABLE.contains(content)) {
+            throw new UnsupportedOperationException("uploading '" + content.word() + "' content is not supported by "
+                    + "the API backend (ProxmoxApi): PVE's upload endpoint takes only iso, vztmpl and import");
+        }
+        Map<String, String> errors = content.filenameErrors(filename);
+        if (!errors.isEmpty()) {
+            throw new ParameterRejectedException(node, null, errors);
+        }
+        Form fields = Form.empty().add("content", content.word()).add("checksum-algorithm", "sha256")
+                .add("checksum", sha256(data));
+        log.debug("uploading {} bytes as {}", data.length, content.volid(storage, filename));
+        return task(transport.upload(target(node, null, "nodes", node, "storage", storage, "upload"), fields,
+                new ApiTransport.FilePart(filename, data)), node, null);
+    }
+
+    /**
+     * {@code DELETE /nodes/{node}/storage/{storage}/content/{volume}}, the volume id's slashes kept
+     * as path separators (the handler takes the rest of the path as {@code volume}).
+     */
+    @Override
+    public Task deleteVolume(String node, String volid) {
+        requireNode(node);
+        Objects.requireNonNull(volid, "volid");
+        int colon = volid.indexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("not a volume id: " + volid);
+        }
+        List<String> segments = new ArrayList<>(List.of("nodes", node, "storage", volid.substring(0, colon), "content"));
+        segments.addAll(Arrays.asList(volid.split("/", -1)));
+        return task(transport.call(Method.DELETE, new Target(segments, node, null), Form.empty()), node, null);
+    }
+
+    private static String sha256(byte[] data) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     // ---- one VM's config ----------------------------------------------------------------

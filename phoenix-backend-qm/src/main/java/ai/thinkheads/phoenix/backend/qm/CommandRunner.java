@@ -33,6 +33,17 @@ public interface CommandRunner extends AutoCloseable {
         return run(argv, stdin);
     }
 
+    /**
+     * Writes {@code content} to the file {@code path} on the node, replacing it: the bytes go on
+     * standard input to {@code cat > <path>} (the path quoted by {@link ShellQuoting}), so they
+     * never appear on a command line. Returns how {@code cat} (or the shell) ended; a non-zero
+     * exit is a normal result. Runners that cannot redirect (test doubles) refuse with
+     * {@link UnsupportedOperationException}.
+     */
+    default CommandResult writeFile(String path, byte[] content) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot write files on the node");
+    }
+
     /** Releases connections. Idempotent. */
     @Override
     void close();

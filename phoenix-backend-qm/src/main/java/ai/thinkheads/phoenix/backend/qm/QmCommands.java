@@ -69,6 +69,31 @@ public final class QmCommands {
         return pvesh("/nodes/" + QmValidation.node(storageNode) + "/storage");
     }
 
+    /** {@code pvesh get /nodes/{node}/storage/{storage}/content --content <type>}. */
+    public QmCommand storageContent(String storageNode, String storage, ai.thinkheads.phoenix.hypervisor.StorageContent content) {
+        return pvesh("/nodes/" + QmValidation.node(storageNode) + "/storage/" + QmValidation.storage(storage) + "/content",
+                "--content", content.word());
+    }
+
+    /** {@code pvesh get /storage/{storage}}: type, content types and path from {@code storage.cfg}. */
+    public QmCommand storageConfig(String storage) {
+        return pvesh("/storage/" + QmValidation.storage(storage));
+    }
+
+    /**
+     * {@code pvesh delete /nodes/{node}/storage/{storage}/content/<volid>} (the volume id's slashes
+     * stay: the handler takes the rest of the path). pvesh runs the {@code imgdel} task in the
+     * foreground, prints its log, then its UPID.
+     */
+    public QmCommand deleteVolume(String storageNode, String volid) {
+        int colon = volid.indexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("not a volume id: " + volid);
+        }
+        return QmCommand.of(List.of("pvesh", "delete", "/nodes/" + QmValidation.node(storageNode) + "/storage/"
+                + QmValidation.storage(volid.substring(0, colon)) + "/content/" + volid));
+    }
+
     public QmCommand config(String vmNode, int vmid) {
         return pvesh("/nodes/" + QmValidation.node(vmNode) + "/qemu/" + vmid + "/config");
     }

@@ -13,7 +13,11 @@ import ai.thinkheads.phoenix.hypervisor.HypervisorException;
 import ai.thinkheads.phoenix.hypervisor.NodeResources;
 import ai.thinkheads.phoenix.hypervisor.ShutdownOptions;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
+import ai.thinkheads.phoenix.hypervisor.NotFoundException;
+import ai.thinkheads.phoenix.hypervisor.ParameterRejectedException;
+import ai.thinkheads.phoenix.hypervisor.StorageContent;
 import ai.thinkheads.phoenix.hypervisor.StorageInfo;
+import ai.thinkheads.phoenix.hypervisor.StorageVolume;
 import ai.thinkheads.phoenix.hypervisor.Task;
 import ai.thinkheads.phoenix.hypervisor.TaskStatus;
 import ai.thinkheads.phoenix.hypervisor.Tasks;
@@ -24,10 +28,13 @@ import ai.thinkheads.phoenix.hypervisor.VmSummary;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -247,6 +254,94 @@ public final class QmHypervisor implements Hypervisor {
     public Task deleteSnapshot(VmRef vm, String name) {
         local(vm);
         return task(commands.deleteSnapshot(vm.vmid(), name), vm.vmid());
+    }
+
+    // ---- files on storages ----------------------------------------------------------------
+
+    /** What a shell on the node writes: snippets and ISO images. */
+    private static final Set<StorageContent> UPLOADABLE = Collections.unmodifiableSet(
+            EnumSet.of(StorageContent.SNIPPETS, StorageContent.ISO));
+
+    @Override
+    public List<StorageVolume> listVolumes(String storageNode, String storage, StorageContent content) {
+        return parse(read(commands.storageContent(storageNode, storage, content), storageNode, null),
+                out -> QmOutput.volumes(content, out));
+    }
+
+    /** Snippets and ISO images: files this backend writes on its node with {@code cat}. */
+    @Override
+    public Set<StorageContent> uploadableContent() {
+        return UPLOADABLE;
+    }
+
+    /**
+     * Writes the file into the storage's directory on this node: reads the storage's
+     * {@code storage.cfg} section ({@code pvesh get /storage/{storage}}), refuses what pve-storage's
+     * upload handler refuses in its order and words (pve-storage {@code PVE/API2/Storage/Status.pm}
+     * upload: {@code can't upload to storage type '...'}, the file name, {@code storage '...' does
+     * not support '...' content}), then streams the bytes on stdin to {@code cat > <path>/snippets/<name>}
+     * or {@code <path>/template/iso/<name>} (pve-storage {@code Plugin.pm} {@code $vtype_subdirs}).
+     * Synchronous: the returned task has ended. The content is never logged.
+     */
+    @Override
+    public Task uploadFile(String fileNode, String storage, StorageContent content, String filename, byte[] data) {
+        Objects.requireNonNull(content, "content");
+        Objects.requireNonNull(data, "data");
+        if (!UPLOADABLE.contains(content)) {
+            throw new UnsupportedOperationException("uploading '" + content.word() + "' content is not supported by "
+                    + "the qm backend (QmHypervisor): it writes snippets and iso files on its node");
+        }
+        localNode(fileNode);
+        QmOutput.StorageConfig config = parse(read(commands.storageConfig(storage), fileNode, null),
+                QmOutput::storageConfig);
+        if (!config.nodes().isEmpty() && !config.nodes().contains(node)) {
+            // PVE::Storage::storage_check_node
+            throw new NotFoundException("storage '" + storage + "' is not available on node '" + node + "'", node, null);
+        }
+        if (config.pathIfAny().isEmpty()) {
+            throw new HypervisorException("can't upload to storage type '" + config.type() + "'", node, null);
+        }
+        Map<String, String> errors = content.filenameErrors(filename);
+        if (!errors.isEmpty()) {
+            throw new ParameterRejectedException(node, null, errors);
+        }
+        if (!config.content().contains(content.word())) {
+            throw new HypervisorException("storage '" + storage + "' does not support '" + content.word() + "' content",
+                    node, null);
+        }
+        String dir = content == StorageContent.ISO ? "/template/iso/" : "/snippets/";
+        String path = config.path() + dir + filename;
+        LOG.debug("{}: cat > {} ({} bytes on stdin)", node, path, data.length);
+        CommandResult result = runner.writeFile(path, data);
+        if (!result.succeeded()) {
+            LOG.debug("{}: writing {} failed: exit {}", node, path, result.exitCode());
+            throw QmErrors.toException(result, "cat > " + path, node, null);
+        }
+        return Tasks.completed(node, null, TaskStatus.stopped(null, "OK"), List.of());
+    }
+
+    /**
+     * {@code pvesh delete .../content/<volid>}: pvesh runs the {@code imgdel} worker in the
+     * foreground and prints its UPID, which the returned task reads the outcome of.
+     */
+    @Override
+    public Task deleteVolume(String fileNode, String volid) {
+        String out = read(commands.deleteVolume(fileNode, volid), fileNode, null);
+        Upid upid = QmOutput.lastUpid(out, "pvesh delete");
+        return Tasks.polling(upid, null, this, ai.thinkheads.phoenix.hypervisor.TimeSource.system());
+    }
+
+    /** This node, or NotFoundException for a node the cluster does not have, or ForeignNodeException. */
+    private void localNode(String requested) {
+        Objects.requireNonNull(requested, "node");
+        if (node.equals(requested)) {
+            return;
+        }
+        if (listNodes().stream().noneMatch(n -> n.node().equals(requested))) {
+            // pve-manager PVE::Cluster::check_node_exists
+            throw new NotFoundException("no such cluster node '" + requested + "'", requested, null);
+        }
+        throw new ForeignNodeException(requested, node, null);
     }
 
     // ---- guest agent ---------------------------------------------------------------------

@@ -161,6 +161,64 @@ public final class QmOutput {
         return List.copyOf(out);
     }
 
+    /**
+     * {@code pvesh get /nodes/{node}/storage/{storage}/content --content <type>}: the files of that
+     * type ({@code volid}, {@code format}, {@code size}), in volume-id order.
+     */
+    public static List<ai.thinkheads.phoenix.hypervisor.StorageVolume> volumes(
+            ai.thinkheads.phoenix.hypervisor.StorageContent content, String json) {
+        List<ai.thinkheads.phoenix.hypervisor.StorageVolume> out = new ArrayList<>();
+        for (JsonNode r : array(json, "storage content")) {
+            String type = r.path("content").asText(content.word());
+            if (!type.equals(content.word())) {
+                continue;
+            }
+            out.add(new ai.thinkheads.phoenix.hypervisor.StorageVolume(required(r, "volid", "storage content").asText(),
+                    content, r.path("format").asText(""), r.path("size").asLong(0)));
+        }
+        out.sort(Comparator.comparing(v -> v.volid().toLowerCase(java.util.Locale.ROOT)));
+        return List.copyOf(out);
+    }
+
+    /** What {@code pvesh get /storage/{storage}} says of a storage that matters for writing files. */
+    public record StorageConfig(String storage, String type, Set<String> content, String path, Set<String> nodes) {
+        public java.util.Optional<String> pathIfAny() {
+            return java.util.Optional.ofNullable(path);
+        }
+    }
+
+    /** {@code pvesh get /storage/{storage}}: the {@code storage.cfg} section (content and nodes as comma lists). */
+    public static StorageConfig storageConfig(String json) {
+        JsonNode n = parse(json, "storage config");
+        if (!n.isObject()) {
+            throw new UnexpectedOutputException("storage config", "not an object");
+        }
+        return new StorageConfig(required(n, "storage", "storage config").asText(), n.path("type").asText(""),
+                commaSet(n.path("content").asText("")), n.hasNonNull("path") ? n.get("path").asText() : null,
+                commaSet(n.path("nodes").asText("")));
+    }
+
+    private static Set<String> commaSet(String text) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (String c : text.split(",")) {
+            if (!c.isBlank()) {
+                out.add(c.strip());
+            }
+        }
+        return out;
+    }
+
+    /** The UPID {@code pvesh} prints last after running a task in the foreground. */
+    public static Upid lastUpid(String stdout, String what) {
+        String[] lines = stdout.strip().split("\n");
+        String last = lines[lines.length - 1].strip();
+        try {
+            return Upid.parse(last);
+        } catch (IllegalArgumentException e) {
+            throw new UnexpectedOutputException(what, "no task id (UPID) at the end of the output");
+        }
+    }
+
     /** {@code pvesh get /cluster/nextid}: a JSON string ({@code "100"}) or number. */
     public static int nextId(String json) {
         JsonNode n = parse(json, "nextid");

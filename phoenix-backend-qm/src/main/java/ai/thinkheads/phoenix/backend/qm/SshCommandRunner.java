@@ -142,7 +142,24 @@ public final class SshCommandRunner implements CommandRunner {
             full.addAll(List.of("sudo", "-n", "--"));
         }
         full.addAll(argv);
-        byte[] commandLine = ShellQuoting.commandLine(full).getBytes(StandardCharsets.UTF_8);
+        return runLine(ShellQuoting.commandLine(full), argv.get(0), stdin, timeout);
+    }
+
+    /**
+     * {@code cat > '<path>'}; with {@link Builder#sudo sudo}, {@code sudo -n -- tee '<path>' > /dev/null}
+     * (the redirection of {@code cat} would run as the login user, {@code tee} opens the file as root).
+     * The content goes on stdin and is never logged.
+     */
+    @Override
+    public CommandResult writeFile(String path, byte[] content) {
+        String line = sudo
+                ? ShellQuoting.commandLine(List.of("sudo", "-n", "--", "tee", path)) + " > /dev/null"
+                : "cat > " + ShellQuoting.quote(path);
+        return runLine(line, sudo ? "tee" : "cat", content, commandTimeout);
+    }
+
+    private CommandResult runLine(String line, String program, byte[] stdin, Duration timeout) {
+        byte[] commandLine = line.getBytes(StandardCharsets.UTF_8);
         if (commandLine.length >= MAX_COMMAND_LINE) {
             // sshd runs "$SHELL -c <line>": the line is one execve argument, and Linux caps one
             // argument at MAX_ARG_STRLEN (32 pages = 128 KiB) including its NUL
@@ -159,21 +176,21 @@ public final class SshCommandRunner implements CommandRunner {
                 if (!opened.session.isConnected()) {
                     drop(opened.session);
                     throw new TransportException("SSH connection to " + target() + " dropped while "
-                            + argv.get(0) + " was running; its effect is unknown", true, null);
+                            + program + " was running; its effect is unknown", true, null);
                 }
                 if (System.nanoTime() - deadline > 0) {
-                    throw new CommandTimeoutException(argv.get(0) + " on " + target(), timeout);
+                    throw new CommandTimeoutException(program + " on " + target(), timeout);
                 }
                 try {
                     Thread.sleep(POLL.toMillis());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new OperationInterruptedException("interrupted while " + argv.get(0) + " ran on " + target(), e);
+                    throw new OperationInterruptedException("interrupted while " + program + " ran on " + target(), e);
                 }
             }
             int exit = channel.getExitStatus();
             if (exit < 0) {
-                throw new TransportException(argv.get(0) + " on " + target()
+                throw new TransportException(program + " on " + target()
                         + " ended without an exit status (killed by a signal?)", true, null);
             }
             return new CommandResult(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

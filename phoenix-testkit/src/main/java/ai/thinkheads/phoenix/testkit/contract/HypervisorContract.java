@@ -23,6 +23,8 @@ import ai.thinkheads.phoenix.hypervisor.NotFoundException;
 import ai.thinkheads.phoenix.hypervisor.ParameterRejectedException;
 import ai.thinkheads.phoenix.hypervisor.PowerState;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
+import ai.thinkheads.phoenix.hypervisor.StorageContent;
+import ai.thinkheads.phoenix.hypervisor.StorageVolume;
 import ai.thinkheads.phoenix.hypervisor.Task;
 import ai.thinkheads.phoenix.hypervisor.TaskFailedException;
 import ai.thinkheads.phoenix.hypervisor.TaskResult;
@@ -498,6 +500,157 @@ public abstract class HypervisorContract {
         assertEquals(0, status.exitCode());
         assertTrue(status.stdout().contains("status: done"), status.stdout());
         await(hv.stop(vm));
+    }
+
+    // ---- files on storages ----------------------------------------------------------------
+
+    /** The files the upload tests write: a tiny NoCloud seed and a user-data snippet. */
+    private static final Map<StorageContent, String> FILE_NAMES = Map.of(
+            StorageContent.ISO, "contract-seed.iso",
+            StorageContent.SNIPPETS, "contract-user.yaml",
+            StorageContent.IMPORT, "contract-disk.raw",
+            StorageContent.VZTMPL, "contract-ct.tar.gz");
+
+    /** {@link Hypervisor#uploadFile} either writes or, for content it cannot write, refuses at once. */
+    private Optional<Task> uploadIfSupported(StorageContent content, String storage, String filename, byte[] data) {
+        if (hv.uploadableContent().contains(content)) {
+            return Optional.of(hv.uploadFile(fx.node(), storage, content, filename, data));
+        }
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> hv.uploadFile(fx.node(), storage, content, filename, data));
+        assertTrue(e.getMessage().contains(content.word()), "names the content: " + e.getMessage());
+        return Optional.empty();
+    }
+
+    private Optional<StorageVolume> listed(String storage, StorageContent content, String filename) {
+        return hv.listVolumes(fx.node(), storage, content).stream()
+                .filter(v -> v.volid().equals(content.volid(storage, filename))).findFirst();
+    }
+
+    @Test
+    void uploadedFilesAreListedReplacedAndDeleted() {
+        String storage = fx.nonImagesStorageIfAny().orElse(null);
+        Assumptions.assumeTrue(storage != null, "needs a storage for files");
+        for (StorageContent content : List.of(StorageContent.ISO, StorageContent.SNIPPETS)) {
+            Assumptions.assumeTrue(hv.listStorages(fx.node()).stream()
+                    .anyMatch(s -> s.storage().equals(storage) && s.holds(content.word())), storage + " holds " + content);
+            String name = FILE_NAMES.get(content);
+            byte[] first = content == StorageContent.ISO
+                    ? ai.thinkheads.phoenix.cloudinit.NoCloudIso.builder().userData("#cloud-config\n").build().bytes()
+                    : "#cloud-config\nhostname: contract\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Optional<Task> upload = uploadIfSupported(content, storage, name, first);
+            if (upload.isEmpty()) {
+                assertEquals(Optional.empty(), listed(storage, content, name), "a refused upload writes nothing");
+                continue;
+            }
+            await(upload.get());
+            StorageVolume v = listed(storage, content, name).orElseThrow(
+                    () -> new AssertionError(content.volid(storage, name) + " is not listed"));
+            assertEquals(first.length, v.size());
+            assertEquals(content, v.content());
+            assertEquals(content.formatOf(name), v.format());
+
+            byte[] second = java.util.Arrays.copyOf(first, first.length + 2048);
+            await(hv.uploadFile(fx.node(), storage, content, name, second));
+            assertEquals(second.length, listed(storage, content, name).orElseThrow().size(), "the upload replaced the file");
+            assertEquals(1, hv.listVolumes(fx.node(), storage, content).stream()
+                    .filter(x -> x.volid().equals(v.volid())).count());
+
+            await(hv.deleteVolume(fx.node(), v.volid()));
+            assertEquals(Optional.empty(), listed(storage, content, name));
+        }
+    }
+
+    @Test
+    void uploadsOfContentTheBackendCannotWriteAreUnsupported() {
+        String storage = fx.nonImagesStorageIfAny().orElse(fx.imagesStorage());
+        for (StorageContent content : StorageContent.values()) {
+            if (!hv.uploadableContent().contains(content)) {
+                UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                        () -> hv.uploadFile(fx.node(), storage, content, FILE_NAMES.get(content), new byte[] {1}));
+                assertTrue(e.getMessage().contains(content.word()), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void uploadsAreRefusedAsProxmoxRefusesThem() {
+        String storage = fx.nonImagesStorageIfAny().orElse(null);
+        Assumptions.assumeTrue(storage != null, "needs a storage for files");
+        byte[] data = {1, 2, 3};
+        for (StorageContent content : hv.uploadableContent()) {
+            String name = FILE_NAMES.get(content);
+            assertThrows(NotFoundException.class, () -> hv.uploadFile(fx.node(), "no-such-storage", content, name, data));
+            assertThrows(NotFoundException.class, () -> hv.uploadFile("no-such-node", storage, content, name, data));
+            ParameterRejectedException spaces = assertThrows(ParameterRejectedException.class,
+                    () -> hv.uploadFile(fx.node(), storage, content, "my file.iso", data));
+            assertTrue(spaces.errors().containsKey("filename"), spaces.errors().toString());
+            assertThrows(ParameterRejectedException.class, () -> hv.uploadFile(fx.node(), storage, content, "../x.iso", data));
+            if (content != StorageContent.SNIPPETS) {
+                ParameterRejectedException ext = assertThrows(ParameterRejectedException.class,
+                        () -> hv.uploadFile(fx.node(), storage, content, "seed.txt", data));
+                assertTrue(ext.errors().getOrDefault("filename", "").contains("extension"), ext.errors().toString());
+            }
+            // a block storage: pve-storage refuses "can't upload to storage type 'lvmthin'" before
+            // it looks at the content types; a path-based one without the type "does not support"
+            HypervisorException e = refusal(() -> hv.uploadFile(fx.node(), fx.imagesStorage(), content, name, data));
+            assertTrue(e.getMessage().contains("can't upload to storage type")
+                    || e.getMessage().contains("does not support '" + content.word() + "' content"), e.getMessage());
+            assertEquals(Optional.empty(), listed(fx.imagesStorage(), content, name));
+        }
+    }
+
+    /** The refusal of {@code operation}, thrown or as its task's failure. */
+    private HypervisorException refusal(Supplier<Task> operation) {
+        Task task;
+        try {
+            task = operation.get();
+        } catch (HypervisorException e) {
+            return e;
+        }
+        try {
+            task.await(taskTimeout());
+        } catch (TaskFailedException e) {
+            return e;
+        }
+        throw new AssertionError("expected a refusal, but the operation succeeded");
+    }
+
+    @Test
+    void listingFilesOfAStorageWithoutThatContentIsEmptyAndUnknownStoragesAreNotFound() {
+        for (StorageContent content : StorageContent.values()) {
+            assertEquals(List.of(), hv.listVolumes(fx.node(), fx.imagesStorage(), content));
+        }
+        assertThrows(NotFoundException.class, () -> hv.listVolumes(fx.node(), "no-such-storage", StorageContent.ISO));
+        assertThrows(NotFoundException.class, () -> hv.listVolumes("no-such-node", fx.imagesStorage(), StorageContent.ISO));
+    }
+
+    @Test
+    void deletingAFileThatIsNotThereOnlyWarns() {
+        String storage = fx.nonImagesStorageIfAny().orElse(null);
+        Assumptions.assumeTrue(storage != null, "needs a storage for files");
+        TaskResult result = await(hv.deleteVolume(fx.node(), StorageContent.SNIPPETS.volid(storage, "never-written.yaml")));
+        assertTrue(result.warnings() <= 1, result.toString());
+        assertThrows(NotFoundException.class, () -> hv.deleteVolume(fx.node(), "no-such-storage:snippets/x.yaml"));
+    }
+
+    @Test
+    void aVmWhoseCicustomSnippetIsMissingDoesNotStartUntilItIsWritten() {
+        String storage = fx.nonImagesStorageIfAny().orElse(null);
+        Assumptions.assumeTrue(storage != null, "needs a storage for snippets");
+        String name = "contract-" + hv.nextFreeVmid() + "-user.yaml";
+        String volid = StorageContent.SNIPPETS.volid(storage, name);
+        VmRef vm = createVm(1, Map.of("ide2", fx.imagesStorage() + ":cloudinit", "cicustom", "user=" + volid));
+        // qemu-server Cloudinit.pm read_cloudinit_snippets_file -> PVE::Storage::abs_filesystem_path
+        refused(HypervisorException.class, "can't find file '" + volid + "'", () -> hv.start(vm));
+        assertEquals(PowerState.STOPPED, hv.findVm(vm.vmid()).orElseThrow().state());
+        if (hv.uploadableContent().contains(StorageContent.SNIPPETS)) {
+            await(hv.uploadFile(fx.node(), storage, StorageContent.SNIPPETS, name,
+                    "#cloud-config\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            await(hv.start(vm));
+            await(hv.stop(vm));
+            await(hv.deleteVolume(fx.node(), volid));
+        }
     }
 
     // ---- the stateful property ------------------------------------------------------------

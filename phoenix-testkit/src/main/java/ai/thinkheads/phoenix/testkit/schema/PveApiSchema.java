@@ -160,6 +160,14 @@ public final class PveApiSchema {
     public Optional<Endpoint> resolve(String method, String path) {
         String m = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
         List<String> segments = segments(path);
+        // pve-storage PVE/API2/Storage/Status.pm mounts .../content with fragmentDelimiter '': a
+        // volume id's slashes (local:snippets/a.yaml) stay in {volume}
+        if (segments.size() > 6 && segments.get(0).equals("nodes") && segments.get(2).equals("storage")
+                && segments.get(4).equals("content")) {
+            List<String> joined = new ArrayList<>(segments.subList(0, 5));
+            joined.add(String.join("/", segments.subList(5, segments.size())));
+            segments = joined;
+        }
         Route best = null;
         int bestLiterals = -1;
         for (Route route : routes) {

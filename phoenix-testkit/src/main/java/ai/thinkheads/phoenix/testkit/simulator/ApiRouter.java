@@ -57,6 +57,7 @@ public final class ApiRouter {
 
     private static final Pattern VAR = Pattern.compile("\\{([a-z_]+)\\}");
     private final List<Route> routes = new ArrayList<>();
+    private final UploadedFiles uploadedFiles = new UploadedFiles();
     private volatile Function<ApiRequest, Map<String, String>> validator;
     private volatile Consumer<ApiRequest> observer;
     private volatile BiFunction<String, Supplier<Object>, Object> callerScope = (user, action) -> action.get();
@@ -80,6 +81,11 @@ public final class ApiRouter {
         return this;
     }
 
+    /** Where the HTTP face puts upload file parts for the upload handler ({@code tmpfilename}). */
+    public UploadedFiles uploadedFiles() {
+        return uploadedFiles;
+    }
+
     /** Sees every request before it is routed, whichever face it came through (recording, counting). */
     public ApiRouter observer(Consumer<ApiRequest> watcher) {
         this.observer = watcher;
@@ -93,7 +99,10 @@ public final class ApiRouter {
         StringBuilder regex = new StringBuilder("^");
         int last = 0;
         while (m.find()) {
-            regex.append(Pattern.quote(template.substring(last, m.start()))).append("([^/]+)");
+            // {volume} takes the rest of the path, slashes and all, as pve-storage's content
+            // handlers do (fragmentDelimiter '': volume ids such as local:snippets/a.yaml)
+            boolean rest = m.group(1).equals("volume") && m.end() == template.length();
+            regex.append(Pattern.quote(template.substring(last, m.start()))).append(rest ? "(.+?)" : "([^/]+)");
             vars.add(m.group(1));
             last = m.end();
         }

@@ -89,13 +89,18 @@ public final class ApiRoutes {
     public static ApiRouter over(Hypervisor hypervisor, String version) {
         ApiRoutes r = new ApiRoutes(hypervisor, version);
         String vm = "/nodes/{node}/qemu/{vmid}";
-        return new ApiRouter()
+        ApiRouter router = new ApiRouter();
+        router.route("POST", "/nodes/{node}/storage/{storage}/upload", c -> r.upload(c, router.uploadedFiles()));
+        return router
                 .route("GET", "/version", c -> Map.of("version", r.version, "release", r.release, "repoid", "5f3a1a0b"))
                 .route("GET", "/cluster/resources", r::clusterResources)
                 .route("GET", "/cluster/nextid", r::nextId)
                 .route("GET", "/nodes", c -> r.hv.listNodes().stream().map(ApiRoutes::nodeEntry).toList())
                 .route("GET", "/nodes/{node}/status", r::nodeStatus)
                 .route("GET", "/nodes/{node}/storage", r::storages)
+                .route("GET", "/nodes/{node}/storage/{storage}/content", r::storageContent)
+                .route("DELETE", "/nodes/{node}/storage/{storage}/content/{volume}", r::deleteVolume)
+                .route("GET", "/storage/{storage}", r::storageConfig)
                 .route("GET", "/nodes/{node}/qemu", r::qemuList)
                 .route("POST", "/nodes/{node}/qemu", r::create)
                 .route("GET", vm + "/config", r::getConfig)
@@ -237,6 +242,153 @@ public final class ApiRoutes {
             out.add(e);
         }
         return out;
+    }
+
+    // ---- files on storages ----------------------------------------------------------------
+
+    /**
+     * {@code GET /storage/{storage}} (pve-storage {@code PVE::API2::Storage::Config} read): the
+     * {@code storage.cfg} section, content and nodes as comma lists. Only a {@code FakeHypervisor}
+     * knows storage paths; over any other hypervisor this is not implemented.
+     */
+    private Object storageConfig(ApiRouter.ApiCall c) {
+        if (!(hv instanceof FakeHypervisor fake)) {
+            throw new ApiException(501, "Method 'GET /storage/" + c.require("storage") + "' not implemented\n");
+        }
+        ai.thinkheads.phoenix.testkit.model.StorageSpec spec = fake.cluster().storageConfig(c.require("storage"));
+        Map<String, Object> e = new TreeMap<>();
+        e.put("storage", spec.id());
+        e.put("type", spec.type());
+        e.put("content", String.join(",", new java.util.TreeSet<>(spec.content())));
+        if (spec.path() != null) {
+            e.put("path", spec.path());
+        }
+        if (spec.shared()) {
+            e.put("shared", 1);
+        }
+        if (!spec.nodes().isEmpty()) {
+            e.put("nodes", String.join(",", new java.util.TreeSet<>(spec.nodes())));
+        }
+        if (spec.type().equals("lvmthin")) {
+            e.put("vgname", "pve");
+            e.put("thinpool", "data");
+        }
+        e.put("digest", sha1(e.toString()));
+        return e;
+    }
+
+    /**
+     * {@code GET /nodes/{node}/storage/{storage}/content} (pve-storage
+     * {@code PVE/API2/Storage/Content.pm} index) for the file content types; disk images are not
+     * listed here (the seam has no such read).
+     */
+    private Object storageContent(ApiRouter.ApiCall c) {
+        String node = c.require("node");
+        String storage = c.require("storage");
+        String content = c.get("content", null);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ai.thinkheads.phoenix.hypervisor.StorageContent type : ai.thinkheads.phoenix.hypervisor.StorageContent.values()) {
+            if (content != null && !content.equals(type.word())) {
+                continue;
+            }
+            for (ai.thinkheads.phoenix.hypervisor.StorageVolume v : hv.listVolumes(node, storage, type)) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("volid", v.volid());
+                e.put("content", type.word());
+                e.put("format", v.format());
+                e.put("size", v.size());
+                out.add(e);
+            }
+        }
+        if (content == null) {
+            // pve-storage PVE::Storage::volume_list: sort { lc($a->{volid}) cmp lc($b->{volid}) }
+            out.sort((a, b) -> ((String) a.get("volid")).toLowerCase(Locale.ROOT)
+                    .compareTo(((String) b.get("volid")).toLowerCase(Locale.ROOT)));
+        }
+        return out;
+    }
+
+    /**
+     * {@code DELETE /nodes/{node}/storage/{storage}/content/{volume}}: {@code volume} is a volume id
+     * or, with {@code storage}, a volume name (Content.pm {@code $real_volume_id}). Returns the
+     * {@code imgdel} task's UPID.
+     */
+    private Object deleteVolume(ApiRouter.ApiCall c) {
+        String storage = c.get("storage", null);
+        String volume = c.require("volume");
+        String volid;
+        if (volume.contains(":")) {
+            String given = volume.substring(0, volume.indexOf(':'));
+            if (storage != null && !storage.equals(given)) {
+                // Content.pm $real_volume_id
+                throw new ApiException(Map.of("volume", "storage ID mismatch ($storeid != $storage)"
+                        .replace("$storeid", given).replace("$storage", storage)));
+            }
+            volid = volume;
+        } else {
+            if (storage == null) {
+                throw new ApiException(Map.of("storage", "storage ID missing"));
+            }
+            volid = storage + ":" + volume;
+        }
+        return upid(hv.deleteVolume(c.require("node"), volid));
+    }
+
+    /**
+     * {@code POST /nodes/{node}/storage/{storage}/upload} (pve-storage {@code Status.pm} upload),
+     * after the HTTP face has put the file part in {@code files} and named it in
+     * {@code tmpfilename}. The file name is normalized as Proxmox normalizes it. A checksum is
+     * verified here, before the task (Proxmox verifies it in the worker: a mismatch is then a
+     * failed task, here a 500).
+     */
+    private Object upload(ApiRouter.ApiCall c, UploadedFiles files) {
+        String tmp = c.get("tmpfilename", null);
+        if (tmp == null) {
+            throw new IllegalStateException("missing temporary file name");
+        }
+        byte[] data = files.take(tmp).orElseThrow(() -> new IllegalStateException(
+                "temporary file '" + tmp + "' does not exist"));
+        String content = c.require("content");
+        String filename = ai.thinkheads.phoenix.hypervisor.StorageContent.normalizeFilename(c.require("filename"));
+        ai.thinkheads.phoenix.hypervisor.StorageContent type = ai.thinkheads.phoenix.hypervisor.StorageContent
+                .fromWord(content).filter(t -> t != ai.thinkheads.phoenix.hypervisor.StorageContent.SNIPPETS)
+                .orElseThrow(() -> new ApiException(Map.of("content", "upload content type '" + content + "' not allowed")));
+        String algorithm = c.get("checksum-algorithm", null);
+        String checksum = c.get("checksum", null);
+        if (algorithm != null && checksum != null) {
+            String got = digest(algorithm, data);
+            if (!got.equalsIgnoreCase(checksum)) {
+                throw new IllegalStateException("checksum mismatch: got '" + got + "' != expect '" + checksum + "'");
+            }
+        }
+        return upid(hv.uploadFile(c.require("node"), c.require("storage"), type, filename, data));
+    }
+
+    private static String digest(String algorithm, byte[] data) {
+        String name = switch (algorithm) {
+            case "md5" -> "MD5";
+            case "sha1" -> "SHA-1";
+            case "sha224" -> "SHA-224";
+            case "sha256" -> "SHA-256";
+            case "sha384" -> "SHA-384";
+            case "sha512" -> "SHA-512";
+            default -> throw new ApiException(Map.of("checksum-algorithm",
+                    "value '" + algorithm + "' does not have a value in the enumeration 'md5, sha1, sha224, sha256, sha384, sha512'"));
+        };
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance(name).digest(data));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha1(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     // ---- VMs ----------------------------------------------------------------------------

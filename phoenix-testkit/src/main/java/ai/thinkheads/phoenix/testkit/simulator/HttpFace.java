@@ -61,6 +61,9 @@ public final class HttpFace implements Closeable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final java.util.regex.Pattern VM_PATH = java.util.regex.Pattern.compile("^/nodes/[^/]+/qemu/(\\d+)");
+    private static final java.util.regex.Pattern UPLOAD_PATH = java.util.regex.Pattern.compile("^/nodes/[^/]+/storage/[^/]+/upload/?$");
+    /** The largest upload the simulator keeps in memory. */
+    private static final long MAX_UPLOAD_BYTES = 256L << 20;
 
     private final SimulatorCertificate certificate;
     private final SimulatorAuth auth;
@@ -240,7 +243,51 @@ public final class HttpFace implements Closeable {
             String object = vm.find() ? "/vms/" + vm.group(1) : "/";
             return new Reply(ApiResponse.error(403, "Permission check failed (" + object + ", VM.Allocate)\n"), false);
         }
+        if (isUpload(raw)) {
+            return upload(raw, rel, params, userId);
+        }
         return new Reply(router.dispatch(new ApiRequest(raw.method, rel, params, userId)), false);
+    }
+
+    /** pve-http-server AnyEvent.pm: {@code isUpload} for {@code POST .../storage/{storage}/upload}. */
+    private static boolean isUpload(RawRequest raw) {
+        return raw.method.equals("POST") && UPLOAD_PATH.matcher(raw.apiPath()).matches();
+    }
+
+    /**
+     * pveproxy's upload path (pve-http-server {@code AnyEvent.pm}): a {@code multipart/form-data}
+     * body with a Content-Length, parsed by {@link MultipartUpload}; the file goes to a temporary
+     * file named in {@code tmpfilename} (which the query must not set), the fields join the query's
+     * parameters, and the connection is closed after the answer ({@code keep_alive = 0}).
+     */
+    private Reply upload(RawRequest raw, String rel, Map<String, List<String>> query, String userId) {
+        raw.keepAlive = false;
+        String ctype = raw.headers.get("content-type");
+        String boundary = MultipartUpload.boundary(ctype);
+        if (boundary == null) {
+            return new Reply(ApiResponse.error(500, "upload 'Content-Type '" + ctype + "' not implemented\n"), false);
+        }
+        if (!raw.headers.containsKey("content-length")) {
+            return new Reply(ApiResponse.error(500, "upload without content length header not supported\n"), false);
+        }
+        if (query.containsKey("tmpfilename")) {
+            return new Reply(ApiResponse.error(500, "'tmpfilename' query parameter is not allowed for file uploads\n"), false);
+        }
+        MultipartUpload.Parsed parsed;
+        try {
+            parsed = MultipartUpload.parse(raw.body, boundary);
+        } catch (MultipartUpload.Refused e) {
+            return new Reply(ApiResponse.error(500, e.getMessage() + "\n"), false);
+        }
+        Map<String, List<String>> params = new LinkedHashMap<>(query);
+        parsed.fields().forEach((k, v) -> params.put(k, List.of(v)));
+        String tmp = router.uploadedFiles().store(parsed.file());
+        params.put("tmpfilename", List.of(tmp));
+        try {
+            return new Reply(router.dispatch(new ApiRequest(raw.method, rel, params, userId)), false);
+        } finally {
+            router.uploadedFiles().take(tmp); // pveproxy unlinks the temporary file after the request
+        }
     }
 
     private ApiResponse login(Map<String, List<String>> params) {
@@ -372,7 +419,7 @@ public final class HttpFace implements Closeable {
                 parseForm(query, params);
             }
             String type = headers.getOrDefault("content-type", "").toLowerCase(Locale.ROOT);
-            if (body.length > 0) {
+            if (body.length > 0 && !isUpload(this)) { // an upload's body is taken apart by upload()
                 if (type.startsWith("application/json")) {
                     parseJson(body, params);
                 } else {
@@ -415,7 +462,9 @@ public final class HttpFace implements Closeable {
             r.body = readChunked(in);
         } else if (r.headers.containsKey("content-length")) {
             long length = Long.parseLong(r.headers.get("content-length"));
-            if (length > maxBodyBytes) {
+            // pveproxy limits form posts, not file uploads (which it streams to a file)
+            long limit = isUpload(r) ? Math.max(maxBodyBytes, MAX_UPLOAD_BYTES) : maxBodyBytes;
+            if (length > limit) {
                 throw new IOException("body too large: " + length);
             }
             r.body = in.readNBytes((int) length);

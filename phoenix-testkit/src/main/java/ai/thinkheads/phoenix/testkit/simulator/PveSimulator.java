@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import ai.thinkheads.phoenix.testkit.simulator.ssh.CliInterpreter;
+import ai.thinkheads.phoenix.testkit.simulator.ssh.NodeFiles;
 import ai.thinkheads.phoenix.testkit.simulator.ssh.SshFace;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -76,7 +77,7 @@ public final class PveSimulator implements AutoCloseable {
             cli = CliInterpreter.builder(router, node).userId(settings.rootUser).timeSource(settings.time)
                     .pollInterval(Duration.ofMillis(5))
                     .invocationCost(settings.sshInvocationCost)
-                    .snippetStore((name, bytes) -> snippets.put(name, bytes.clone()))
+                    .files(nodeFiles(node))
                     .build();
             SshFace.Builder sb = SshFace.builder(cli).user("root", settings.rootPassword).port(settings.sshPort);
             settings.authorizedKeys.forEach(k -> sb.authorizedKey("root", k));
@@ -187,9 +188,40 @@ public final class PveSimulator implements AutoCloseable {
         return cli == null ? 0 : cli.invocations();
     }
 
-    /** Snippets written over SSH ({@code cat > /var/lib/vz/snippets/<name>}), by name. */
+    /**
+     * Where {@code cat > <path>} over SSH writes: over a {@code FakeHypervisor}, its cluster model
+     * ({@link ai.thinkheads.phoenix.testkit.model.PveCluster#writeFile}: a file under a storage's
+     * content directory is that storage's volume); over any other hypervisor, only
+     * {@value CliInterpreter#SNIPPET_DIR}{@code /<name>}, kept here.
+     */
+    private NodeFiles nodeFiles(String node) {
+        if (settings.hypervisor instanceof ai.thinkheads.phoenix.testkit.FakeHypervisor fake) {
+            return (path, bytes) -> {
+                try {
+                    fake.cluster().writeFile(node, path, bytes);
+                } catch (ai.thinkheads.phoenix.hypervisor.NotFoundException | ai.thinkheads.phoenix.hypervisor.ConflictException e) {
+                    String m = e.getMessage();
+                    throw new NodeFiles.CannotWrite(m.startsWith(path + ": ") ? m.substring(path.length() + 2) : m);
+                }
+            };
+        }
+        return NodeFiles.snippetsOnly((name, bytes) -> snippets.put(name, bytes.clone()));
+    }
+
+    /**
+     * The snippets of storage {@code local} on the SSH node ({@code local:snippets/<name>}, written
+     * over SSH with {@code cat > /var/lib/vz/snippets/<name>} or otherwise), by name.
+     */
     public Map<String, byte[]> snippets() {
         Map<String, byte[]> copy = new java.util.TreeMap<>();
+        if (settings.hypervisor instanceof ai.thinkheads.phoenix.testkit.FakeHypervisor fake) {
+            String node = sshNode();
+            for (var v : fake.cluster().fileVolumes(node, "local", "snippets")) {
+                fake.cluster().volumeContent(node, v.volid())
+                        .ifPresent(b -> copy.put(v.volid().substring("local:snippets/".length()), b));
+            }
+            return copy;
+        }
         snippets.forEach((k, v) -> copy.put(k, v.clone()));
         return copy;
     }

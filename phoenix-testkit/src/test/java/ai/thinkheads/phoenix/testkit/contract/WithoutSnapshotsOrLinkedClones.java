@@ -11,7 +11,9 @@ import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.NodeResources;
 import ai.thinkheads.phoenix.hypervisor.ShutdownOptions;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
+import ai.thinkheads.phoenix.hypervisor.StorageContent;
 import ai.thinkheads.phoenix.hypervisor.StorageInfo;
+import ai.thinkheads.phoenix.hypervisor.StorageVolume;
 import ai.thinkheads.phoenix.hypervisor.Task;
 import ai.thinkheads.phoenix.hypervisor.TaskStatus;
 import ai.thinkheads.phoenix.hypervisor.Upid;
@@ -19,6 +21,7 @@ import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.hypervisor.VmSummary;
 import java.util.List;
+import java.util.Set;
 
 /** A backend that cannot do snapshots or linked clones, as a stand-in for one: refuses them with UnsupportedOperationException. */
 final class WithoutSnapshotsOrLinkedClones implements Hypervisor {
@@ -35,6 +38,18 @@ final class WithoutSnapshotsOrLinkedClones implements Hypervisor {
     @Override public List<VmSummary> listVms() { return d.listVms(); }
     @Override public List<NodeResources> listNodes() { return d.listNodes(); }
     @Override public List<StorageInfo> listStorages(String node) { return d.listStorages(node); }
+    @Override public List<StorageVolume> listVolumes(String node, String storage, StorageContent content) {
+        return d.listVolumes(node, storage, content);
+    }
+    /** Like the API backend, it writes only ISO images. */
+    @Override public Set<StorageContent> uploadableContent() { return Set.of(StorageContent.ISO); }
+    @Override public Task uploadFile(String node, String storage, StorageContent content, String filename, byte[] data) {
+        if (content != StorageContent.ISO) {
+            throw unsupported("uploading '" + content.word() + "' content");
+        }
+        return d.uploadFile(node, storage, content, filename, data);
+    }
+    @Override public Task deleteVolume(String node, String volid) { return d.deleteVolume(node, volid); }
     @Override public int nextFreeVmid() { return d.nextFreeVmid(); }
     @Override public VmConfig getConfig(VmRef vm) { return d.getConfig(vm); }
     @Override public Task create(CreateRequest request) { return d.create(request); }

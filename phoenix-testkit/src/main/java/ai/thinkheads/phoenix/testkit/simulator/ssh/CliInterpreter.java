@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 
 /**
  * Runs the command lines a client sends to a PVE node over SSH — {@code qm ...}, {@code pvesh ...}
- * and the snippet upload ({@link SnippetStore}) — against an {@link ApiRouter}, printing what the
+ * and file writes ({@code cat > <path>}, {@link NodeFiles}) — against an {@link ApiRouter}, printing what the
  * real tools print and exiting with their exit status. It is the SSH face's engine, but pure: no
  * sockets, so tests call it directly.
  *
@@ -46,7 +46,6 @@ public final class CliInterpreter {
     public static final String SNIPPET_DIR = "/var/lib/vz/snippets";
 
     static final int EXIT_DIE = 255;
-    private static final Pattern SNIPPET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private final ApiRouter router;
     private final String node;
@@ -55,7 +54,7 @@ public final class CliInterpreter {
     private final Duration pollInterval;
     private final Duration taskWaitLimit;
     private final Duration invocationCost;
-    private final SnippetStore snippets;
+    private final NodeFiles files;
     private final ZoneId zone;
     private final AtomicLong invocations = new AtomicLong();
 
@@ -67,7 +66,7 @@ public final class CliInterpreter {
         this.pollInterval = b.pollInterval;
         this.taskWaitLimit = b.taskWaitLimit;
         this.invocationCost = b.invocationCost;
-        this.snippets = b.snippets;
+        this.files = b.files;
         this.zone = b.zone;
     }
 
@@ -85,7 +84,7 @@ public final class CliInterpreter {
         private Duration pollInterval = Duration.ofMillis(100);
         private Duration taskWaitLimit = Duration.ofHours(1);
         private Duration invocationCost = Duration.ZERO;
-        private SnippetStore snippets;
+        private NodeFiles files;
         private ZoneId zone = ZoneOffset.UTC;
 
         private Builder(ApiRouter router, String node) {
@@ -127,9 +126,15 @@ public final class CliInterpreter {
             return this;
         }
 
-        /** Receives {@code cat > /var/lib/vz/snippets/<name>} uploads; without one they fail. */
+        /** Receives {@code cat > /var/lib/vz/snippets/<name>} uploads (and no other path); without a store they fail. */
         public Builder snippetStore(SnippetStore snippets) {
-            this.snippets = snippets;
+            this.files = snippets == null ? null : NodeFiles.snippetsOnly(snippets);
+            return this;
+        }
+
+        /** Receives {@code cat > <path>} and {@code tee <path>} writes; without it they fail. */
+        public Builder files(NodeFiles nodeFiles) {
+            this.files = nodeFiles;
             return this;
         }
 
@@ -211,9 +216,11 @@ public final class CliInterpreter {
             String command = argv.get(0);
             List<String> args = argv.subList(1, argv.size());
             Optional<String> redirect = line.stdoutRedirect();
-            if (redirect.isPresent() && !command.equals("cat")) {
-                s.err("sh: refused by the PVE simulator: redirection is supported only as 'cat > "
-                        + SNIPPET_DIR + "/<name>'\n");
+            boolean teeQuietly = redirect.isPresent() && redirect.get().equals("/dev/null")
+                    && (command.equals("tee") || command.equals("/usr/bin/tee"));
+            if (redirect.isPresent() && !command.equals("cat") && !teeQuietly) {
+                s.err("sh: refused by the PVE simulator: redirection is supported only as 'cat > <file>'"
+                        + " and 'tee <file> > /dev/null'\n");
                 return ShellSyntaxException.EXIT_STATUS;
             }
             switch (command) {
@@ -229,7 +236,8 @@ public final class CliInterpreter {
                     return upload(s, "cat", args, redirect, false);
                 }
                 case "tee", "/usr/bin/tee" -> {
-                    return upload(s, "tee", args, args.size() == 1 ? Optional.of(args.get(0)) : Optional.empty(), true);
+                    return upload(s, "tee", args, args.size() == 1 ? Optional.of(args.get(0)) : Optional.empty(),
+                            !teeQuietly);
                 }
                 default -> {
                     s.err("sh: 1: " + command + ": not found\n");
@@ -255,34 +263,40 @@ public final class CliInterpreter {
         }
     }
 
-    /** {@code cat > DIR/name} or {@code tee DIR/name}: the whole of stdin becomes snippet {@code name}. */
+    /**
+     * {@code cat > <path>} or {@code tee <path>}: the whole of stdin becomes the file, through
+     * {@link NodeFiles} (the cluster model: {@code <storage path>/snippets/<name>} is a snippet
+     * volume, {@code <storage path>/template/iso/<name>} an ISO volume).
+     */
     private int upload(Session s, String tool, List<String> args, Optional<String> target, boolean echo) {
         if (target.isEmpty() || (tool.equals("cat") && !args.isEmpty())) {
-            s.err(tool + ": the PVE simulator supports only 'cat > " + SNIPPET_DIR + "/<name>' and 'tee "
-                    + SNIPPET_DIR + "/<name>'\n");
+            s.err(tool + ": the PVE simulator supports only 'cat > <file>' and 'tee <file>'\n");
             return 1;
         }
         String path = target.get();
-        String prefix = SNIPPET_DIR + "/";
-        String name = path.startsWith(prefix) ? path.substring(prefix.length()) : null;
-        if (name == null || !SNIPPET_NAME.matcher(name).matches()) {
-            s.err((tool.equals("cat") ? "sh: 1: cannot create " : "tee: ") + path
-                    + ": Permission denied (the PVE simulator accepts only " + prefix + "<name>)\n");
+        String refusal = null;
+        if (!path.startsWith("/") || path.endsWith("/") || List.of(path.split("/")).stream()
+                .anyMatch(p -> p.equals(".") || p.equals(".."))) {
+            refusal = "Permission denied (the PVE simulator writes only absolute, normalized paths)";
+        } else if (files == null) {
+            refusal = "Read-only file system (no NodeFiles configured)";
+        }
+        byte[] content = null;
+        if (refusal == null) {
+            try {
+                content = s.stdin.readAllBytes();
+                files.write(path, content);
+            } catch (IOException e) {
+                s.err(tool + ": -: " + e.getMessage() + "\n");
+                return 1;
+            } catch (NodeFiles.CannotWrite e) {
+                refusal = e.getMessage();
+            }
+        }
+        if (refusal != null) {
+            s.err((tool.equals("cat") ? "sh: 1: cannot create " : "tee: ") + path + ": " + refusal + "\n");
             return tool.equals("cat") ? 2 : 1;
         }
-        if (snippets == null) {
-            s.err((tool.equals("cat") ? "sh: 1: cannot create " : "tee: ") + path
-                    + ": Read-only file system (no SnippetStore configured)\n");
-            return tool.equals("cat") ? 2 : 1;
-        }
-        byte[] content;
-        try {
-            content = s.stdin.readAllBytes();
-        } catch (IOException e) {
-            s.err(tool + ": -: " + e.getMessage() + "\n");
-            return 1;
-        }
-        snippets.write(name, content);
         if (echo) {
             s.outBytes(content);
         }

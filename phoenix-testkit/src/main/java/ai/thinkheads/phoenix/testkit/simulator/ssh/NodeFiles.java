@@ -1,0 +1,43 @@
+package ai.thinkheads.phoenix.testkit.simulator.ssh;
+
+/**
+ * The node's file system as far as the SSH face writes it: {@code cat > <path>} and
+ * {@code tee <path>} hand it the whole of stdin. The simulator backs it with the cluster model,
+ * so {@code /var/lib/vz/snippets/user.yaml} becomes the volume {@code local:snippets/user.yaml}
+ * and {@code /var/lib/vz/template/iso/seed.iso} the volume {@code local:iso/seed.iso} (pve-storage's
+ * directory layout under each path-based storage's {@code path}).
+ *
+ * <p>Implementations are thread-safe: several SSH sessions may write at once.
+ */
+@FunctionalInterface
+public interface NodeFiles {
+
+    /**
+     * Writes (or replaces) the file at {@code path} (absolute, no {@code .}/{@code ..} segments).
+     *
+     * @throws CannotWrite when the file cannot be written, with the reason a shell would give
+     *     ({@code Permission denied}, {@code No such file or directory}, {@code No space left on device})
+     */
+    void write(String path, byte[] content) throws CannotWrite;
+
+    /** A write that failed, with the shell's reason. */
+    final class CannotWrite extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public CannotWrite(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** The old {@link SnippetStore}: only {@value CliInterpreter#SNIPPET_DIR}{@code /<name>}. */
+    static NodeFiles snippetsOnly(SnippetStore store) {
+        return (path, content) -> {
+            String prefix = CliInterpreter.SNIPPET_DIR + "/";
+            String name = path.startsWith(prefix) ? path.substring(prefix.length()) : null;
+            if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+                throw new CannotWrite("Permission denied (the PVE simulator accepts only " + prefix + "<name>)");
+            }
+            store.write(name, content);
+        };
+    }
+}
