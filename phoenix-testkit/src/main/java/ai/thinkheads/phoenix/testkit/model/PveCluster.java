@@ -153,9 +153,9 @@ public final class PveCluster {
         this.dhcpPrefix = b.dhcpPrefix;
         this.guest = b.guest;
         this.guestImages = b.guestImages;
-        // no reader given: the cluster's own volumes (once PveCluster holds volume contents, this is
-        // where to default to them, e.g. this::volumeContent); until then no content is known
-        this.volumeReader = b.volumeReader != null ? b.volumeReader : VolumeReader.none();
+        // no reader given: the cluster's own file volumes (read without settling: the reader runs while a boot settles)
+        this.volumeReader = b.volumeReader != null ? b.volumeReader : (node, volid) -> node == null || !nodes.containsKey(node)
+                ? Optional.empty() : resolveVolume(node, volid).map(v -> v.pool().contents.get(v.name())).map(byte[]::clone);
         this.cloudInitBase = b.cloudInitBase;
         this.cloudInitPerPackage = b.cloudInitPerPackage;
         this.macPrefix = b.macPrefix;
