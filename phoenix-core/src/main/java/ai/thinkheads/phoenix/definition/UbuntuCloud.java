@@ -179,10 +179,12 @@ public final class UbuntuCloud {
 
         VmSpec.Builder base(Source source) {
             VmSpec.Builder b = VmSpec.builder(name).source(source).cores(cores).memory(memoryMiB)
-                    .disk(Disk.scsi(0, storage, diskSize).withDiscard(true))
                     .nic(Nic.virtio(0, bridge))
-                    .agent(true)
-                    .bootOrder("scsi0");
+                    .agent(true);
+            if (diskSize != null || !(source instanceof Source.CloneTemplate)) {
+                // the image is imported into scsi0; a clone without a size keeps its template's disk and boot order
+                b.disk(Disk.scsi(0, storage, diskSize).withDiscard(true)).bootOrder("scsi0");
+            }
             if (vmid != null) {
                 b.vmid(vmid);
             }

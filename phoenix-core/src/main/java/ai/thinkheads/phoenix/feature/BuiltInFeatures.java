@@ -24,14 +24,16 @@ import java.util.List;
  *     {@value #DOCKER_KEY}); docker-ce, docker-ce-cli, containerd.io, docker-buildx-plugin,
  *     docker-compose-plugin; {@code systemctl enable --now docker}; the guest user in group
  *     {@code docker}</td><td>—</td><td>{@code systemctl is-active docker}; {@code docker compose
- *     version}; {@code id -nG <user>}</td></tr>
+ *     version}; {@code runuser -u <user> -- docker version}</td></tr>
  * <tr><td>{@code nvidia}</td><td>{@code pci} (required, e.g. {@code 0000:01:00}), {@code driver}
  *     (default {@value #NVIDIA_DRIVER}), {@code index} (hostpci slot, default 0)</td>
  *     <td>the driver package</td><td>{@code hostpciN: <pci>,pcie=1} and {@code machine: q35}
  *     (PCIe passthrough needs q35)</td><td>{@code nvidia-smi}</td></tr>
  * <tr><td>{@code volumes}</td><td>{@code volumes} (array) or the definition's {@code volumes}
  *     extra: {@code {type: nfs, server, path, mount_point}}</td><td>package {@code nfs-common};
- *     one {@code mounts} entry per volume ({@code _netdev})</td><td>—</td><td>{@code findmnt
+ *     one {@code mounts} entry per volume ({@code _netdev}); {@code mount -a} once
+ *     nfs-common is installed (cloud-init's own mount runs before packages are installed, so the first
+ *     boot reports it as a recoverable error)</td><td>—</td><td>{@code findmnt
  *     <mount_point>} per volume</td></tr>
  * </table>
  */
@@ -83,8 +85,8 @@ public final class BuiltInFeatures {
                         .build())
                 .guestStep(GuestStep.of("docker is running", "systemctl", "is-active", "docker"))
                 .guestStep(GuestStep.of("docker compose works", "docker", "compose", "version"))
-                .guestStep(GuestStep.of(r.guestUser() + " is in group docker", "sh", "-c",
-                        "id -nG " + r.guestUser() + " | grep -qw docker"))
+                .guestStep(GuestStep.of(r.guestUser() + " may use docker (group docker)", "runuser", "-u", r.guestUser(), "--",
+                        "docker", "version"))
                 .build());
     }
 
@@ -143,6 +145,8 @@ public final class BuiltInFeatures {
                 ud.mount(server + ":" + path, mountPoint, "nfs", "defaults,_netdev", "0", "0");
                 out.guestStep(GuestStep.of(mountPoint + " is mounted", "findmnt", mountPoint));
             }
+            // cloud-init mounts (cc_mounts) in its init stage, before the final stage installs nfs-common: mount again after
+            ud.runcmd("mount", "-a");
             return out.userData(ud.build()).build();
         });
     }

@@ -154,6 +154,15 @@ final class ConfigDiff {
             keys.add(new KeyChange(key, have, want, hotplug.keyImpact(key, running, have, want)));
             return;
         }
+        if (wanted.isCdrom()) {
+            // a CD-ROM declared by volume (a NoCloud ISO): a media change, unless a disk would be thrown away for it
+            if (!held.isCdrom()) {
+                destructive.add("disk " + key + " (" + held.file() + ") would be replaced by the CD-ROM " + wanted.file());
+            } else if (!Objects.equals(held.file(), wanted.file())) {
+                keys.add(new KeyChange(key, have, want, hotplug.keyImpact(key, running, have, want)));
+            }
+            return;
+        }
         if (held.isCdrom()) {
             destructive.add(key + " is a CD-ROM (" + held.file() + ") but is declared as a disk");
             return;

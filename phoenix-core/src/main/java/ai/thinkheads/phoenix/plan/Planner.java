@@ -349,14 +349,20 @@ public final class Planner {
         }
     }
 
-    /** The steps that bring a started VM's guest up: wait for it, run the features' steps, snapshot after. */
+    /**
+     * The steps that bring a started VM's guest up: wait for it (agent, address, cloud-init when the
+     * user-data is Phoenix's), run the features' steps, and take the after-features snapshot. Only
+     * for VMs with features or their own user-data and the agent enabled.
+     */
     private List<Change> guestPhase(VmDefinition def, ResolvedFeatures resolved, Set<String> haveSnapshots) {
         List<Change> out = new ArrayList<>();
         VmSpec spec = resolved.spec();
-        if (!spec.agent().map(a -> a.enabled()).orElse(false)) {
+        boolean ours = resolved.userData().isPresent();
+        if (!spec.agent().map(a -> a.enabled()).orElse(false) || !ours && resolved.guestSteps().isEmpty()) {
+            // nothing of Phoenix's to wait for: a VM without features may not even have an OS yet
+            def.snapshots().afterFeaturesIfAny().filter(haveSnapshots::add).ifPresent(s -> out.add(Change.snapshot(s, "snapshot " + s)));
             return out;
         }
-        boolean ours = resolved.userData().isPresent();
         out.add(Change.of(ChangeKind.AWAIT_GUEST, Impact.LIVE, "wait for the guest agent, an IP address"
                 + (ours ? " and cloud-init to finish" : "")));
         resolved.guestSteps().forEach(st -> out.add(Change.guestStep(st)));

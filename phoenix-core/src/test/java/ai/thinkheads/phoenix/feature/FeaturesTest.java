@@ -59,7 +59,7 @@ class FeaturesTest {
         assertTrue(runcmd.contains("[\"systemctl\",\"enable\",\"--now\",\"docker\"]"), runcmd);
         assertTrue(runcmd.contains("[\"systemctl\",\"enable\",\"--now\",\"qemu-guest-agent\"]"), runcmd);
         assertEquals(List.of(List.of("systemctl", "is-active", "docker"), List.of("docker", "compose", "version"),
-                List.of("sh", "-c", "id -nG ops | grep -qw docker")), r.guestSteps().stream().map(GuestStep::command).toList());
+                List.of("runuser", "-u", "ops", "--", "docker", "version")), r.guestSteps().stream().map(GuestStep::command).toList());
         assertEquals(List.of("qemu-guest-agent added: the agent is enabled and the stock cloud image has none"), r.notes());
     }
 
