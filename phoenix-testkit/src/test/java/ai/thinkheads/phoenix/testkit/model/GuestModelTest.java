@@ -53,7 +53,14 @@ class GuestModelTest {
     }
 
     private void snippet(String content) {
-        volumes.put(SNIPPET, content.getBytes(StandardCharsets.UTF_8));
+        put(SNIPPET, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A file volume, both where the injected reader finds it and on the cluster's storage (where start checks cicustom). */
+    private void put(String volid, byte[] bytes) {
+        volumes.put(volid, bytes);
+        String[] parts = volid.split("[:/]", 3);
+        hv.cluster().writeVolume("pve", parts[0], parts[1], parts[2], bytes);
     }
 
     /** A VM on the cloud image with Proxmox's cloud-init drive, plus {@code extra} config. */
@@ -191,7 +198,7 @@ class GuestModelTest {
                     "meta-data", "instance-id: iid-seed-1\nlocal-hostname: from-iso\n",
                     "network-config", "version: 2\nethernets: {}\n"), joliet);
             hv.cluster().addVolume("pve", "local", "iso/seed.iso", iso.length);
-            volumes.put("local:iso/seed.iso", iso);
+            put("local:iso/seed.iso", iso);
             VmRef vm = create(100, CLOUDIMG, Map.of("ide2", "", "ide3", "local:iso/seed.iso,media=cdrom"));
             hv.start(vm).await(LONG);
             hv.clock().advance(Duration.ofMinutes(10));
@@ -208,7 +215,7 @@ class GuestModelTest {
         images();
         byte[] iso = CidataIso.of("data", Map.of("user-data", "#cloud-config\nhostname: no\n"), true);
         hv.cluster().addVolume("pve", "local", "iso/other.iso", iso.length);
-        volumes.put("local:iso/other.iso", iso);
+        put("local:iso/other.iso", iso);
         VmRef vm = create(100, CLOUDIMG, Map.of("ide2", "", "ide3", "local:iso/other.iso,media=cdrom"));
         hv.start(vm).await(LONG);
         settle();

@@ -137,11 +137,14 @@ class OrchestratorFilesOnFakeTest {
         assertTrue(fullAgain.vms().stream().allMatch(v -> !v.hasChanges()), fullAgain.render());
 
         assertAsDeclared(fake, revision, refused.keySet());
-        // features are carried on the definitions, in the file's order, for issue 6 to run
+        // features are carried on the definitions, in the file's order, and a VM with volumes mounts them (the volumes feature)
         JsonNode doc = JSON.readTree(sharedFile("phoenix_vm_configs." + revision + ".json").toFile());
         for (JsonNode vm : doc.get("vms")) {
             List<String> declared = new ArrayList<>();
             vm.path("features").forEach(f -> declared.add(f.asText()));
+            if (vm.has("volumes")) {
+                declared.add("volumes");
+            }
             VmDefinition d = set.byName(vm.get("name").asText()).orElseThrow();
             assertEquals(declared, d.features().stream().map(VmDefinition.Feature::name).collect(Collectors.toList()));
         }

@@ -1,0 +1,19 @@
+package ai.thinkheads.phoenix.backend.api;
+
+import ai.thinkheads.phoenix.hypervisor.Hypervisor;
+import ai.thinkheads.phoenix.testkit.contract.MilestoneContract;
+import ai.thinkheads.phoenix.testkit.simulator.PveSimulator;
+
+/** The Ubuntu 24.04 milestone through {@link ProxmoxApi} over pinned HTTPS to the simulator: user-data as a NoCloud ISO. */
+class MilestoneOverApiTest extends MilestoneContract {
+
+    @Override
+    protected Hypervisor backend(PveSimulator sim) {
+        return ProxmoxApi.builder()
+                .baseUrl(sim.url())
+                .defaultNode("pve")
+                .credentials(Credentials.apiToken(sim.apiTokenId(), Secret.of(sim.apiTokenSecret())))
+                .tls(TlsTrust.pinned(sim.certificateFingerprint()))
+                .build();
+    }
+}

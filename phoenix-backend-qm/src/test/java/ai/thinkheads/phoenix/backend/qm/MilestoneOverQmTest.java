@@ -1,0 +1,19 @@
+package ai.thinkheads.phoenix.backend.qm;
+
+import ai.thinkheads.phoenix.hypervisor.Hypervisor;
+import ai.thinkheads.phoenix.testkit.contract.MilestoneContract;
+import ai.thinkheads.phoenix.testkit.simulator.PveSimulator;
+
+/** The Ubuntu 24.04 milestone through {@link QmHypervisor} over SSH to the simulator: user-data as a snippet and cicustom. */
+class MilestoneOverQmTest extends MilestoneContract {
+
+    @Override
+    protected Hypervisor backend(PveSimulator sim) {
+        return QmHypervisor.builder()
+                .host("127.0.0.1").port(sim.sshPort())
+                .user("root").password(sim.rootPassword())
+                .hostKeyFingerprint(sim.sshHostKeyFingerprint())
+                .node(sim.sshNode())
+                .build();
+    }
+}
