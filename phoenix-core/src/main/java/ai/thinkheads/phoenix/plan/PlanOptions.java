@@ -30,9 +30,16 @@ import java.util.TreeSet;
  * @param lockWait how long the planner waits for VMs that are being created or cloned (their
  *     identity is unknown until the task ends) before refusing
  * @param time where the planner reads time and waits
+ * @param readParallelism how many VM configs the planner reads at once (default 8), so that reading
+ *     N configs takes about {@code RTT × ⌈N / readParallelism⌉}; a backend that reads them all in
+ *     one request ({@link ai.thinkheads.phoenix.hypervisor.Hypervisor#getConfigs}) ignores it
  */
 public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOwned, Set<String> allowDestructive,
-                          boolean allowDestructiveForAll, boolean rebootForPendingChanges, Duration lockWait, TimeSource time) {
+                          boolean allowDestructiveForAll, boolean rebootForPendingChanges, Duration lockWait, TimeSource time,
+                          int readParallelism) {
+
+    /** The default of {@link #readParallelism()}. */
+    public static final int DEFAULT_READ_PARALLELISM = 8;
 
     /** The default ownership tag. */
     public static final String DEFAULT_OWNER_TAG = "phoenix-managed";
@@ -46,6 +53,16 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
         allowDestructive = Collections.unmodifiableSet(new TreeSet<>(allowDestructive));
         Objects.requireNonNull(lockWait, "lockWait");
         Objects.requireNonNull(time, "time");
+        if (readParallelism < 1) {
+            throw new IllegalArgumentException("readParallelism must be at least 1");
+        }
+    }
+
+    /** The options before {@code readParallelism} existed, with its default. */
+    public PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOwned, Set<String> allowDestructive,
+                       boolean allowDestructiveForAll, boolean rebootForPendingChanges, Duration lockWait, TimeSource time) {
+        this(ownerTag, adopted, pruneOwned, allowDestructive, allowDestructiveForAll, rebootForPendingChanges, lockWait, time,
+                DEFAULT_READ_PARALLELISM);
     }
 
     /** The safe defaults on the system clock. */
@@ -73,6 +90,7 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
         b.rebootForPendingChanges = rebootForPendingChanges;
         b.lockWait = lockWait;
         b.time = time;
+        b.readParallelism = readParallelism;
         return b;
     }
 
@@ -86,6 +104,7 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
         private boolean rebootForPendingChanges;
         private Duration lockWait = Duration.ofMinutes(5);
         private TimeSource time = TimeSource.system();
+        private int readParallelism = DEFAULT_READ_PARALLELISM;
 
         private Builder() {
         }
@@ -132,9 +151,15 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
             return this;
         }
 
+        /** How many VM configs to read at once (at least 1; default {@value PlanOptions#DEFAULT_READ_PARALLELISM}). */
+        public Builder readParallelism(int value) {
+            readParallelism = value;
+            return this;
+        }
+
         public PlanOptions build() {
             return new PlanOptions(ownerTag, adopted, pruneOwned, allowDestructive, allowDestructiveForAll,
-                    rebootForPendingChanges, lockWait, time);
+                    rebootForPendingChanges, lockWait, time, readParallelism);
         }
     }
 }
