@@ -75,7 +75,7 @@ final class FakeScenarios {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectMethod(FakeContract.class, "randomOperationSequencesMatchASimpleModel",
                         "net.jqwik.api.state.ActionChain"))
-                .configurationParameter("jqwik.database", "target/jqwik-database-benchmarks")
+                .configurationParameter("jqwik.database", settings.out().resolve("jqwik-database").toString())
                 .configurationParameter("jqwik.reporting.onlyfailures", "true")
                 .build();
         Launcher launcher = LauncherFactory.create();
