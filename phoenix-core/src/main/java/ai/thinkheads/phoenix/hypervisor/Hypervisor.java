@@ -1,7 +1,9 @@
 package ai.thinkheads.phoenix.hypervisor;
 
 import ai.thinkheads.phoenix.config.DiskSize;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -60,6 +62,22 @@ public interface Hypervisor extends TaskTracker, AutoCloseable {
 
     /** The VM's current config and digest. */
     VmConfig getConfig(VmRef vm);
+
+    /**
+     * The configs of many VMs at once, keyed by VMID; a VM that does not exist (any more) is left
+     * out rather than thrown for. By default each is read with {@link #getConfig}, at most
+     * {@code parallelism} at a time ({@link ConfigReads#oneByOne}); a backend that can read them
+     * all in one request overrides this and may ignore {@code parallelism}. The planner reads the
+     * configs of the VMs it matched through this method.
+     */
+    default Map<Integer, VmConfig> getConfigs(Collection<VmRef> vms, int parallelism) {
+        return ConfigReads.oneByOne(this, vms, parallelism);
+    }
+
+    /** {@link #getConfigs(Collection, int)} one at a time. */
+    default Map<Integer, VmConfig> getConfigs(Collection<VmRef> vms) {
+        return getConfigs(vms, 1);
+    }
 
     /** Creates a VM. Throws {@link AlreadyExistsException} if the VMID is taken anywhere in the cluster. */
     Task create(CreateRequest request);

@@ -595,10 +595,12 @@ public final class Applier {
         }
     }
 
-    /** A task that died on a VM lock ({@code VM is locked (...)}, {@code can't lock file ... got timeout}). */
+    /** A task that died on a VM or storage lock ({@code VM is locked (...)}, {@code can't lock file ... got timeout}, {@code cfs-lock ... timeout}). */
     static boolean isLockFailure(TaskFailedException e) {
         String s = e.exitStatus() == null ? "" : e.exitStatus();
-        return s.contains("VM is locked") || (s.contains("can't lock file") && s.contains("got timeout"));
+        // pve-storage cluster_lock_storage: lock_file's text for a local storage, cfs_lock_storage's for a shared one
+        return s.contains("VM is locked") || (s.contains("can't lock file") && s.contains("got timeout"))
+                || (s.contains("cfs-lock '") && s.contains("got lock request timeout"));
     }
 
 }

@@ -30,10 +30,17 @@ import java.util.TreeSet;
  * @param lockWait how long the planner waits for VMs that are being created or cloned (their
  *     identity is unknown until the task ends) before refusing
  * @param time where the planner reads time and waits
+ * @param features the features definitions may name (default {@link ai.thinkheads.phoenix.feature.FeatureSet#builtIns()})
+ * @param readParallelism how many VM configs the planner reads at once (default 8), so that reading
+ *     N configs takes about {@code RTT × ⌈N / readParallelism⌉}; a backend that reads them all in
+ *     one request ({@link ai.thinkheads.phoenix.hypervisor.Hypervisor#getConfigs}) ignores it
  */
 public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOwned, Set<String> allowDestructive,
                           boolean allowDestructiveForAll, boolean rebootForPendingChanges, Duration lockWait, TimeSource time,
-                          ai.thinkheads.phoenix.feature.FeatureSet features) {
+                          int readParallelism, ai.thinkheads.phoenix.feature.FeatureSet features) {
+
+    /** The default of {@link #readParallelism()}. */
+    public static final int DEFAULT_READ_PARALLELISM = 8;
 
     /** The default ownership tag. */
     public static final String DEFAULT_OWNER_TAG = "phoenix-managed";
@@ -47,6 +54,9 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
         allowDestructive = Collections.unmodifiableSet(new TreeSet<>(allowDestructive));
         Objects.requireNonNull(lockWait, "lockWait");
         Objects.requireNonNull(time, "time");
+        if (readParallelism < 1) {
+            throw new IllegalArgumentException("readParallelism must be at least 1");
+        }
         Objects.requireNonNull(features, "features");
     }
 
@@ -75,6 +85,7 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
         b.rebootForPendingChanges = rebootForPendingChanges;
         b.lockWait = lockWait;
         b.time = time;
+        b.readParallelism = readParallelism;
         b.features = features;
         return b;
     }
@@ -89,6 +100,7 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
         private boolean rebootForPendingChanges;
         private Duration lockWait = Duration.ofMinutes(5);
         private TimeSource time = TimeSource.system();
+        private int readParallelism = DEFAULT_READ_PARALLELISM;
         private ai.thinkheads.phoenix.feature.FeatureSet features = ai.thinkheads.phoenix.feature.FeatureSet.builtIns();
 
         private Builder() {
@@ -136,6 +148,12 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
             return this;
         }
 
+        /** How many VM configs to read at once (at least 1; default {@value PlanOptions#DEFAULT_READ_PARALLELISM}). */
+        public Builder readParallelism(int value) {
+            readParallelism = value;
+            return this;
+        }
+
         /** The features definitions may name (default {@link ai.thinkheads.phoenix.feature.FeatureSet#builtIns()}). */
         public Builder features(ai.thinkheads.phoenix.feature.FeatureSet value) {
             features = value;
@@ -144,7 +162,7 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
 
         public PlanOptions build() {
             return new PlanOptions(ownerTag, adopted, pruneOwned, allowDestructive, allowDestructiveForAll,
-                    rebootForPendingChanges, lockWait, time, features);
+                    rebootForPendingChanges, lockWait, time, readParallelism, features);
         }
     }
 }

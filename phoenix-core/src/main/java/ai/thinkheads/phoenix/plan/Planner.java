@@ -105,6 +105,7 @@ public final class Planner {
         List<VmDefinition> ordered = DependencyOrder.sort(desired);
         Map<String, List<String>> edges = DependencyOrder.edges(desired);
         Context ctx = new Context(readVms());
+        ctx.prefetch(desired);
         for (VmSummary v : ctx.inProgress) {
             ctx.refusals.add(new Refusal("vmid " + v.vmid(), Refusal.Reason.IN_PROGRESS, "VM " + v.vmid() + " on "
                     + v.node() + " is still locked (" + v.lock() + ") after waiting " + options.lockWait().toSeconds()
@@ -183,6 +184,30 @@ public final class Planner {
         Context(List<VmSummary> vms) {
             this.vms = vms;
             vms.stream().filter(Planner::identityHidden).forEach(inProgress::add);
+        }
+
+        /**
+         * Reads at once, {@link PlanOptions#readParallelism()} at a time (or in one request where the
+         * backend can), the config of every VM a definition may match by name or VMID or clone from,
+         * so that planning N VMs costs about {@code RTT × ⌈N / p⌉} instead of {@code RTT × N}.
+         * What is not prefetched (or vanished meanwhile) is still read lazily by {@link #config}.
+         */
+        void prefetch(List<VmDefinition> desired) {
+            Set<String> names = new HashSet<>();
+            Set<Integer> ids = new HashSet<>();
+            for (VmDefinition d : desired) {
+                names.add(d.name());
+                d.spec().vmid().ifPresent(ids::add);
+                if (d.spec().source() instanceof Source.CloneTemplate c) {
+                    ids.add(c.templateVmid());
+                }
+            }
+            List<ai.thinkheads.phoenix.hypervisor.VmRef> refs = vms.stream()
+                    .filter(v -> !identityHidden(v) && (names.contains(v.name()) || ids.contains(v.vmid())))
+                    .map(VmSummary::ref).toList();
+            if (refs.size() > 1) {
+                configs.putAll(read(() -> hypervisor.getConfigs(refs, options.readParallelism())));
+            }
         }
 
         VmConfig config(VmSummary v) {

@@ -83,7 +83,7 @@ public final class FakeHypervisor implements Hypervisor {
                 .guestBootDelay(b.guestBootDelay).guestBehaviour(b.guest).seed(b.seed)
                 .guestImages(b.guestImages).volumeReader(b.volumeReader)
                 .cloudInitDuration(b.cloudInitBase, b.cloudInitPerPackage)
-                .dhcpPool(b.dhcpAddresses, b.dhcpPrefix);
+                .dhcpPool(b.dhcpAddresses, b.dhcpPrefix).storageLocks(b.storageLocks);
         b.nodes.values().forEach(cb::node);
         b.storages.values().forEach(cb::storage);
         b.taskDurations.forEach(cb::taskDuration);
@@ -429,6 +429,7 @@ public final class FakeHypervisor implements Hypervisor {
         private Duration cloudInitPerPackage = Duration.ofSeconds(3);
         private final List<PrimitiveHook> hooks = new ArrayList<>();
         private long seed = 42;
+        private boolean storageLocks;
 
         private Builder() {
         }
@@ -458,6 +459,7 @@ public final class FakeHypervisor implements Hypervisor {
             b.cloudInitPerPackage = cloudInitPerPackage;
             b.hooks.addAll(hooks);
             b.seed = seed;
+            b.storageLocks = storageLocks;
             return b;
         }
 
@@ -560,6 +562,17 @@ public final class FakeHypervisor implements Hypervisor {
         /** A hook that runs before every primitive (see {@link PrimitiveHook}). */
         public Builder beforePrimitive(PrimitiveHook hook) {
             hooks.add(Objects.requireNonNull(hook, "hook"));
+            return this;
+        }
+
+        /**
+         * Clones hold their target storage's lock for their whole task, as pve-storage's
+         * {@code cluster_lock_storage} does around {@code vdisk_clone}; a clone that would wait more
+         * than 10 s for it fails with {@code can't lock file '/var/lock/pve-manager/pve-storage-<id>' - got timeout}
+         * ({@link PveCluster.Builder#storageLocks}). Off by default.
+         */
+        public Builder storageLocks(boolean value) {
+            this.storageLocks = value;
             return this;
         }
 

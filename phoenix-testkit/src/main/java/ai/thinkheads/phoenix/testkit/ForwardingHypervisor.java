@@ -20,7 +20,9 @@ import ai.thinkheads.phoenix.hypervisor.Upid;
 import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.hypervisor.VmSummary;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -38,6 +40,12 @@ public abstract class ForwardingHypervisor implements Hypervisor {
     @Override
     public Optional<VmSummary> findVm(int vmid) {
         return delegate().findVm(vmid);
+    }
+
+    /** Forwards to {@link #delegate()}'s own {@code getConfigs}, which a backend may do in one request. */
+    @Override
+    public Map<Integer, VmConfig> getConfigs(Collection<VmRef> vms, int parallelism) {
+        return delegate().getConfigs(vms, parallelism);
     }
 
     @Override

@@ -104,6 +104,7 @@ public final class PveCluster {
     private final Deque<TaskFault> faults = new ArrayDeque<>();
     private final Map<String, Duration> taskDurations;
     private final Duration defaultTaskDuration;
+    private final boolean storageLocks;
     private final Duration guestBootDelay;
     private final List<String> dhcpPool;
     private final int dhcpPrefix;
@@ -148,6 +149,7 @@ public final class PveCluster {
         }
         this.taskDurations = Map.copyOf(b.taskDurations);
         this.defaultTaskDuration = b.defaultTaskDuration;
+        this.storageLocks = b.storageLocks;
         this.guestBootDelay = b.guestBootDelay;
         this.dhcpPool = List.copyOf(b.dhcpPool);
         this.dhcpPrefix = b.dhcpPrefix;
@@ -848,7 +850,8 @@ public final class PveCluster {
         List<String[]> allocated = new ArrayList<>();
         String finalTarget = target;
         return startTask("qmclone", node, vmid, sourceRunning ? Set.of(vmid, newid) : Set.of(newid),
-                sourceRunning ? Set.of() : Set.of(vmid), Duration.ofSeconds(1), ctx -> {
+                sourceRunning ? Set.of() : Set.of(vmid), Duration.ofSeconds(1), null,
+                storageLocks ? cloneStorageLock(check, targetNode, storage) : null, ctx -> {
                     CloneCheck again = checkClone(node, vmid, newid, finalTarget, storage, snapname, p.get("full"));
                     if (vms.containsKey(newid)) {
                         // the temporary config cannot be written
@@ -918,6 +921,43 @@ public final class PveCluster {
     }
 
     private record CloneCheck(Vm source, Map<String, String> oldConf, boolean full) {
+    }
+
+    /**
+     * The storage lock a clone holds. pve-storage {@code PVE::Storage::vdisk_clone} (linked) and
+     * {@code vdisk_alloc} (full) run under {@code $plugin->cluster_lock_storage($storeid, $scfg->{shared}, undef, ...)};
+     * {@code PVE::Storage::Plugin::cluster_lock_storage} takes {@code lock_file("/var/lock/pve-manager/pve-storage-$storeid")}
+     * for a local storage and {@code PVE::Cluster::cfs_lock_storage} for a shared one, both with
+     * the default 10 s timeout. Here the lock is held for the whole clone task (for a linked clone
+     * on LVM-thin or qcow2 the storage's clone_image is most of it): the storage of the first disk.
+     */
+    private StorageLock cloneStorageLock(CloneCheck check, String targetNode, String storage) {
+        String storeid = storage;
+        if (storeid == null) {
+            for (Map.Entry<String, String> e : check.oldConf.entrySet()) {
+                if (!ConfigSchema.isDrive(e.getKey())) {
+                    continue;
+                }
+                PropertyString drive = PropertyString.parse(e.getValue(), "file");
+                String volid = drive.get("file").orElse("");
+                if (isCdrom(drive) || isCloudinit(volid)) {
+                    continue;
+                }
+                Matcher m = VOLID.matcher(volid);
+                if (m.matches()) {
+                    storeid = m.group(1);
+                    break;
+                }
+            }
+        }
+        if (storeid == null) {
+            return null;
+        }
+        boolean sharedStorage = pool(targetNode, storeid).map(pl -> pl.spec.shared()).orElse(false);
+        return sharedStorage
+                ? new StorageLock("cfs:" + storeid, "cfs-lock 'storage-" + storeid + "' error: got lock request timeout")
+                : new StorageLock(targetNode + ":" + storeid,
+                        "can't lock file '/var/lock/pve-manager/pve-storage-" + storeid + "' - got timeout");
     }
 
     private CloneCheck checkClone(String node, int vmid, int newid, String target, String storage, String snapname,
@@ -1930,6 +1970,8 @@ public final class PveCluster {
         final String type;
         final Set<Integer> exclusive;
         final Set<Integer> shared;
+        /** The storage lock held for the whole task ({@code node:storage}, or {@code cfs:storage} when shared), or null. */
+        String storageLock;
         final List<String> log = new ArrayList<>();
         final List<Runnable> onEnd = new ArrayList<>();
         Worker worker;
@@ -1961,13 +2003,39 @@ public final class PveCluster {
 
     private Upid startTask(String type, String node, int vmid, Set<Integer> exclusive, Set<Integer> shared,
                            Duration lockTimeout, Duration ownDuration, Worker worker, Runnable onFail) {
-        return startTask(type, node, Integer.toString(vmid), vmid, exclusive, shared, lockTimeout, ownDuration, worker,
-                onFail);
+        return startTask(type, node, vmid, exclusive, shared, lockTimeout, ownDuration, null, worker, onFail);
+    }
+
+    /** A held storage lock: its key and the error a waiter that times out dies with. */
+    private record StorageLock(String key, String timeoutError) {
+        /** PVE::Tools::lock_file's default timeout, which cluster_lock_storage's callers leave in place. */
+        static final Duration TIMEOUT = Duration.ofSeconds(10);
+    }
+
+    private Instant storageLockFreeAt(String key) {
+        Instant free = Instant.MIN;
+        for (TaskState t : active) {
+            if (key.equals(t.storageLock) && t.end.isAfter(free)) {
+                free = t.end;
+            }
+        }
+        return free;
+    }
+
+    private Upid startTask(String type, String node, int vmid, Set<Integer> exclusive, Set<Integer> shared,
+                           Duration lockTimeout, Duration ownDuration, StorageLock storageLock, Worker worker, Runnable onFail) {
+        return startTask(type, node, Integer.toString(vmid), vmid, exclusive, shared, lockTimeout, ownDuration, storageLock,
+                worker, onFail);
     }
 
     /** A task whose UPID carries {@code id} (a VMID, a storage id, or nothing, as fork_worker's second argument). */
     private Upid startTask(String type, String node, String upidId, int vmid, Set<Integer> exclusive, Set<Integer> shared,
                            Duration lockTimeout, Duration ownDuration, Worker worker, Runnable onFail) {
+        return startTask(type, node, upidId, vmid, exclusive, shared, lockTimeout, ownDuration, null, worker, onFail);
+    }
+
+    private Upid startTask(String type, String node, String upidId, int vmid, Set<Integer> exclusive, Set<Integer> shared,
+                           Duration lockTimeout, Duration ownDuration, StorageLock storageLock, Worker worker, Runnable onFail) {
         Instant now = now();
         Duration duration = ownDuration != null ? ownDuration : taskDurations.getOrDefault(type, defaultTaskDuration);
         TaskFault fault = null;
@@ -2007,15 +2075,24 @@ public final class PveCluster {
                 blocking = id;
             }
         }
+        Instant storageFree = storageLock == null ? Instant.MIN : storageLockFreeAt(storageLock.key());
         if (free.isAfter(now) && Duration.between(now, free).compareTo(lockTimeout) > 0) {
             t.presetError = lockTimeout(blocking);
             t.begin = now;
             t.end = now.plus(lockTimeout);
             t.exclusive.clear();
             t.shared.clear();
-        } else {
+        } else if (storageFree.isAfter(free.isAfter(now) ? free : now)
+                && Duration.between(free.isAfter(now) ? free : now, storageFree).compareTo(StorageLock.TIMEOUT) > 0) {
+            // the worker got its VM locks, then waited for the storage lock in vdisk_clone/vdisk_alloc and gave up
+            t.presetError = storageLock.timeoutError();
             t.begin = free.isAfter(now) ? free : now;
+            t.end = t.begin.plus(StorageLock.TIMEOUT);
+        } else {
+            Instant begin = free.isAfter(now) ? free : now;
+            t.begin = storageFree.isAfter(begin) ? storageFree : begin;
             t.end = t.begin.plus(duration);
+            t.storageLock = storageLock == null ? null : storageLock.key();
         }
         tasks.put(upid.toString(), t);
         active.add(t);
@@ -2642,8 +2719,19 @@ public final class PveCluster {
         private Duration cloudInitPerPackage = Duration.ofSeconds(3);
         private String macPrefix = "BC:24:11";
         private long seed = 42;
+        private boolean storageLocks;
 
         private Builder() {
+        }
+
+        /**
+         * Models Proxmox's per-storage lock for clones: a clone task holds its target storage's lock
+         * for its whole run and waits up to 10 s behind others (see {@code PveCluster#cloneVm}).
+         * Off by default, so clones of one template run side by side as before.
+         */
+        public Builder storageLocks(boolean value) {
+            this.storageLocks = value;
+            return this;
         }
 
         public Builder clock(TimeSource value) {

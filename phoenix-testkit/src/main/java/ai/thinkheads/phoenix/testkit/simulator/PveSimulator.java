@@ -78,6 +78,7 @@ public final class PveSimulator implements AutoCloseable {
                     .pollInterval(Duration.ofMillis(5))
                     .invocationCost(settings.sshInvocationCost)
                     .files(nodeFiles(node))
+                    .configFiles(this::configFileText)
                     .build();
             SshFace.Builder sb = SshFace.builder(cli).user("root", settings.rootPassword).port(settings.sshPort);
             settings.authorizedKeys.forEach(k -> sb.authorizedKey("root", k));
@@ -181,6 +182,23 @@ public final class PveSimulator implements AutoCloseable {
             throw new IllegalStateException("the simulator has not been started");
         }
         return cli.node();
+    }
+
+    /** The config file pmxcfs would hold for the VM, when the cluster is the testkit's fake. */
+    private java.util.Optional<String> configFileText(String node, int vmid) {
+        if (settings.hypervisor instanceof ai.thinkheads.phoenix.testkit.FakeHypervisor fake) {
+            try {
+                return java.util.Optional.of(fake.cluster().configFileText(node, vmid));
+            } catch (ai.thinkheads.phoenix.hypervisor.NotFoundException e) {
+                return java.util.Optional.empty();
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Every command line served over SSH since start ({@code qm}, {@code pvesh}, {@code tail}, uploads). */
+    public long sshCommandCount() {
+        return cli == null ? 0 : cli.commands();
     }
 
     /** {@code qm}/{@code pvesh} invocations served over SSH since start. */

@@ -46,6 +46,7 @@ public final class CliInterpreter {
     public static final String SNIPPET_DIR = "/var/lib/vz/snippets";
 
     static final int EXIT_DIE = 255;
+    private static final Pattern CONFIG_FILE = Pattern.compile("/etc/pve/nodes/([a-zA-Z0-9][a-zA-Z0-9.-]*)/qemu-server/([1-9][0-9]{2,8})\\.conf");
 
     private final ApiRouter router;
     private final String node;
@@ -56,7 +57,9 @@ public final class CliInterpreter {
     private final Duration invocationCost;
     private final NodeFiles files;
     private final ZoneId zone;
+    private final ConfigFileSource configFiles;
     private final AtomicLong invocations = new AtomicLong();
+    private final AtomicLong commands = new AtomicLong();
 
     private CliInterpreter(Builder b) {
         this.router = b.router;
@@ -68,6 +71,16 @@ public final class CliInterpreter {
         this.invocationCost = b.invocationCost;
         this.files = b.files;
         this.zone = b.zone;
+        this.configFiles = b.configFiles;
+    }
+
+    /**
+     * The text of a VM config file as pmxcfs holds it at
+     * {@code /etc/pve/nodes/<node>/qemu-server/<vmid>.conf}, or empty when there is no such file.
+     */
+    @FunctionalInterface
+    public interface ConfigFileSource {
+        Optional<String> read(String node, int vmid);
     }
 
     /** An interpreter on node {@code node} (the name {@code qm} puts in its API paths), over {@code router}. */
@@ -86,6 +99,7 @@ public final class CliInterpreter {
         private Duration invocationCost = Duration.ZERO;
         private NodeFiles files;
         private ZoneId zone = ZoneOffset.UTC;
+        private ConfigFileSource configFiles;
 
         private Builder(ApiRouter router, String node) {
             this.router = Objects.requireNonNull(router, "router");
@@ -144,6 +158,12 @@ public final class CliInterpreter {
             return this;
         }
 
+        /** Serves {@code tail -v -n +1 -- /etc/pve/nodes/<node>/qemu-server/<vmid>.conf...}; without one every such file is missing. */
+        public Builder configFiles(ConfigFileSource source) {
+            this.configFiles = source;
+            return this;
+        }
+
         public CliInterpreter build() {
             return new CliInterpreter(this);
         }
@@ -164,6 +184,11 @@ public final class CliInterpreter {
     /** {@code qm} and {@code pvesh} invocations so far (including failed ones). */
     public long invocations() {
         return invocations.get();
+    }
+
+    /** Every command line run so far, whatever the command ({@code qm}, {@code pvesh}, {@code tail}, uploads, unknown ones). */
+    public long commands() {
+        return commands.get();
     }
 
     /** Parses {@code commandLine} with {@link ShellWords} and runs it; stdin is {@code stdin}. */
@@ -203,6 +228,7 @@ public final class CliInterpreter {
      */
     public int run(CommandLine line, InputStream stdin, OutputStream stdout, OutputStream stderr) {
         Session s = new Session(this, stdin, stdout, stderr);
+        commands.incrementAndGet();
         try {
             List<String> argv = line.argv();
             if (argv.get(0).equals("sudo")) {
@@ -235,6 +261,9 @@ public final class CliInterpreter {
                 case "cat", "/usr/bin/cat", "/bin/cat" -> {
                     return upload(s, "cat", args, redirect, false);
                 }
+                case "tail", "/usr/bin/tail" -> {
+                    return tail(s, args);
+                }
                 case "tee", "/usr/bin/tee" -> {
                     return upload(s, "tee", args, args.size() == 1 ? Optional.of(args.get(0)) : Optional.empty(),
                             !teeQuietly);
@@ -261,6 +290,38 @@ public final class CliInterpreter {
         if (!invocationCost.isZero()) {
             time.sleep(invocationCost);
         }
+    }
+
+    /**
+     * {@code tail -v -n +1 -- <file>...}: GNU tail printing each file whole after a
+     * {@code ==> <file> <==} header (headers after the first preceded by an empty line; coreutils
+     * {@code tail.c} {@code write_header}); a file that cannot be opened is reported on stderr
+     * ({@code tail: cannot open '<file>' for reading: No such file or directory}), the others are
+     * still printed, and the exit status is 1. Only VM config files in pmxcfs exist here.
+     */
+    private int tail(Session s, List<String> args) {
+        List<String> expected = List.of("-v", "-n", "+1", "--");
+        if (args.size() <= expected.size() || !args.subList(0, expected.size()).equals(expected)) {
+            s.err("tail: the PVE simulator supports only 'tail -v -n +1 -- <file>...'\n");
+            return 1;
+        }
+        boolean first = true;
+        int code = 0;
+        for (String path : args.subList(expected.size(), args.size())) {
+            java.util.regex.Matcher m = CONFIG_FILE.matcher(path);
+            Optional<String> text = Optional.empty();
+            if (m.matches() && configFiles != null) {
+                text = configFiles.read(m.group(1), Integer.parseInt(m.group(2)));
+            }
+            if (text.isEmpty()) {
+                s.err("tail: cannot open '" + path + "' for reading: No such file or directory\n");
+                code = 1;
+                continue;
+            }
+            s.out((first ? "" : "\n") + "==> " + path + " <==\n" + text.get());
+            first = false;
+        }
+        return code;
     }
 
     /**
