@@ -138,13 +138,15 @@ class PveClusterFilesTest {
     @Test
     void startingNeedsTheCicustomSnippetsOfACloudInitVm() {
         Upid create = cluster.createVm("pve1", 100, Map.of("memory", "512", "ide2", "local-lvm:cloudinit",
-                "cicustom", "user=local:snippets/u.yaml,network=local:iso/n.iso"));
+                "cicustom", "user=local:snippets/u.yaml"));
         finish(create);
         TaskStatus missing = finish(cluster.vmStart("pve1", 100));
         assertEquals("can't find file 'local:snippets/u.yaml'", missing.exitStatus());
-        cluster.writeVolume("pve1", "local", "snippets", "u.yaml", bytes("#cloud-config\n"));
+        // Cloudinit.pm get_custom_cloudinit_files reads network, user, meta, vendor in that order
+        cluster.updateVm("pve1", 100, Map.of("cicustom", "user=local:snippets/u.yaml,network=local:iso/n.iso"));
         TaskStatus notSnippet = finish(cluster.vmStart("pve1", 100));
         assertEquals("local:iso/n.iso is not in the snippets directory", notSnippet.exitStatus());
+        cluster.writeVolume("pve1", "local", "snippets", "u.yaml", bytes("#cloud-config\n"));
         cluster.updateVm("pve1", 100, Map.of("cicustom", "user=local:snippets/u.yaml"));
         assertEquals("OK", finish(cluster.vmStart("pve1", 100)).exitStatus());
     }

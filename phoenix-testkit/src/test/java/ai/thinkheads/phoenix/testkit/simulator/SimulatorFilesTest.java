@@ -126,7 +126,7 @@ class SimulatorFilesTest {
         FakeHypervisor fake = FakeHypervisor.builder().realTime().build();
         ApiRouter router = ApiRoutes.over(fake, "8.4.1").validator(SchemaAudit.shared()::check);
         CliInterpreter cli = CliInterpreter.builder(router, "pve")
-                .files((path, bytes) -> fake.cluster().writeFile("pve", path, bytes)).build();
+                .files(ai.thinkheads.phoenix.testkit.simulator.ssh.NodeFiles.over(fake.cluster(), "pve")).build();
         byte[] iso = binary();
         assertEquals(0, cli.run("cat > '/var/lib/vz/template/iso/seed.iso'", iso).exitCode());
         assertEquals(0, cli.run("tee /var/lib/vz/snippets/u.yaml > /dev/null", "#cloud-config\n".getBytes(StandardCharsets.UTF_8))
@@ -145,7 +145,7 @@ class SimulatorFilesTest {
         assertFalse(fake.cluster().volumeContent("pve", "local:snippets/u.yaml").isPresent());
         CliResult outside = cli.run("cat > /etc/pve/x", new byte[] {1});
         assertEquals(2, outside.exitCode());
-        assertEquals("sh: 1: cannot create /etc/pve/x: /etc/pve/x: No such file or directory\n", outside.stderr());
+        assertEquals("sh: 1: cannot create /etc/pve/x: No such file or directory\n", outside.stderr());
     }
 
     @Test
