@@ -91,7 +91,9 @@ import org.slf4j.LoggerFactory;
  * {@code POST .../snapshot/{name}/rollback}, {@code DELETE .../snapshot/{name}}, {@code POST
  * .../agent/ping}, {@code GET .../agent/network-get-interfaces}, {@code POST .../agent/exec}
  * ({@code command} repeated once per argument), {@code GET .../agent/exec-status}, {@code GET
- * /nodes/{node}/tasks/{upid}/status|log}. Worker endpoints return a UPID, which becomes a
+ * /nodes/{node}/tasks/{upid}/status|log}, {@code GET|DELETE /nodes/{node}/storage/{storage}/content[/{volid}]},
+ * and {@code POST .../storage/{storage}/upload} as {@code multipart/form-data} (ISO images, import
+ * images and templates only: the endpoint takes no snippets). Worker endpoints return a UPID, which becomes a
  * {@link Tasks#polling} task; core does the waiting. An endpoint that answers {@code null} instead
  * (older servers' resize) gives an already completed task.
  *

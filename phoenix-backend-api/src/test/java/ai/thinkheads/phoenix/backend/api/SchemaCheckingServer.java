@@ -119,11 +119,61 @@ final class SchemaCheckingServer implements AutoCloseable {
     /** The parameters of a request as pveproxy reads them: query, plus the form body for POST/PUT. */
     static Map<String, List<String>> parameters(RecordedRequest r) {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        if (r.getMethod().equals("POST") || r.getMethod().equals("PUT")) {
+        String type = r.getHeader("Content-Type");
+        if (type != null && type.startsWith("multipart/form-data")) {
+            // pveproxy's upload path: the form fields, the file part's file name as 'filename',
+            // and the temporary file it stored the file in as 'tmpfilename'
+            multipartFields(r).forEach((k, v) -> out.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+            out.computeIfAbsent("tmpfilename", x -> new ArrayList<>()).add("/var/tmp/pveupload-0123abcd");
+        } else if (r.getMethod().equals("POST") || r.getMethod().equals("PUT")) {
             PveApiSchema.decodeForm(r.getBody().clone().readUtf8()).forEach((k, v) -> out.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
         }
         String query = r.getRequestUrl().encodedQuery();
         PveApiSchema.decodeForm(query).forEach((k, v) -> out.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+        return out;
+    }
+
+    /** One part of a multipart body: its headers (lower-case names) and its bytes. */
+    record Part(Map<String, String> headers, byte[] body) {
+        String disposition() {
+            return headers.getOrDefault("content-disposition", "");
+        }
+    }
+
+    /** The parts of a {@code multipart/form-data} request body, in order. */
+    static List<Part> multipartParts(RecordedRequest r) {
+        String type = r.getHeader("Content-Type");
+        String boundary = type.substring(type.indexOf("boundary=") + "boundary=".length()).strip();
+        String body = r.getBody().clone().readString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        List<Part> parts = new ArrayList<>();
+        String[] chunks = body.split(java.util.regex.Pattern.quote("--" + boundary), -1);
+        for (int i = 1; i < chunks.length - 1; i++) {
+            String chunk = chunks[i];
+            chunk = chunk.substring(2, chunk.length() - 2); // CRLF after the delimiter, CRLF before the next
+            int blank = chunk.indexOf("\r\n\r\n");
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String line : chunk.substring(0, blank).split("\r\n")) {
+                int colon = line.indexOf(':');
+                headers.put(line.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT), line.substring(colon + 1).strip());
+            }
+            parts.add(new Part(headers, chunk.substring(blank + 4).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+        }
+        return parts;
+    }
+
+    /** The fields of a multipart body: each field's value, and the file part's file name as {@code filename}. */
+    static Map<String, String> multipartFields(RecordedRequest r) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Part p : multipartParts(r)) {
+            java.util.regex.Matcher file = java.util.regex.Pattern.compile("name=\"filename\"; filename=\"([^\"]*)\"")
+                    .matcher(p.disposition());
+            java.util.regex.Matcher field = java.util.regex.Pattern.compile("name=\"([^\"]*)\"").matcher(p.disposition());
+            if (file.find()) {
+                out.put("filename", file.group(1));
+            } else if (field.find()) {
+                out.put(field.group(1), new String(p.body(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
         return out;
     }
 

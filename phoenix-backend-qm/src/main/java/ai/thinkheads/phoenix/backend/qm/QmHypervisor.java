@@ -65,7 +65,9 @@ import org.slf4j.LoggerFactory;
  * Mutations run {@code qm} ({@link QmCommands} builds every command line, {@link QmValidation}
  * refuses values Proxmox would refuse, before anything is sent); reads run
  * {@code pvesh get ... --output-format json} ({@link QmOutput} parses them); a failed command's
- * stderr becomes the same exception the API backend throws ({@link QmErrors}).
+ * stderr becomes the same exception the API backend throws ({@link QmErrors}). Snippets and ISO
+ * images are written as files: the bytes go on stdin to {@code cat > <storage path>/...}
+ * ({@link CommandRunner#writeFile}), the path from {@code pvesh get /storage/{storage}}.
  *
  * <h2>Tasks</h2>
  * {@code qm} runs a task in the foreground and does not print its UPID, so every {@link Task}

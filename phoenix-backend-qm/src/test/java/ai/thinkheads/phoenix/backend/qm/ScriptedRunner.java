@@ -15,8 +15,14 @@ final class ScriptedRunner implements CommandRunner {
     record Call(List<String> argv, byte[] stdin, java.time.Duration atLeast) {
     }
 
+    /** A {@link #writeFile} call: the path and the bytes. */
+    record Write(String path, byte[] content) {
+    }
+
     private final Map<String, CommandResult> answers = new LinkedHashMap<>();
     final List<Call> calls = new ArrayList<>();
+    final List<Write> writes = new ArrayList<>();
+    CommandResult writeResult = new CommandResult(0, "", "");
     boolean closed;
 
     ScriptedRunner answer(String argvPrefix, CommandResult result) {
@@ -48,6 +54,12 @@ final class ScriptedRunner implements CommandRunner {
             throw new AssertionError("unexpected command: " + line);
         }
         return answers.get(best);
+    }
+
+    @Override
+    public synchronized CommandResult writeFile(String path, byte[] content) {
+        writes.add(new Write(path, content.clone()));
+        return writeResult;
     }
 
     List<String> lastArgv() {

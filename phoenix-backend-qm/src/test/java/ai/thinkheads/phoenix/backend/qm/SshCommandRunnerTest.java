@@ -59,6 +59,27 @@ class SshCommandRunnerTest {
     }
 
     @Test
+    void writeFileStreamsStdinToCatBehindAQuotedRedirection() throws Exception {
+        byte[] content = new byte[70_000];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) i;
+        }
+        // a hostile name: the shell must see one word, create exactly this file and run nothing else
+        java.nio.file.Path target = dir.resolve("it's $(touch pwned) `x` a file.iso");
+        try (SshCommandRunner runner = sshd.runner().build()) {
+            CommandResult r = runner.writeFile(target.toString(), content);
+            assertEquals(0, r.exitCode(), r.stderr());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(content, java.nio.file.Files.readAllBytes(target));
+            org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(dir.resolve("pwned")));
+            // replaces: a shorter second write leaves only its bytes
+            runner.writeFile(target.toString(), new byte[] {42});
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {42}, java.nio.file.Files.readAllBytes(target));
+            CommandResult missing = runner.writeFile(dir.resolve("no-such-dir/x").toString(), new byte[] {1});
+            assertTrue(missing.exitCode() != 0 && missing.stderr().contains("no-such-dir"), missing.toString());
+        }
+    }
+
+    @Test
     void oneSessionServesManyCommands() throws Exception {
         int before = sshd.sessionsCreated.get();
         try (SshCommandRunner runner = sshd.runner().build()) {

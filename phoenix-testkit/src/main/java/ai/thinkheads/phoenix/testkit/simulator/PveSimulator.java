@@ -214,14 +214,7 @@ public final class PveSimulator implements AutoCloseable {
      */
     private NodeFiles nodeFiles(String node) {
         if (settings.hypervisor instanceof ai.thinkheads.phoenix.testkit.FakeHypervisor fake) {
-            return (path, bytes) -> {
-                try {
-                    fake.cluster().writeFile(node, path, bytes);
-                } catch (ai.thinkheads.phoenix.hypervisor.NotFoundException | ai.thinkheads.phoenix.hypervisor.ConflictException e) {
-                    String m = e.getMessage();
-                    throw new NodeFiles.CannotWrite(m.startsWith(path + ": ") ? m.substring(path.length() + 2) : m);
-                }
-            };
+            return NodeFiles.over(fake.cluster(), node);
         }
         return NodeFiles.snippetsOnly((name, bytes) -> snippets.put(name, bytes.clone()));
     }

@@ -38,11 +38,20 @@ final class RawHttps implements AutoCloseable {
     }
 
     Response send(String method, String path, Map<String, String> headers, String body) throws IOException {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        if (body != null) {
+            all.put("Content-Type", "application/x-www-form-urlencoded");
+        }
+        return sendBytes(method, path, all, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends {@code body} as it is, with exactly {@code headers} plus Host and (for a body) Content-Length. */
+    Response sendBytes(String method, String path, Map<String, String> headers, byte[] body) throws IOException {
         StringBuilder sb = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         headers.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
-        byte[] b = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        byte[] b = body == null ? new byte[0] : body;
         if (body != null) {
-            sb.append("Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ").append(b.length).append("\r\n");
+            sb.append("Content-Length: ").append(b.length).append("\r\n");
         }
         sb.append("\r\n");
         out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));

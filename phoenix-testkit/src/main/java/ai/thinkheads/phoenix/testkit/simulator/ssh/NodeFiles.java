@@ -29,6 +29,21 @@ public interface NodeFiles {
         }
     }
 
+    /**
+     * The files of {@code node} in {@code cluster} ({@link ai.thinkheads.phoenix.testkit.model.PveCluster#writeFile}):
+     * a file directly under a path-based storage's content directory is that storage's volume.
+     */
+    static NodeFiles over(ai.thinkheads.phoenix.testkit.model.PveCluster cluster, String node) {
+        return (path, content) -> {
+            try {
+                cluster.writeFile(node, path, content);
+            } catch (ai.thinkheads.phoenix.hypervisor.NotFoundException | ai.thinkheads.phoenix.hypervisor.ConflictException e) {
+                String m = e.getMessage();
+                throw new CannotWrite(m.startsWith(path + ": ") ? m.substring(path.length() + 2) : m);
+            }
+        };
+    }
+
     /** The old {@link SnippetStore}: only {@value CliInterpreter#SNIPPET_DIR}{@code /<name>}. */
     static NodeFiles snippetsOnly(SnippetStore store) {
         return (path, content) -> {

@@ -15,8 +15,10 @@
  *       parser and mapping), so tests can schema-check command lines sent anywhere;</li>
  *   <li>{@link ai.thinkheads.phoenix.testkit.simulator.ssh.ShellWords} — the strict
  *       {@code /bin/sh -c} word splitter in front of it;</li>
- *   <li>{@link ai.thinkheads.phoenix.testkit.simulator.ssh.SnippetStore} — where
- *       {@code cat > /var/lib/vz/snippets/<name>} uploads go.</li>
+ *   <li>{@link ai.thinkheads.phoenix.testkit.simulator.ssh.NodeFiles} — where {@code cat > <file>}
+ *       and {@code tee <file>} writes go (the cluster model, by storage path);
+ *       {@link ai.thinkheads.phoenix.testkit.simulator.ssh.SnippetStore} is the older, snippets-only
+ *       form.</li>
  * </ul>
  */
 package ai.thinkheads.phoenix.testkit.simulator.ssh;
