@@ -2,7 +2,7 @@
 // ignores, and plans and applies it against the PVE simulator through the HTTP API backend.
 // (JShell ends a statement at the end of a line when it can: keep each statement on one line.)
 //   bin/phoenix-shell examples/orchestrator-file.jsh
-var cluster = FakeHypervisor.builder().realTime().defaultTaskDuration(Duration.ofMillis(50)).build();
+var cluster = FakeHypervisor.builder().realTime().defaultTaskDuration(Duration.ofMillis(50)).guestBootDelay(Duration.ofMillis(200)).cloudInitDuration(Duration.ofMillis(500), Duration.ofMillis(20)).build();
 cluster.cluster().addVolume("pve", "local", "iso/noble-server-cloudimg-amd64.img", 3758096384L);
 var sim = PveSimulator.builder().hypervisor(cluster).build().start();
 var credentials = Credentials.apiToken(sim.apiTokenId(), Secret.of(sim.apiTokenSecret()));

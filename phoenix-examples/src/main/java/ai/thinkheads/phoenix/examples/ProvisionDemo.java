@@ -6,8 +6,11 @@ import ai.thinkheads.phoenix.backend.api.Secret;
 import ai.thinkheads.phoenix.backend.api.TlsTrust;
 import ai.thinkheads.phoenix.config.DiskSize;
 import ai.thinkheads.phoenix.config.IpConfig;
+import ai.thinkheads.phoenix.definition.UbuntuCloud;
 import ai.thinkheads.phoenix.definition.VmDefinition;
+import ai.thinkheads.phoenix.feature.Guest;
 import ai.thinkheads.phoenix.hypervisor.Hypervisor;
+import ai.thinkheads.phoenix.hypervisor.TimeSource;
 import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmSummary;
 import ai.thinkheads.phoenix.plan.ApplyOptions;
@@ -15,11 +18,6 @@ import ai.thinkheads.phoenix.plan.ApplyResult;
 import ai.thinkheads.phoenix.plan.ConsoleApplyListener;
 import ai.thinkheads.phoenix.plan.Phoenix;
 import ai.thinkheads.phoenix.plan.Plan;
-import ai.thinkheads.phoenix.spec.CloudInit;
-import ai.thinkheads.phoenix.spec.Disk;
-import ai.thinkheads.phoenix.spec.Nic;
-import ai.thinkheads.phoenix.spec.Source;
-import ai.thinkheads.phoenix.spec.VmSpec;
 import ai.thinkheads.phoenix.testkit.FakeHypervisor;
 import ai.thinkheads.phoenix.testkit.simulator.PveSimulator;
 import java.time.Duration;
@@ -27,8 +25,9 @@ import java.util.List;
 
 /**
  * The main job: declare an Ubuntu 24.04 template (imported from the cloud image) and two Docker
- * VMs cloned from it, show the plan, apply it with progress, show what exists, and plan again to
- * show that nothing is left to do.
+ * VMs cloned from it, show the plan, apply it with progress (the guests come up, cloud-init installs
+ * Docker, the features' checks run in the guests), show what exists with the guests' addresses, and
+ * plan again to show that nothing is left to do.
  *
  * <p>By default it runs against the built-in PVE simulator, through the real HTTP API backend over
  * HTTPS with the simulator's certificate pinned. To target a real cluster, set:
@@ -51,9 +50,11 @@ public final class ProvisionDemo {
         String url = System.getenv("PHOENIX_PVE_URL");
         String image = System.getenv().getOrDefault("PHOENIX_IMAGE", "local:import/noble-server-cloudimg-amd64.img");
         if (url == null) {
+            // a simulated node on the wall clock, its tasks and guests quick enough for a demo
             FakeHypervisor cluster = FakeHypervisor.builder().realTime()
                     .defaultTaskDuration(Duration.ofMillis(50))
                     .guestBootDelay(Duration.ofMillis(200))
+                    .cloudInitDuration(Duration.ofMillis(500), Duration.ofMillis(20))
                     .build();
             cluster.cluster().addVolume("pve", "local", "import/noble-server-cloudimg-amd64.img", 3758096384L);
             try (PveSimulator sim = PveSimulator.builder().hypervisor(cluster).build().start()) {
@@ -93,9 +94,11 @@ public final class ProvisionDemo {
             System.out.println("== the VMs Phoenix manages");
             for (VmSummary vm : pve.listVms()) {
                 VmConfig config = pve.getConfig(vm.ref());
-                System.out.printf("%6d %-18s %-8s %-9s cores=%s memory=%s scsi0=%s ipconfig0=%s%n", vm.vmid(), vm.name(),
+                String address = vm.state() == ai.thinkheads.phoenix.hypervisor.PowerState.RUNNING && !vm.template()
+                        ? Guest.of(pve, TimeSource.system(), Duration.ofSeconds(30)).awaitAddress(vm.ref()) : "-";
+                System.out.printf("%6d %-18s %-8s %-9s cores=%s memory=%s address=%s scsi0=%s%n", vm.vmid(), vm.name(),
                         vm.state().proxmoxName(), vm.template() ? "template" : "vm", config.get("cores").orElse("-"),
-                        config.get("memory").orElse("-"), config.get("scsi0").orElse("-"), config.get("ipconfig0").orElse("-"));
+                        config.get("memory").orElse("-"), address, config.get("scsi0").orElse("-"));
             }
 
             Plan again = phoenix.plan(definitions);
@@ -111,36 +114,26 @@ public final class ProvisionDemo {
         }
     }
 
-    /** The seed's setup: a template from the Ubuntu 24.04 cloud image and Docker VMs cloned from it. */
+    /**
+     * The seed's setup: a template from the Ubuntu 24.04 cloud image and two Docker VMs cloned from
+     * it (one linked with a static address, one full with DHCP), Docker installed through cloud-init
+     * and checked in the guest through the agent, snapshots around the first one's features.
+     */
     static List<VmDefinition> definitions(String node, String image) {
-        VmSpec template = VmSpec.builder("ubuntu-2404-tmpl").vmid(9000).node(node)
-                .source(Source.importImage(image))
-                .cores(2).memory(2048)
-                .disk(Disk.scsi(0, "local-lvm", DiskSize.ofGiB(8)).withDiscard(true))
-                .nic(Nic.virtio(0, "vmbr0"))
-                .cloudInit(CloudInit.builder("local-lvm").user("ubuntu").ipconfig(0, IpConfig.dhcp()).build())
-                .agent(true)
-                .bootOrder("scsi0")
-                .template(true)
+        VmDefinition template = UbuntuCloud.template("ubuntu-2404-tmpl", 9000).node(node).image(image)
+                .diskSize(DiskSize.ofGiB(8)).memory(2048)
                 .build();
-        VmSpec docker1 = VmSpec.builder("docker-01").vmid(9101).node(node)
-                .source(Source.linkedClone(9000))
-                .cores(4).memory(4096)
-                .disk(Disk.scsi(0, "local-lvm", DiskSize.ofGiB(32)).withDiscard(true))
-                .cloudInit(CloudInit.builder("local-lvm").user("ubuntu")
-                        .ipconfig(0, IpConfig.staticV4("10.0.0.21/24", "10.0.0.1")).nameservers("10.0.0.1").build())
-                .tags("docker")
-                .start(true)
+        VmDefinition docker1 = UbuntuCloud.clone("docker-01", 9000).vmid(9101).node(node)
+                .cores(4).memory(4096).diskSize(DiskSize.ofGiB(32))
+                .address(IpConfig.staticV4("10.0.0.21/24", "10.0.0.1")).nameservers("10.0.0.1")
+                .features("base_setup", "docker").tags("docker")
+                .snapshots("before-features", "after-features")
                 .build();
-        VmSpec docker2 = VmSpec.builder("docker-02").vmid(9102).node(node)
-                .source(Source.fullClone(9000))
-                .cores(4).memory(4096)
-                .disk(Disk.scsi(0, "local-lvm", DiskSize.ofGiB(32)).withDiscard(true))
-                .cloudInit(CloudInit.builder("local-lvm").user("ubuntu").ipconfig(0, IpConfig.dhcp()).build())
-                .tags("docker")
-                .start(true)
+        VmDefinition docker2 = UbuntuCloud.clone("docker-02", 9000).vmid(9102).node(node).full()
+                .cores(4).memory(4096).diskSize(DiskSize.ofGiB(32))
+                .features("base_setup", "docker").tags("docker")
                 .build();
-        return List.of(VmDefinition.of(template), VmDefinition.of(docker1), VmDefinition.of(docker2));
+        return List.of(template, docker1, docker2);
     }
 
     private static String required(String name) {

@@ -13,6 +13,7 @@ import ai.thinkheads.phoenix.plan.ApplyResult;
 import ai.thinkheads.phoenix.plan.Phoenix;
 import ai.thinkheads.phoenix.plan.Plan;
 import ai.thinkheads.phoenix.testkit.FakeHypervisor;
+import ai.thinkheads.phoenix.testkit.model.GuestState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,6 +57,14 @@ class ExampleDefinitionsTest {
             assertEquals(PowerState.RUNNING, pve.findVm(vmid).orElseThrow().state());
         }
         assertEquals("gw=10.0.0.1,ip=10.0.0.21/24", pve.getConfig(VmRef.of("pve", 9101)).values().get("ipconfig0"));
+        // the features reached the guests: Docker from Docker's repository, running, the agent answering
+        for (int vmid : List.of(9101, 9102)) {
+            GuestState g = pve.guest(vmid);
+            assertTrue(g.running("docker") && g.running("qemu-guest-agent"), vmid + ": " + g.services());
+            assertTrue(g.users().get("ubuntu").contains("docker"), g.users().toString());
+        }
+        assertEquals(List.of("before-features", "after-features"),
+                pve.listSnapshots(VmRef.of("pve", 9101)).stream().map(s -> s.name()).toList());
     }
 
     @Test

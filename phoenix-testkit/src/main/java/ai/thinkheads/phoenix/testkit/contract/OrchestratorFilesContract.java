@@ -62,6 +62,7 @@ public abstract class OrchestratorFilesContract {
         FakeHypervisor fake = FakeHypervisor.builder().realTime()
                 .defaultTaskDuration(Duration.ofMillis(5))
                 .guestBootDelay(Duration.ofMillis(50))
+                .cloudInitDuration(Duration.ofMillis(150), Duration.ofMillis(5))
                 .storage(StorageSpec.local("quickOS-vm-disks", "zfspool", 2048, "images", "rootdir"))
                 .build();
         fake.cluster().addVolume("pve", "local", "iso/noble-server-cloudimg-amd64.img", 3L << 30);

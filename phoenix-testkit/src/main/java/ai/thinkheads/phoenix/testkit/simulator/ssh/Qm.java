@@ -229,7 +229,7 @@ final class Qm {
         }
     }
 
-    /** Inputs of a running command: its session's stdin; the simulated node has no files to read. */
+    /** Inputs of a running command: its session's stdin (also as the file {@code /dev/stdin}); the simulated node has no other files to read. */
     private Inputs sessionInputs() {
         return new Inputs() {
             @Override
@@ -248,6 +248,10 @@ final class Qm {
 
             @Override
             public byte[] file(String path) throws Session.Exit {
+                if (path.equals("/dev/stdin")) {
+                    // qm.pm param_mapping reads the file with PVE::Tools::file_get_contents: /dev/stdin is the command's stdin
+                    return stdin(1024 * 1024);
+                }
                 throw s.die("unable to open file '" + path + "' - No such file or directory");
             }
 
