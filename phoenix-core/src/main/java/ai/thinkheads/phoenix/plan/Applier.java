@@ -237,6 +237,8 @@ public final class Applier {
         private Integer vmid;
         private final String ownerTag;
         private boolean fresh;
+        /** What the step just done found worth saying (e.g. the guest's address), for its STEP_DONE event. */
+        private String stepNote = "";
 
         VmRun(VmPlan plan, VmidAllocator allocator, String ownerTag) {
             this.plan = plan;
@@ -257,9 +259,10 @@ public final class Applier {
                 }
                 for (Change c : plan.changes()) {
                     emit(plan.name(), vmid, ApplyEvent.Type.STEP_STARTED, c.kind(), c.description());
+                    stepNote = "";
                     step(c);
                     done.add(c.kind());
-                    emit(plan.name(), vmid, ApplyEvent.Type.STEP_DONE, c.kind(), "");
+                    emit(plan.name(), vmid, ApplyEvent.Type.STEP_DONE, c.kind(), stepNote);
                 }
                 emit(plan.name(), vmid, ApplyEvent.Type.VM_SUCCEEDED, null, "");
                 return new ApplyResult.Outcome(plan.name(), vmid, ApplyResult.Status.SUCCEEDED, done, null, null, warnings);
@@ -323,7 +326,7 @@ public final class Applier {
             Guest g = guest();
             g.awaitAgent(ref);
             String ip = g.awaitAddress(ref);
-            emit(plan.name(), vmid, ApplyEvent.Type.STEP_DONE, ChangeKind.AWAIT_GUEST, "guest agent answers; address " + ip);
+            stepNote = "guest agent answers; address " + ip;
             if (cloudInit) {
                 g.awaitCloudInit(ref).ifPresent(w -> {
                     warnings.add(w);

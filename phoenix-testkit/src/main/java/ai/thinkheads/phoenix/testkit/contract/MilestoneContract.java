@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * The seed's first milestone end to end through a backend and the PVE simulator, whose guests act
  * on the cloud-init data they are given as the stock Ubuntu 24.04 cloud image does: a template from
  * the cloud image ({@link UbuntuCloud}), a linked clone with a static address and a full clone with
- * DHCP, both with features (docker, NFS volumes), snapshots before and after the features; the
+ * DHCP, both with features (base_setup, docker, NFS volumes), a GPU VM (nvidia), snapshots before
+ * and after the features; the
  * guest agent, its address and cloud-init waited for; then a second plan that is empty.
  *
  * <p>How the user-data travels depends on the backend: a snippet and {@code cicustom} where the
@@ -87,7 +88,9 @@ public abstract class MilestoneContract {
                         .feature(new VmDefinition.Feature("volumes", Map.of("volumes", nfs)))
                         .snapshots("before-features", "after-features")
                         .build(),
-                UbuntuCloud.clone("docker-02", 9000).vmid(9102).full().diskSize(DiskSize.ofGiB(20)).features("docker").build());
+                UbuntuCloud.clone("docker-02", 9000).vmid(9102).full().diskSize(DiskSize.ofGiB(20)).features("docker").build(),
+                UbuntuCloud.clone("gpu-01", 9000).vmid(9103)
+                        .feature(new VmDefinition.Feature("nvidia", Map.of("pci", "\"0000:01:00\""))).build());
     }
 
     private Phoenix phoenix() {
@@ -140,6 +143,13 @@ public abstract class MilestoneContract {
                 && c.argv().equals(List.of("cloud-init", "status", "--wait")) && c.exitCode() == 0), "docker-02 has no NFS: clean");
         assertEquals(List.of("before-features", "after-features"),
                 backend.listSnapshots(new VmRef("pve", 9101)).stream().map(Snapshot::name).toList());
+
+        // the GPU: passed through on q35, the driver installed, nvidia-smi answering in the guest
+        VmConfig gpu = backend.getConfig(new VmRef("pve", 9103));
+        assertEquals("0000:01:00,pcie=1", gpu.get("hostpci0").orElseThrow(), gpu.values().toString());
+        assertEquals("q35", gpu.get("machine").orElseThrow());
+        assertTrue(fake.guest(9103).packages().contains("nvidia-driver-550-server"), fake.guest(9103).packages().toString());
+        assertTrue(fake.guest(9103).commands().stream().anyMatch(c -> c.argv().equals(List.of("nvidia-smi")) && c.exitCode() == 0));
 
         Plan again = phoenix().plan(milestone());
         assertTrue(again.isEmpty(), again.render());
