@@ -178,7 +178,8 @@ public final class UbuntuCloud {
         }
 
         VmSpec.Builder base(Source source) {
-            VmSpec.Builder b = VmSpec.builder(name).source(source).cores(cores).memory(memoryMiB)
+            // the template's controller, declared on clones too (a clone that left it to VmSpec's default would change it)
+            VmSpec.Builder b = VmSpec.builder(name).source(source).cores(cores).memory(memoryMiB).scsihw("virtio-scsi-pci")
                     .nic(Nic.virtio(0, bridge))
                     .agent(true);
             if (diskSize != null || !(source instanceof Source.CloneTemplate)) {
@@ -230,7 +231,7 @@ public final class UbuntuCloud {
         }
 
         public VmDefinition build() {
-            VmSpec spec = base(Source.importImage(image)).scsihw("virtio-scsi-pci")
+            VmSpec spec = base(Source.importImage(image))
                     .option("serial0", "socket").option("vga", "serial0")
                     .template(true).build();
             return new VmDefinition(spec, dependsOn, List.copyOf(features.values()), VmDefinition.SnapshotPolicy.none(), Map.of());
