@@ -21,6 +21,16 @@ final class ApiTestSupport {
     private ApiTestSupport() {
     }
 
+    /** The API backend talking to {@code sim} over HTTPS with its certificate pinned, as its API token. */
+    static ProxmoxApi overSimulator(ai.thinkheads.phoenix.testkit.simulator.PveSimulator sim) {
+        return ProxmoxApi.builder()
+                .baseUrl(sim.url())
+                .defaultNode("pve")
+                .credentials(Credentials.apiToken(sim.apiTokenId(), Secret.of(sim.apiTokenSecret())))
+                .tls(TlsTrust.pinned(sim.certificateFingerprint()))
+                .build();
+    }
+
     static String fixture(String name) {
         return PveApiReference.fixture(name);
     }

@@ -9,11 +9,6 @@ class MilestoneOverApiTest extends MilestoneContract {
 
     @Override
     protected Hypervisor backend(PveSimulator sim) {
-        return ProxmoxApi.builder()
-                .baseUrl(sim.url())
-                .defaultNode("pve")
-                .credentials(Credentials.apiToken(sim.apiTokenId(), Secret.of(sim.apiTokenSecret())))
-                .tls(TlsTrust.pinned(sim.certificateFingerprint()))
-                .build();
+        return ApiTestSupport.overSimulator(sim);
     }
 }

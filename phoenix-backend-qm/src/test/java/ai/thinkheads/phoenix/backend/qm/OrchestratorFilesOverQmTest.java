@@ -9,11 +9,6 @@ class OrchestratorFilesOverQmTest extends OrchestratorFilesContract {
 
     @Override
     protected Hypervisor backend(PveSimulator sim) {
-        return QmHypervisor.builder()
-                .host("127.0.0.1").port(sim.sshPort())
-                .user("root").password(sim.rootPassword())
-                .hostKeyFingerprint(sim.sshHostKeyFingerprint())
-                .node(sim.sshNode())
-                .build();
+        return QmTestSupport.overSimulator(sim);
     }
 }
