@@ -2,6 +2,7 @@ package ai.thinkheads.phoenix.testkit.contract;
 
 import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.TimeSource;
+import ai.thinkheads.phoenix.testkit.FakeFaults;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,9 +21,19 @@ import java.util.Set;
  * @param importSource a volume id to import disks from ({@link Capability#IMPORT_FROM}), or null
  * @param time the time source to wait with ({@code Task.await} and agent polling)
  * @param capabilities the optional behaviour the backend offers
+ * @param faults the fault hooks of the fake cluster behind the backend (the fake itself, or the
+ *     simulator's), or null when there is none (a real cluster): the failure-rule tests that need
+ *     a long task or a task with warnings are skipped without it. See {@link #withFaults}.
  */
 public record ContractFixture(Hypervisor hypervisor, String node, String imagesStorage, String nonImagesStorage,
-                              String importSource, TimeSource time, Set<Capability> capabilities) {
+                              String importSource, TimeSource time, Set<Capability> capabilities,
+                              FakeFaults faults) {
+
+    /** A fixture without fault hooks. */
+    public ContractFixture(Hypervisor hypervisor, String node, String imagesStorage, String nonImagesStorage,
+                           String importSource, TimeSource time, Set<Capability> capabilities) {
+        this(hypervisor, node, imagesStorage, nonImagesStorage, importSource, time, capabilities, null);
+    }
 
     public ContractFixture {
         Objects.requireNonNull(hypervisor, "hypervisor");
@@ -33,6 +44,16 @@ public record ContractFixture(Hypervisor hypervisor, String node, String imagesS
         if (capabilities.contains(Capability.IMPORT_FROM) && importSource == null) {
             throw new IllegalArgumentException("IMPORT_FROM needs an importSource");
         }
+    }
+
+    /** The same fixture with the fault hooks of the fake cluster behind its hypervisor. */
+    public ContractFixture withFaults(FakeFaults value) {
+        return new ContractFixture(hypervisor, node, imagesStorage, nonImagesStorage, importSource, time, capabilities,
+                Objects.requireNonNull(value, "faults"));
+    }
+
+    public Optional<FakeFaults> faultsIfAny() {
+        return Optional.ofNullable(faults);
     }
 
     public boolean has(Capability capability) {
