@@ -2,7 +2,7 @@ package ai.thinkheads.phoenix.testkit.contract;
 
 import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.TimeSource;
-import ai.thinkheads.phoenix.testkit.FakeFaults;
+import ai.thinkheads.phoenix.testkit.FakeHypervisor;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,15 +21,16 @@ import java.util.Set;
  * @param importSource a volume id to import disks from ({@link Capability#IMPORT_FROM}), or null
  * @param time the time source to wait with ({@code Task.await} and agent polling)
  * @param capabilities the optional behaviour the backend offers
- * @param faults the fault hooks of the fake cluster behind the backend (the fake itself, or the
- *     simulator's), or null when there is none (a real cluster): the failure-rule tests that need
- *     a long task or a task with warnings are skipped without it. See {@link #withFaults}.
+ * @param model the fake cluster behind the backend (the fake itself, or the one the simulator
+ *     serves), or null when there is none (a real cluster). The failure-rule tests use it as a second
+ *     client that holds a VM's lock with a long task, and for its fault hooks (a task that ends with
+ *     warnings); they are skipped without it. See {@link #withModel}.
  */
 public record ContractFixture(Hypervisor hypervisor, String node, String imagesStorage, String nonImagesStorage,
                               String importSource, TimeSource time, Set<Capability> capabilities,
-                              FakeFaults faults) {
+                              FakeHypervisor model) {
 
-    /** A fixture without fault hooks. */
+    /** A fixture without a model behind it (a real cluster). */
     public ContractFixture(Hypervisor hypervisor, String node, String imagesStorage, String nonImagesStorage,
                            String importSource, TimeSource time, Set<Capability> capabilities) {
         this(hypervisor, node, imagesStorage, nonImagesStorage, importSource, time, capabilities, null);
@@ -46,14 +47,14 @@ public record ContractFixture(Hypervisor hypervisor, String node, String imagesS
         }
     }
 
-    /** The same fixture with the fault hooks of the fake cluster behind its hypervisor. */
-    public ContractFixture withFaults(FakeFaults value) {
+    /** The same fixture with the fake cluster behind its hypervisor. */
+    public ContractFixture withModel(FakeHypervisor value) {
         return new ContractFixture(hypervisor, node, imagesStorage, nonImagesStorage, importSource, time, capabilities,
-                Objects.requireNonNull(value, "faults"));
+                Objects.requireNonNull(value, "model"));
     }
 
-    public Optional<FakeFaults> faultsIfAny() {
-        return Optional.ofNullable(faults);
+    public Optional<FakeHypervisor> modelIfAny() {
+        return Optional.ofNullable(model);
     }
 
     public boolean has(Capability capability) {

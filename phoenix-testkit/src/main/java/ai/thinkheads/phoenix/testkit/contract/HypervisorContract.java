@@ -34,7 +34,7 @@ import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.hypervisor.VmSummary;
 import ai.thinkheads.phoenix.hypervisor.WrongStateException;
-import ai.thinkheads.phoenix.testkit.FakeFaults;
+import ai.thinkheads.phoenix.testkit.FakeHypervisor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -543,13 +543,22 @@ public abstract class HypervisorContract {
         }
     }
 
-    // ---- the failure rules: locks and warnings (needs the fake's fault hooks) ---------------
+    // ---- the failure rules: locks and warnings (needs the fake cluster behind the backend) ----
     // Kept as one block at the end of the class so that merges with other edits stay simple.
 
-    /** The fault hooks of the fake behind the backend; skips the test on a real cluster. */
-    private FakeFaults faultsOrSkip() {
-        Assumptions.assumeTrue(fx.faultsIfAny().isPresent(), "backend fixture has no fault hooks (a real cluster)");
-        return fx.faultsIfAny().orElseThrow();
+    /** How long another client's task holds a VM's lock: longer than every lock timeout (10 s). */
+    private static final Duration LOCK_HOLD = Duration.ofMinutes(2);
+
+    /** The fake cluster behind the backend; skips the test on a real cluster. */
+    private FakeHypervisor modelOrSkip() {
+        Assumptions.assumeTrue(fx.modelIfAny().isPresent(), "backend fixture has no model behind it (a real cluster)");
+        return fx.modelIfAny().orElseThrow();
+    }
+
+    /** Another client starts {@code vm} with a qmstart task that holds lock-<vmid>.conf for {@link #LOCK_HOLD}. */
+    private static void holdTheLock(FakeHypervisor model, VmRef vm) {
+        model.faults().delayNextTask(LOCK_HOLD);
+        model.start(vm);
     }
 
     /** pve-common PVE::Tools::lock_file_full: the flock on the VM's config was not had in time. */
@@ -558,11 +567,10 @@ public abstract class HypervisorContract {
     }
 
     @Test
-    void aCloneWhileALongTaskHoldsTheSourceLockFailsWithProxmoxsLockTimeout() {
-        FakeFaults faults = faultsOrSkip();
+    void aCloneWhileAnotherTaskHoldsTheSourceLockFailsWithProxmoxsLockTimeout() {
+        FakeHypervisor model = modelOrSkip();
         VmRef vm = createVm(1, Map.of());
-        faults.delayNextTask(Duration.ofMinutes(10));
-        hv.start(vm); // a qmstart worker that holds lock-<vmid>.conf for ten minutes
+        holdTheLock(model, vm);
         int newid = hv.nextFreeVmid();
         // qemu-server PVE::API2::Qemu clone_vm locks the source config with a 1 s timeout
         OperationModel.refused(LockedException.class, lockTimeoutText(vm.vmid()),
@@ -571,17 +579,16 @@ public abstract class HypervisorContract {
     }
 
     @Test
-    void aConfigChangeWhileALongTaskHoldsTheLockFailsWithProxmoxsLockTimeout() {
-        FakeFaults faults = faultsOrSkip();
+    void aConfigChangeWhileAnotherTaskHoldsTheLockFailsWithProxmoxsLockTimeout() {
+        FakeHypervisor model = modelOrSkip();
         VmRef vm = createVm(1, Map.of("description", "before"));
-        faults.delayNextTask(Duration.ofMinutes(10));
-        hv.start(vm); // holds lock-<vmid>.conf for ten minutes
+        holdTheLock(model, vm);
         // qemu-server PVE::API2::Qemu update_vm: PVE::QemuConfig->lock_config (10 s), then the change
         try {
             Task change = hv.updateConfig(vm, ConfigUpdate.set("description", "during"));
             try {
                 await(change);
-                fail("a config change must not get the lock a running task holds");
+                fail("a config change must not get the lock another task holds");
             } catch (TaskFailedException e) {
                 assertTrue(e.exitStatus().contains(lockTimeoutText(vm.vmid())), e.exitStatus());
             }
@@ -595,9 +602,9 @@ public abstract class HypervisorContract {
 
     @Test
     void aTaskEndingWithWarningsIsASuccessWithWarnings() {
-        FakeFaults faults = faultsOrSkip();
+        FakeHypervisor model = modelOrSkip();
         VmRef vm = createVm(1, Map.of());
-        faults.warnNextTask(2);
+        model.faults().warnNextTask(2);
         Task start = hv.start(vm);
         // pve-common PVE::UPID::status_is_error: only OK and WARNINGS: n are not errors
         TaskResult result = await(start);

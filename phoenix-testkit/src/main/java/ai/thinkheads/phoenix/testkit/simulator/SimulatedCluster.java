@@ -81,7 +81,7 @@ public final class SimulatedCluster implements AutoCloseable {
             }
         };
         return new ContractFixture(closingAll, NODE, "local-lvm", "local", importImage, TimeSource.system(),
-                EnumSet.allOf(Capability.class)).withFaults(fake.faults());
+                EnumSet.allOf(Capability.class)).withModel(fake);
     }
 
     @Override

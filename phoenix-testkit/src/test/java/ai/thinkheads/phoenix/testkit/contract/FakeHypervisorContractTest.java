@@ -11,6 +11,6 @@ class FakeHypervisorContractTest extends HypervisorContract {
         FakeHypervisor hv = FakeHypervisor.singleNode();
         String image = hv.cluster().addVolume("pve", "local", "import/debian-12-genericcloud-amd64.qcow2", 2L << 30);
         return new ContractFixture(hv, "pve", "local-lvm", "local", image, hv.clock(), EnumSet.allOf(Capability.class))
-                .withFaults(hv.faults());
+                .withModel(hv);
     }
 }
