@@ -174,7 +174,8 @@ public final class OrchestratorConfigReader {
     }
 
     /** What the first pass learns about each VM entry, for clone sources and dependencies. */
-    private record Known(int index, String name, boolean template) {
+    /** What the first pass knows of an entry: its index, name, template flag and disk_size_gb (or null). */
+    private record Known(int index, String name, boolean template, Integer diskGb) {
     }
 
     /** One read of one document. */
@@ -265,7 +266,9 @@ public final class OrchestratorConfigReader {
                     }
                 }
                 if (vmid != null && vmid.isIntegralNumber() && vmid.canConvertToInt()) {
-                    Known k = new Known(i, n, template != null && template.isBoolean() && template.booleanValue());
+                    JsonNode disk = f.containsKey("disk_size_gb") ? f.get("disk_size_gb").node() : null;
+                    Integer diskGb = disk != null && disk.isIntegralNumber() && disk.canConvertToInt() ? disk.intValue() : null;
+                    Known k = new Known(i, n, template != null && template.isBoolean() && template.booleanValue(), diskGb);
                     Known other = byVmid.putIfAbsent(vmid.intValue(), k);
                     if (other != null) {
                         r.problem(vmidField.path(), "vmid " + vmid.intValue() + " is already used by $.vms[" + other.index() + "]");
@@ -400,6 +403,18 @@ public final class OrchestratorConfigReader {
                 } else {
                     size = DiskSize.ofGiB(diskGb);
                 }
+            }
+            Known template = cloneFrom == null ? null : byVmid.get(cloneFrom);
+            if (size != null && source instanceof Source.CloneTemplate && template != null && template.template()
+                    && template.diskGb() != null && diskGb < template.diskGb()) {
+                // The orchestrator resized only VMs it imported (qm resize after import-from) and never a
+                // clone, which kept its template's disk; Proxmox cannot shrink one (qemu-server
+                // PVE::API2::Qemu resize_vm: "shrinking disks is not supported"). So the smaller size
+                // is dropped and reported; a larger one still grows the clone's disk.
+                size = null;
+                ignored.put(diskF.path(), JsonReading.MAPPER.valueToTree(diskGb + " (dropped: smaller than the "
+                        + template.diskGb() + " GiB disk of template " + cloneFrom
+                        + "; the orchestrator never resized clones, and Proxmox cannot shrink a disk)").toString());
             }
             if (storage != null && (source instanceof Source.ImportImage || size != null)) {
                 try {

@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  *     meaning; until then they are carried, planned as nothing, and reported)
  * @param snapshots snapshots to take around provisioning
  * @param ignored fields of the source file that Phoenix does not act on, by JSON path (e.g.
- *     {@code $.vms[2].traefik_service}), with their raw JSON text — reported, never silently dropped
+ *     {@code $.vms[2].traefik_service}), with their raw JSON text — reported, never silently dropped.
+ *     A field a reader drops for a reason has a JSON string instead, giving the value and the reason
+ *     (e.g. a clone's {@code disk_size_gb} smaller than its template's)
  * @param extras declarations that matter for provisioning but that {@code VmSpec} cannot express
  *     (yet), by name, with their raw JSON text: {@code volumes} (NFS mounts in the guest),
  *     {@code firewall} (per-VM firewall rules), {@code externalDependencies} (guest IDs that are

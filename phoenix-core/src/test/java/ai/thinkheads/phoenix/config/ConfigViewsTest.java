@@ -91,6 +91,11 @@ class ConfigViewsTest {
         "virtio=01:00:00:00:00:01|macaddr: value does not look like a valid unicast MAC address: 01:00:00:00:00:01",
         "virtio=BC:24:11:00:00:01,e1000=BC:24:11:00:00:02|key alias 'model' is already defined",
         "bridge=vmbr0|model: property is missing and it is not optional",
+        "macaddr=BC:24:11:00:00:01,virtio=BC:24:11:00:00:02|key 'macaddr' is already defined (via alias)",
+        "virtio,rate=fast|rate: type check ('number') failed - got 'fast'",
+        "virtio,tag=ten|tag: type check ('integer') failed - got 'ten'",
+        "virtio,mtu=65521|mtu: 65521 is outside 1..65520",
+        "virtio,queues=65|queues: 65 is outside 0..64",
         "foo,bridge=vmbr0|model: value 'foo' does not have a value in the enumeration 'e1000, e1000-82540em, e1000-82544gc, e1000-82545em, e1000e, i82551, i82557b, i82559er, ne2k_isa, ne2k_pci, pcnet, rtl8139, virtio, vmxnet3'",
     })
     void netRejects(String text, String message) {
@@ -115,6 +120,14 @@ class ConfigViewsTest {
         "ip=10.0.0.256/24|ip: '10.0.0.256/24' is neither 'dhcp' nor an IPv4 address in CIDR notation",
         "ip6=auto,gw6=2001:db8::1|gw6: IPv6 gateway specified together with auto address",
         "ip=dhcp,mtu=1500|invalid key in comma-separated list property: mtu",
+        "ip=10.0.0.5/24,gw=10.0.0|gw: '10.0.0' is not an IPv4 address",
+        "ip=10.0.0.5/24,gw=2001:db8::1|gw: '2001:db8::1' is not an IPv4 address",
+        "ip6=2001:db8::5|ip6: '2001:db8::5' is neither 'dhcp', 'auto' nor an IPv6 address in CIDR notation",
+        "ip6=slaac|ip6: 'slaac' is neither 'dhcp', 'auto' nor an IPv6 address in CIDR notation",
+        "ip6=2001:db8::5/64,gw6=10.0.0.1|gw6: '10.0.0.1' is not an IPv6 address",
+        "ip=dhcp,gw6=2001:db8::1|gw6: IPv6 gateway specified without specifying an IPv6 address",
+        "ip6=dhcp,gw6=2001:db8::1|gw6: IPv6 gateway specified together with dhcp address",
+        "''|ipconfig: neither ip nor ip6 given",
     })
     void ipconfigRejects(String text, String message) {
         assertEquals(message, assertThrows(PropertyStringException.class, () -> IpConfig.parse(text)).getMessage());

@@ -131,7 +131,7 @@ class OrchestratorConfigReaderTest {
 
         VmDefinition portainer = set.vms().get(1);
         VmSpec expected = VmSpec.builder("Portainer").vmid(1001).source(Source.fullClone(9000)).scsihw("virtio-scsi-pci")
-                .cores(4).memory(8192).disk(Disk.scsi(0, "quickOS-vm-disks", DiskSize.ofGiB(32)))
+                .cores(4).memory(8192) // disk_size_gb 32 is smaller than the template's 50: dropped, see below
                 .nic(Nic.virtio(0, "vmbr0").withFirewall(true))
                 .cloudInit(CloudInit.builder("quickOS-vm-disks").user("phoenix_user")
                         .ipconfig(0, IpConfig.staticV4("10.0.0.111/24", "10.0.0.1")).nameservers("10.0.0.13").build())
@@ -159,13 +159,15 @@ class OrchestratorConfigReaderTest {
         assertEquals(Set.of("firewall", "volumes"), drphoenix.extras().keySet());
         assertEquals(6, new ObjectMapper().readTree(drphoenix.extras().get("firewall")).get("rules").size());
 
-        assertEquals(new TreeSet<>(List.of("$.vm_defaults.template",
+        assertEquals(new TreeSet<>(List.of("$.vm_defaults.template", "$.vms[1].disk_size_gb",
                 "$.vms[1].portainer_role", "$.vms[1].traefik_service", "$.vms[1].docker_stacks",
                 "$.vms[2].portainer_role", "$.vms[2].portainer_environment_name", "$.vms[2].portainer_agent_hostname",
                 "$.vms[2].trigger_sync_on_completion", "$.vms[2].traefik_service", "$.vms[2].docker_stacks",
                 "$.vms[2].dns_records")), set.allIgnored().keySet());
         assertEquals("{\"name\":\"portainer\",\"port\":9443}", set.allIgnored().get("$.vms[1].traefik_service"));
         assertEquals("[]", set.allIgnored().get("$.vms[2].dns_records"));
+        assertEquals("\"32 (dropped: smaller than the 50 GiB disk of template 9000; the orchestrator never resized clones,"
+                + " and Proxmox cannot shrink a disk)\"", set.allIgnored().get("$.vms[1].disk_size_gb"));
         assertEquals("[\"qdrant_service\",\"thinkheads_ai_app\"]", set.allIgnored().get("$.vms[2].docker_stacks"));
     }
 
@@ -244,6 +246,24 @@ class OrchestratorConfigReaderTest {
         assertTrue(a.onboot(), "start_at_boot from the defaults");
         assertEquals(IpConfig.staticV4("10.1.0.5/16", null), a.cloudInit().orElseThrow().ipConfigs().get(0),
                 "objects are replaced as a whole, not merged");
+    }
+
+    @Test
+    void aCloneKeepsItsTemplatesDiskUnlessItDeclaresALargerOne() {
+        String json = "{\"vm_defaults\": {\"cores\": 1, \"memory_mb\": 1024, \"disk_size_gb\": 50,"
+                + " \"storage_pool\": \"local-lvm\", \"network_bridge\": \"vmbr0\"},\n"
+                + "\"vms\": [{\"vmid\": 9000, \"name\": \"tpl\", \"is_template\": true, \"template_image\": \"a.img\"},\n"
+                + "{\"vmid\": 201, \"name\": \"smaller\", \"clone_from_vmid\": 9000, \"disk_size_gb\": 32},\n"
+                + "{\"vmid\": 202, \"name\": \"same\", \"clone_from_vmid\": 9000},\n"
+                + "{\"vmid\": 203, \"name\": \"larger\", \"clone_from_vmid\": 9000, \"disk_size_gb\": 64}]}";
+        DefinitionSet set = reader.read(json, "clones.json");
+        VmDefinition smaller = set.byName("smaller").orElseThrow();
+        assertEquals(List.of(), smaller.spec().disks(), "no disk declared: the clone keeps the template's 50G");
+        assertEquals("\"32 (dropped: smaller than the 50 GiB disk of template 9000; the orchestrator never resized clones,"
+                + " and Proxmox cannot shrink a disk)\"", smaller.ignored().get("$.vms[1].disk_size_gb"));
+        assertEquals(DiskSize.ofGiB(50), set.byName("same").orElseThrow().spec().disks().get(0).size());
+        assertEquals(DiskSize.ofGiB(64), set.byName("larger").orElseThrow().spec().disks().get(0).size(), "a larger size grows");
+        assertEquals(Set.of("$.vms[1].disk_size_gb"), set.allIgnored().keySet());
     }
 
     @Test

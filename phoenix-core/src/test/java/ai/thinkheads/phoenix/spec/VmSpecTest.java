@@ -92,6 +92,11 @@ class VmSpecTest {
         assertRejected("options.efidisk0: duplicate key in comma-separated list property: file",
                 () -> b.option("efidisk0", "local-lvm:1,local-lvm:2"));
         assertRejected("options.hotplug: must not contain control characters", () -> b.option("hotplug", "disk\nnetwork"));
+        assertRejected("options.hotplug: must not be blank", () -> b.option("hotplug", " "));
+        assertRejected("options.cpuunits: '1,2' contains a comma", () -> b.option("cpuunits", "1,2"));
+        assertRejected("options.cpuunits: '1.5' is not an integer", () -> b.option("cpuunits", "1.5"));
+        assertRejected("options.cpulimit: 'half' is not a number", () -> b.option("cpulimit", "half"));
+        assertRejected("options.cpulimit: 129 is outside 0..128", () -> b.option("cpulimit", "129"));
         VmSpec spec = b.option("numa", "yes").option("hotplug", "network,disk").option("vga", "memory=32,std")
                 .option("efidisk0", "local-lvm:1,pre-enrolled-keys=yes,efitype=4m").build();
         assertEquals(Map.of("numa", "1", "hotplug", "network,disk", "vga", "std,memory=32",
@@ -143,6 +148,9 @@ class VmSpecTest {
 
         assertRejected("pci[0].host: '1:0' is not a PCI id like 0000:01:00.0 or 01:00", () -> PciPassthrough.host(0, "1:0"));
         assertRejected("pci.index: 16 is outside 0..15", () -> PciPassthrough.host(16, "01:00.0"));
+        assertRejected("pci[0].mapping: invalid configuration ID 'a b'", () -> PciPassthrough.mapping(0, "a b"));
+        assertEquals("an InvalidSpecException needs at least one problem", assertThrows(IllegalArgumentException.class,
+                () -> new InvalidSpecException("web01", java.util.List.of())).getMessage());
         assertRejected("pci[0].mapping: invalid configuration ID '9gpu'", () -> PciPassthrough.mapping(0, "9gpu"));
     }
 

@@ -2,6 +2,7 @@ package ai.thinkheads.phoenix.testkit.contract;
 
 import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.TimeSource;
+import ai.thinkheads.phoenix.testkit.FakeHypervisor;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,9 +22,20 @@ import java.util.Set;
  *     {@link Capability#GUEST_AGENT} an image that ships qemu-guest-agent), or null
  * @param time the time source to wait with ({@code Task.await} and agent polling)
  * @param capabilities the optional behaviour the backend offers
+ * @param model the fake cluster behind the backend (the fake itself, or the one the simulator
+ *     serves), or null when there is none (a real cluster). The failure-rule tests use it as a second
+ *     client that holds a VM's lock with a long task, and for its fault hooks (a task that ends with
+ *     warnings); they are skipped without it. See {@link #withModel}.
  */
 public record ContractFixture(Hypervisor hypervisor, String node, String imagesStorage, String nonImagesStorage,
-                              String importSource, TimeSource time, Set<Capability> capabilities) {
+                              String importSource, TimeSource time, Set<Capability> capabilities,
+                              FakeHypervisor model) {
+
+    /** A fixture without a model behind it (a real cluster). */
+    public ContractFixture(Hypervisor hypervisor, String node, String imagesStorage, String nonImagesStorage,
+                           String importSource, TimeSource time, Set<Capability> capabilities) {
+        this(hypervisor, node, imagesStorage, nonImagesStorage, importSource, time, capabilities, null);
+    }
 
     public ContractFixture {
         Objects.requireNonNull(hypervisor, "hypervisor");
@@ -37,6 +49,16 @@ public record ContractFixture(Hypervisor hypervisor, String node, String imagesS
         if (capabilities.contains(Capability.GUEST_AGENT) && importSource == null) {
             throw new IllegalArgumentException("GUEST_AGENT needs an importSource whose image ships the agent");
         }
+    }
+
+    /** The same fixture with the fake cluster behind its hypervisor. */
+    public ContractFixture withModel(FakeHypervisor value) {
+        return new ContractFixture(hypervisor, node, imagesStorage, nonImagesStorage, importSource, time, capabilities,
+                Objects.requireNonNull(value, "model"));
+    }
+
+    public Optional<FakeHypervisor> modelIfAny() {
+        return Optional.ofNullable(model);
     }
 
     public boolean has(Capability capability) {

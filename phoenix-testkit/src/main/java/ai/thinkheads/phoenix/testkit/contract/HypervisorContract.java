@@ -11,6 +11,7 @@ import ai.thinkheads.phoenix.config.DiskSize;
 import ai.thinkheads.phoenix.config.PropertyString;
 import ai.thinkheads.phoenix.hypervisor.AlreadyExistsException;
 import ai.thinkheads.phoenix.hypervisor.CloneRequest;
+import ai.thinkheads.phoenix.hypervisor.ConflictException;
 import ai.thinkheads.phoenix.hypervisor.ConfigModifiedException;
 import ai.thinkheads.phoenix.hypervisor.ConfigUpdate;
 import ai.thinkheads.phoenix.hypervisor.CreateRequest;
@@ -19,6 +20,7 @@ import ai.thinkheads.phoenix.hypervisor.GuestExecStatus;
 import ai.thinkheads.phoenix.hypervisor.GuestInterface;
 import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.HypervisorException;
+import ai.thinkheads.phoenix.hypervisor.LockedException;
 import ai.thinkheads.phoenix.hypervisor.NotFoundException;
 import ai.thinkheads.phoenix.hypervisor.ParameterRejectedException;
 import ai.thinkheads.phoenix.hypervisor.PowerState;
@@ -28,16 +30,19 @@ import ai.thinkheads.phoenix.hypervisor.StorageVolume;
 import ai.thinkheads.phoenix.hypervisor.Task;
 import ai.thinkheads.phoenix.hypervisor.TaskFailedException;
 import ai.thinkheads.phoenix.hypervisor.TaskResult;
+import ai.thinkheads.phoenix.hypervisor.TaskStatus;
 import ai.thinkheads.phoenix.hypervisor.Upid;
 import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.hypervisor.VmSummary;
 import ai.thinkheads.phoenix.hypervisor.WrongStateException;
+import ai.thinkheads.phoenix.testkit.FakeHypervisor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import net.jqwik.api.Arbitrary;
@@ -691,5 +696,84 @@ public abstract class HypervisorContract {
             }
             return property.execute();
         }
+    }
+
+    // ---- the failure rules: locks and warnings (needs the fake cluster behind the backend) ----
+    // Kept as one block at the end of the class so that merges with other edits stay simple.
+
+    /** How long another client's task holds a VM's lock: longer than every lock timeout (10 s). */
+    private static final Duration LOCK_HOLD = Duration.ofMinutes(2);
+
+    /** The fake cluster behind the backend; skips the test on a real cluster. */
+    private FakeHypervisor modelOrSkip() {
+        Assumptions.assumeTrue(fx.modelIfAny().isPresent(), "backend fixture has no model behind it (a real cluster)");
+        return fx.modelIfAny().orElseThrow();
+    }
+
+    /** Another client starts {@code vm} with a qmstart task that holds lock-<vmid>.conf for {@link #LOCK_HOLD}. */
+    private static void holdTheLock(FakeHypervisor model, VmRef vm) {
+        model.faults().delayNextTask(LOCK_HOLD);
+        model.start(vm);
+    }
+
+    /** pve-common PVE::Tools::lock_file_full: the flock on the VM's config was not had in time. */
+    private static String lockTimeoutText(int vmid) {
+        return "can't lock file '/var/lock/qemu-server/lock-" + vmid + ".conf' - got timeout";
+    }
+
+    @Test
+    void aCloneWhileAnotherTaskHoldsTheSourceLockFailsWithProxmoxsLockTimeout() {
+        FakeHypervisor model = modelOrSkip();
+        VmRef vm = createVm(1, Map.of());
+        holdTheLock(model, vm);
+        int newid = hv.nextFreeVmid();
+        // qemu-server PVE::API2::Qemu clone_vm locks the source config with a 1 s timeout
+        OperationModel.refused(LockedException.class, lockTimeoutText(vm.vmid()),
+                () -> hv.clone(vm, CloneRequest.full(newid, "while-locked")), taskTimeout());
+        assertEquals(Optional.empty(), hv.findVm(newid), "a clone that did not get the lock leaves no VM");
+    }
+
+    @Test
+    void aConfigChangeWhileAnotherTaskHoldsTheLockFailsWithProxmoxsLockTimeout() {
+        FakeHypervisor model = modelOrSkip();
+        VmRef vm = createVm(1, Map.of("description", "before"));
+        holdTheLock(model, vm);
+        // qemu-server PVE::API2::Qemu update_vm: PVE::QemuConfig->lock_config (10 s), then the change
+        try {
+            Task change = hv.updateConfig(vm, ConfigUpdate.set("description", "during"));
+            try {
+                await(change);
+                fail("a config change must not get the lock another task holds");
+            } catch (TaskFailedException e) {
+                assertTrue(e.exitStatus().contains(lockTimeoutText(vm.vmid())), e.exitStatus());
+            }
+        } catch (LockedException e) {
+            assertTrue(e.getMessage().contains(lockTimeoutText(vm.vmid())), e.getMessage());
+            assertEquals(OptionalInt.of(vm.vmid()), e.vmid());
+            assertTrue(e instanceof ConflictException, "a lock timeout is a conflict");
+        }
+        assertEquals(Optional.of("before"), hv.getConfig(vm).get("description"), "the change was not made");
+    }
+
+    @Test
+    void aTaskEndingWithWarningsIsASuccessWithWarnings() {
+        FakeHypervisor model = modelOrSkip();
+        VmRef vm = createVm(1, Map.of());
+        model.faults().warnNextTask(2);
+        Task start = hv.start(vm);
+        // pve-common PVE::UPID::status_is_error: only OK and WARNINGS: n are not errors
+        TaskResult result = await(start);
+        assertEquals("WARNINGS: 2", result.exitStatus());
+        assertEquals(2, result.warnings());
+        assertTrue(result.hasWarnings());
+        start.upid().ifPresent(upid -> {
+            TaskStatus status = hv.taskStatus(upid);
+            assertTrue(status.succeeded(), status.toString());
+            assertEquals(2, status.warnings());
+            List<String> log = hv.taskLog(upid, 50);
+            assertEquals("TASK WARNINGS: 2", log.get(log.size() - 1));
+        });
+        assertEquals(PowerState.RUNNING, hv.findVm(vm.vmid()).orElseThrow().state(), "the task did its work");
+        await(hv.stop(vm));
     }
 }

@@ -37,7 +37,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>The cloud image is the volume {@code local:iso/noble-server-cloudimg-amd64.img} (reader option
  * {@code imageStorage("local")}: an API token may not pass a filesystem path to {@code import-from},
  * pve-storage {@code check_volume_access}). In 0385ea2, Portainer declares a 32G disk cloned from a
- * 50G template, which Proxmox cannot shrink: it is refused, and drphoenix, which depends on it, too.
+ * 50G template: the reader drops that size (the shell orchestrator never resized clones, and Proxmox
+ * cannot shrink a disk), so Portainer keeps the template's 50G; drphoenix's 64G grows its clone.
  */
 public abstract class OrchestratorFilesContract {
 
@@ -45,7 +46,11 @@ public abstract class OrchestratorFilesContract {
     static final Map<String, Map<String, Refusal.Reason>> REFUSED = Map.of(
             "829c047", Map.of(),
             "093e2b5", Map.of(),
-            "0385ea2", Map.of("Portainer", Refusal.Reason.DISK_SHRINK, "drphoenix", Refusal.Reason.MISSING_DEPENDENCY));
+            "0385ea2", Map.of());
+
+    /** scsi0's size per VM name where a revision's clones are not simply their declared size. */
+    static final Map<String, Map<String, String>> CLONE_DISKS = Map.of(
+            "0385ea2", Map.of("Portainer", "size=50G", "drphoenix", "size=64G"));
 
     /** The backend under test, connected to {@code sim}; the test closes it. */
     protected abstract Hypervisor backend(PveSimulator sim);
@@ -94,6 +99,10 @@ public abstract class OrchestratorFilesContract {
                 assertEquals(Integer.toString(d.spec().cores()), c.get("cores"), c.toString());
                 assertEquals(Integer.toString(d.spec().memoryMiB()), c.get("memory"), c.toString());
                 assertTrue(c.get("scsi0").startsWith("quickOS-vm-disks:"), c.toString());
+                String size = CLONE_DISKS.getOrDefault(revision, Map.of()).get(d.name());
+                if (size != null) {
+                    assertTrue(c.get("scsi0").contains(size), d.name() + ": " + c.get("scsi0"));
+                }
                 assertTrue(c.get("tags").contains("phoenix-managed"), c.toString());
             }
             assertTrue(SchemaAudit.shared().checkedCount() > checkedBefore, "requests were checked against the schemas");

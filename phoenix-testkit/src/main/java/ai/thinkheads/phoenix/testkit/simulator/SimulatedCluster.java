@@ -88,7 +88,7 @@ public final class SimulatedCluster implements AutoCloseable {
             }
         };
         return new ContractFixture(closingAll, NODE, "local-lvm", "local", importImage, TimeSource.system(),
-                EnumSet.allOf(Capability.class));
+                EnumSet.allOf(Capability.class)).withModel(fake);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.thinkheads.phoenix.definition.VmDefinition;
+import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.VmSummary;
 import ai.thinkheads.phoenix.plan.ApplyEvent;
 import ai.thinkheads.phoenix.plan.ApplyOptions;
@@ -13,6 +14,7 @@ import ai.thinkheads.phoenix.plan.Phoenix;
 import ai.thinkheads.phoenix.plan.Plan;
 import ai.thinkheads.phoenix.plan.PlanOptions;
 import ai.thinkheads.phoenix.plan.Planner;
+import ai.thinkheads.phoenix.plan.Refusal;
 import ai.thinkheads.phoenix.testkit.FakeHypervisor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,19 +40,31 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Random fault schedules during apply (locks, lost requests and answers, failed and warning
- * tasks, lost task-status readings, concurrent edits, a crash at a random call); after the faults stop, a second
- * apply converges with no duplicates and no orphans, and strangers are untouched.
+ * Random fault schedules during apply (locks, lost requests and answers, HTTP 500s with a Proxmox
+ * message, failed and warning tasks, lost task-status readings, concurrent edits, a crash at a
+ * random call); after the faults stop, a second apply converges with no duplicates and no orphans,
+ * and strangers are untouched.
  *
- * <p>At least {@value #TRIES} schedules run per build. How many ran and how each ended is written to
- * {@code target/fault-properties.txt} (and to the test's output) when the class ends; every schedule
- * that ran also passed the checks below, since a failure stops the property.
+ * <p>Each schedule's fault positions fall within the calls its apply really makes: a dry run of the
+ * same apply without faults counts them, and each position is taken modulo that count. A scenario
+ * whose plan is refused is narrowed to the VMs that fit, and one with nothing to apply gets a
+ * cluster that holds only the strangers. At least {@value #MIN_WITH_FAULTS}
+ * schedules per build must run and meet at least one fault (checked when the class ends, out of
+ * {@value #TRIES} tries). The real figures (tries, ran, met a fault, faults by kind, outcomes) are
+ * written to {@code target/fault-properties.txt} and to the test's output.
  */
 class FaultProperties {
 
-    static final int TRIES = 500;
+    static final int TRIES = 540;
+    /** How many schedules must run and fire at least one fault in a full run. */
+    static final int MIN_WITH_FAULTS = 500;
     /** Outcome → count, over every try of this build (jqwik runs tries one after the other). */
     private static final Map<String, Integer> OUTCOMES = new ConcurrentHashMap<>();
+    /** Fault kind → how often it fired, over every try. */
+    private static final Map<FaultyHypervisor.Fault, Integer> FIRED = new ConcurrentHashMap<>();
+    private static final AtomicInteger TRIED = new AtomicInteger();
+    private static final AtomicInteger RAN = new AtomicInteger();
+    private static final AtomicInteger RAN_WITH_FAULTS = new AtomicInteger();
 
     private static void count(String outcome) {
         OUTCOMES.merge(outcome, 1, Integer::sum);
@@ -57,10 +72,12 @@ class FaultProperties {
 
     @AfterContainer
     static void writeTally() {
-        Map<String, Integer> sorted = new TreeMap<>(OUTCOMES);
-        int total = sorted.values().stream().mapToInt(Integer::intValue).sum();
-        StringBuilder out = new StringBuilder("FaultProperties: " + total + " fault schedules\n");
-        sorted.forEach((k, v) -> out.append(String.format("  %5d  %s%n", v, k)));
+        StringBuilder out = new StringBuilder("FaultProperties: " + TRIED.get() + " fault schedules tried, "
+                + RAN.get() + " ran, " + RAN_WITH_FAULTS.get() + " of them met at least one fault\n");
+        out.append("faults fired, by kind:\n");
+        new TreeMap<>(FIRED).forEach((k, v) -> out.append(String.format("  %5d  %s%n", v, k)));
+        out.append("outcomes:\n");
+        new TreeMap<>(OUTCOMES).forEach((k, v) -> out.append(String.format("  %5d  %s%n", v, k)));
         System.out.print(out);
         try {
             Path target = Path.of("target");
@@ -68,6 +85,10 @@ class FaultProperties {
             Files.writeString(target.resolve("fault-properties.txt"), out, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        if (TRIED.get() >= TRIES) {
+            assertTrue(RAN_WITH_FAULTS.get() >= MIN_WITH_FAULTS, "only " + RAN_WITH_FAULTS.get()
+                    + " schedules ran and met a fault; at least " + MIN_WITH_FAULTS + " must\n" + out);
         }
     }
 
@@ -83,11 +104,16 @@ class FaultProperties {
         return at.list().ofMinSize(1).ofMaxSize(6);
     }
 
-    @Property(tries = TRIES)
-    void afterFaultsStopASecondApplyConverges(@ForAll("scenarios") Scenario s,
-                                              @ForAll("schedules") List<FaultyHypervisor.At> schedule) {
-        // target: the 'after' set over the managed state of 'before'; if that plan is refused,
-        // the 'before' set on a cluster that holds only the strangers
+    /** A scenario made ready for its schedule: the cluster after the setup apply, and the plan to apply under faults. */
+    private record Prepared(FakeHypervisor fake, PlanOptions options, List<VmDefinition> defs, Plan plan) {
+    }
+
+    /**
+     * The 'after' set over the managed state of 'before'; if that plan is refused, the 'before' set
+     * on a cluster that holds only the strangers; if that is refused too, the VMs of it that fit.
+     * Empty when nothing is left to plan. Deterministic: called twice, it gives the same state.
+     */
+    private static Optional<Prepared> prepare(Scenario s) {
         FakeHypervisor fake = s.cluster();
         PlanOptions options = s.planOptions(fake);
         Phoenix clean = Phoenix.on(fake).planOptions(PlanOptions.builder().time(fake.clock()).build())
@@ -103,20 +129,29 @@ class FaultProperties {
             options = s.planOptions(fake);
             defs = s.beforeDefinitions();
             plan = Phoenix.on(fake).planOptions(options).plan(defs);
-            if (plan.hasRefusals()) {
-                Statistics.label("schedule").collect("plan refused, not run");
-                count("plan refused, schedule not run");
-                return;
-            }
         }
-        Map<Integer, String> before = Scenario.snapshot(fake);
-        Set<Integer> strangers = fake.listVms().stream().filter(v -> !v.tags().contains(PlanOptions.DEFAULT_OWNER_TAG))
-                .map(VmSummary::vmid).collect(Collectors.toSet());
+        if (plan.isEmpty()) {
+            // nothing to do, so no call to meet a fault: the 'before' set on the strangers-only cluster
+            fake = s.cluster();
+            options = s.planOptions(fake);
+            defs = s.beforeDefinitions();
+            plan = Phoenix.on(fake).planOptions(options).plan(defs);
+        }
+        for (int narrowed = 0; plan.hasRefusals() && narrowed < 5; narrowed++) {
+            // drop the refused VMs; their dependents are refused in the next plan and dropped in turn
+            Set<String> refused = plan.refusals().stream().map(Refusal::vm).collect(Collectors.toSet());
+            defs = defs.stream().filter(d -> !refused.contains(d.name())).toList();
+            if (defs.isEmpty()) {
+                return Optional.empty();
+            }
+            plan = Phoenix.on(fake).planOptions(options).plan(defs);
+        }
+        return plan.hasRefusals() || plan.isEmpty() ? Optional.empty() : Optional.of(new Prepared(fake, options, defs, plan));
+    }
 
-        FaultyHypervisor faulty = new FaultyHypervisor(fake, schedule);
-        AtomicInteger replanned = new AtomicInteger();
-        AtomicInteger retried = new AtomicInteger();
-        Phoenix underFaults = Phoenix.on(faulty.hypervisor()).planOptions(options)
+    private static Phoenix underFaults(Hypervisor hv, PlanOptions options, FakeHypervisor fake,
+                                       AtomicInteger replanned, AtomicInteger retried) {
+        return Phoenix.on(hv).planOptions(options)
                 .applyOptions(ApplyOptions.builder().maxParallel(3).retries(2).listener(e -> {
                     if (e.type() == ApplyEvent.Type.REPLANNED) {
                         replanned.incrementAndGet();
@@ -124,9 +159,39 @@ class FaultProperties {
                         retried.incrementAndGet();
                     }
                 }).build()).time(fake.clock());
+    }
+
+    @Property(tries = TRIES)
+    void afterFaultsStopASecondApplyConverges(@ForAll("scenarios") Scenario s,
+                                              @ForAll("schedules") List<FaultyHypervisor.At> schedule) {
+        TRIED.incrementAndGet();
+        Optional<Prepared> dry = prepare(s);
+        if (dry.isEmpty()) {
+            Statistics.label("schedule").collect("plan refused, not run");
+            count("not run: plan refused even narrowed, or nothing to apply");
+            return;
+        }
+        // the dry run: the same apply without faults, to count the calls it makes
+        FaultyHypervisor counting = FaultyHypervisor.counting(dry.get().fake());
+        underFaults(counting.hypervisor(), dry.get().options(), dry.get().fake(), new AtomicInteger(), new AtomicInteger())
+                .apply(dry.get().plan());
+        int calls = counting.calls();
+
+        Prepared ready = prepare(s).orElseThrow();
+        FakeHypervisor fake = ready.fake();
+        PlanOptions options = ready.options();
+        List<VmDefinition> defs = ready.defs();
+        Plan plan = ready.plan();
+        Map<Integer, String> before = Scenario.snapshot(fake);
+        Set<Integer> strangers = fake.listVms().stream().filter(v -> !v.tags().contains(PlanOptions.DEFAULT_OWNER_TAG))
+                .map(VmSummary::vmid).collect(Collectors.toSet());
+
+        FaultyHypervisor faulty = new FaultyHypervisor(fake, schedule, calls);
+        AtomicInteger replanned = new AtomicInteger();
+        AtomicInteger retried = new AtomicInteger();
         String first;
         try {
-            ApplyResult r = underFaults.apply(plan);
+            ApplyResult r = underFaults(faulty.hypervisor(), options, fake, replanned, retried).apply(plan);
             first = r.isComplete() ? "complete despite faults" : "incomplete";
         } catch (FaultyHypervisor.Crash crash) {
             first = "crashed";
@@ -171,6 +236,12 @@ class FaultProperties {
                 assertEquals(before.get(id), now.get(id), "stranger " + id + " was touched");
             }
         }
-        count("ran: first apply " + first + "; second apply converged");
+        RAN.incrementAndGet();
+        if (faulty.fired() > 0) {
+            RAN_WITH_FAULTS.incrementAndGet();
+        }
+        faulty.firedKinds().forEach((k, v) -> FIRED.merge(k, v, Integer::sum));
+        count("ran, " + (faulty.fired() > 0 ? "met a fault" : "met no fault (" + calls + " calls)")
+                + ": first apply " + first + "; second apply converged");
     }
 }

@@ -60,7 +60,7 @@ class OrchestratorFilesOnFakeTest {
     static final Map<String, Set<String>> IGNORED = Map.of(
             "829c047", Set.of("$.vm_defaults.template", "$.vms[0].user_config.gw", "$.vms[1].template_snapshot_name"),
             "093e2b5", Set.of("$.vm_defaults.template"),
-            "0385ea2", Set.of("$.vm_defaults.template", "$.vms[1].docker_stacks", "$.vms[1].portainer_role",
+            "0385ea2", Set.of("$.vm_defaults.template", "$.vms[1].disk_size_gb", "$.vms[1].docker_stacks", "$.vms[1].portainer_role",
                     "$.vms[1].traefik_service", "$.vms[2].dns_records", "$.vms[2].docker_stacks",
                     "$.vms[2].portainer_agent_hostname", "$.vms[2].portainer_environment_name", "$.vms[2].portainer_role",
                     "$.vms[2].traefik_service", "$.vms[2].trigger_sync_on_completion"));
@@ -93,15 +93,16 @@ class OrchestratorFilesOnFakeTest {
     }
 
     /**
-     * What the planner refuses per revision, as VM → reason. 0385ea2 declares Portainer with
-     * {@code disk_size_gb: 32}, cloned from a template whose disk is 50G ({@code vm_defaults}): no
-     * disk shrinks in Proxmox ({@code resize_vm}: "shrinking disks is not supported"), so refusing is
-     * the only honest answer; drphoenix depends on Portainer ({@code dependencies: ["1001"]}).
+     * What the planner refuses per revision, as VM → reason: nothing. 0385ea2 declares Portainer
+     * with {@code disk_size_gb: 32}, cloned from a template whose disk is 50G ({@code vm_defaults});
+     * the reader drops that size and reports it as ignored (the shell orchestrator never resized
+     * clones, and Proxmox cannot shrink a disk), so Portainer keeps 50G and drphoenix, which depends
+     * on it, is planned too.
      */
     static final Map<String, Map<String, Refusal.Reason>> REFUSED = Map.of(
             "829c047", Map.of(),
             "093e2b5", Map.of(),
-            "0385ea2", Map.of("Portainer", Refusal.Reason.DISK_SHRINK, "drphoenix", Refusal.Reason.MISSING_DEPENDENCY));
+            "0385ea2", Map.of());
 
     @ParameterizedTest
     @ValueSource(strings = {"829c047", "093e2b5", "0385ea2"})
@@ -116,9 +117,7 @@ class OrchestratorFilesOnFakeTest {
         Map<String, Refusal.Reason> refused = new TreeMap<>();
         full.refusals().forEach(r -> refused.put(r.vm(), r.reason()));
         assertEquals(REFUSED.get(revision), refused, full.render());
-        if (refused.containsKey("Portainer")) {
-            assertTrue(full.render().contains("disk scsi0 is 50G and cannot shrink to 32G"), full.render());
-        }
+        assertFalse(full.render().contains("cannot shrink"), full.render());
         List<VmDefinition> applicable = set.vms().stream().filter(d -> !refused.containsKey(d.name())).toList();
 
         Plan plan = phoenix.plan(applicable);
@@ -178,7 +177,16 @@ class OrchestratorFilesOnFakeTest {
             assertEquals(vm.get("memory_mb").asText(), c.get("memory"), where);
             String scsi0 = c.get("scsi0");
             assertTrue(scsi0.startsWith(STORAGE + ":" + (template ? "base-" : "vm-") + vmid + "-disk-"), where);
-            assertTrue(scsi0.contains("size=" + vm.get("disk_size_gb").asInt() + "G"), where);
+            // a clone keeps its template's disk unless it declares a larger one (the reader drops a smaller size)
+            int diskGb = vm.get("disk_size_gb").asInt();
+            if (vm.has("clone_from_vmid")) {
+                for (JsonNode other : doc.get("vms")) {
+                    if (other.get("vmid").asInt() == vm.get("clone_from_vmid").asInt()) {
+                        diskGb = Math.max(diskGb, other.path("disk_size_gb").asInt(doc.get("vm_defaults").path("disk_size_gb").asInt()));
+                    }
+                }
+            }
+            assertTrue(scsi0.contains("size=" + diskGb + "G"), where);
             JsonNode net = vm.path("network_config");
             String ip = net.path("ip").asText();
             assertEquals(ip.equals("dhcp") ? "ip=dhcp" : "gw=" + net.path("gw").asText() + ",ip=" + ip,
