@@ -23,11 +23,13 @@ import java.util.function.Function;
  * ({@code Hypervisor.uploadableContent()}):
  *
  * <ul>
- *   <li><b>Snippet</b> (a backend with a shell on the node, e.g. {@code qm} over SSH): the document
+ *   <li><b>Snippet</b> (a backend with a shell on the node, e.g. {@code qm} over SSH, and a storage
+ *       with content {@code snippets}): the document
  *       is written as a snippet ({@code <storage>:snippets/<vm>-<sha>.yaml}, on the declared snippet
  *       storage or one with content {@code snippets}) and named by {@code cicustom: user=...}; Proxmox's
  *       cloud-init drive still carries meta-data and the network config from {@code ipconfigN}.</li>
- *   <li><b>NoCloud ISO</b> (the HTTP API, which uploads only iso/vztmpl/import): Phoenix writes all
+ *   <li><b>NoCloud ISO</b> (the HTTP API, which uploads only iso/vztmpl/import; or no storage allows
+ *       snippets, as on a fresh Proxmox whose {@code local} holds iso, vztmpl and backup): Phoenix writes all
  *       three NoCloud documents ({@link NoCloudData}) into an ISO labelled {@code cidata}
  *       ({@link NoCloudIso}), uploads it to a storage with content {@code iso} as
  *       {@code phoenix-<vm>-<sha>.iso}, and puts it in the cloud-init slot as a CD-ROM in place of
@@ -63,10 +65,10 @@ final class CloudInitDelivery {
         }
         String doc = r.userData().get();
         CloudInit ci = spec.cloudInit().orElseThrow();
-        if (uploadable.contains(StorageContent.SNIPPETS)) {
-            String storage = ci.snippetStorage().or(() -> storageWith.apply(StorageContent.SNIPPETS)).orElseThrow(
-                    () -> new IllegalStateException("user-data needs a storage with content 'snippets', and no node has one"
-                            + " (enable snippets on a dir storage, e.g. local)"));
+        Optional<String> snippetStorage = uploadable.contains(StorageContent.SNIPPETS)
+                ? ci.snippetStorage().or(() -> storageWith.apply(StorageContent.SNIPPETS)) : Optional.empty();
+        if (snippetStorage.isPresent()) {
+            String storage = snippetStorage.get();
             VmSpec withDoc = spec.toBuilder().cloudInit(ci.toBuilder().userData(doc).snippetStorage(storage).build()).build();
             DesiredConfig desired = DesiredConfig.of(withDoc, ownerTag);
             List<Change.Upload> uploads = new ArrayList<>();
@@ -74,11 +76,15 @@ final class CloudInitDelivery {
                     volid.substring(volid.indexOf('/') + 1), text.getBytes(StandardCharsets.UTF_8))));
             return new Result(withDoc, desired, uploads, "snippet");
         }
+        // no snippet storage (Proxmox's local has none by default: content iso,vztmpl,backup), or a backend that cannot write one
         if (!uploadable.contains(StorageContent.ISO)) {
-            throw new IllegalStateException("user-data needs a snippet or an ISO upload, and this backend can write neither");
+            throw new IllegalStateException(uploadable.contains(StorageContent.SNIPPETS)
+                    ? "user-data needs a storage with content 'snippets', and no node has one (enable snippets on a dir storage, e.g. local)"
+                    : "user-data needs a snippet or an ISO upload, and this backend can write neither");
         }
         String storage = storageWith.apply(StorageContent.ISO).orElseThrow(() -> new IllegalStateException(
-                "user-data needs a storage with content 'iso' for its NoCloud ISO, and no node has one"));
+                "user-data needs a storage with content 'snippets' or 'iso', and no node has one"
+                        + " (enable snippets or iso on a dir storage, e.g. local)"));
         VmSpec fixed = spec.toBuilder().nics(nicsWithMacs(spec, base)).build();
         TreeMap<Integer, String> macs = new TreeMap<>();
         fixed.nics().forEach(n -> macs.put(n.index(), n.mac()));

@@ -194,6 +194,21 @@ class MilestoneOnFakeTest {
     }
 
     @Test
+    void withoutAStorageForSnippetsTheUserDataTravelsAsAnIsoToo() {
+        // a fresh Proxmox: local holds iso, vztmpl and backup, no snippets (and here import for the image)
+        FakeHypervisor fake = FakeHypervisor.builder().withoutStorage("local")
+                .storage(ai.thinkheads.phoenix.testkit.model.StorageSpec.local("local", "dir", 100, "iso", "import", "vztmpl", "backup"))
+                .build();
+        fake.cluster().addVolume("pve", "local", "import/" + UbuntuCloud.IMAGE_FILE, 3758096384L);
+        Phoenix phoenix = phoenix(fake, fake);
+        Plan plan = phoenix.plan(milestone());
+        assertTrue(plan.render().contains("write NoCloud ISO local:iso/phoenix-docker-01-"), plan.render());
+        ApplyResult applied = phoenix.apply(plan);
+        assertTrue(applied.isComplete(), applied.render());
+        assertTrue(fake.guest(9101).running("docker"));
+    }
+
+    @Test
     void changedUserDataIsAConfigChangeThatWaitsForTheNextBoot() {
         FakeHypervisor fake = fake();
         Phoenix phoenix = phoenix(fake, fake);
