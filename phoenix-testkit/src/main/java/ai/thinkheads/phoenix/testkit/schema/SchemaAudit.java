@@ -29,7 +29,8 @@ import java.util.function.Predicate;
  * the test that made it send it. {@link #refusedExcept} and {@link #writeReport} let a test suite
  * assert afterwards that the only refusals were requests it provoked on purpose.
  *
- * <p>One instance per JVM is usual ({@link #shared()}), since a module's tests run in one JVM.
+ * <p>One instance per JVM is usual ({@link #shared()}), since a module's tests run in one JVM;
+ * {@link SchemaAuditSession} writes and asserts it once the module's whole test run is over.
  */
 public final class SchemaAudit {
 
@@ -42,6 +43,14 @@ public final class SchemaAudit {
     private final AtomicLong checked = new AtomicLong();
     private final Set<String> distinct = new ConcurrentSkipListSet<>();
     private final List<Refusal> refusals = new CopyOnWriteArrayList<>();
+
+    /** A fresh audit with empty books (tests of the audit itself; modules use {@link #shared()}). */
+    public static SchemaAudit create() {
+        return new SchemaAudit();
+    }
+
+    private SchemaAudit() {
+    }
 
     /** The JVM-wide audit. */
     public static SchemaAudit shared() {
