@@ -13,7 +13,8 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * this class in {@code src/test/resources/META-INF/services/org.junit.platform.launcher.LauncherSessionListener}.
  *
  * <p>The report goes to {@code target/schema-audit.txt}. A refusal that
- * {@link HypervisorContract#provokedRejection} does not account for fails the run: the listener
+ * {@link HypervisorContract#provokedRejection} does not account for fails the run, and so does a
+ * value whose named format no verifier checks ({@link SchemaAudit#uncheckedFormats()}): the listener
  * throws, and the build fails (see {@link #conclude}).
  */
 public final class SchemaAuditSession implements LauncherSessionListener {
@@ -41,6 +42,10 @@ public final class SchemaAuditSession implements LauncherSessionListener {
         System.out.println("schema audit: " + audit.checkedCount() + " requests checked against PVE "
                 + PveApiReference.VERSIONS + ", " + audit.distinctRequests().size() + " distinct; report in " + report);
         List<SchemaAudit.Refusal> defects = audit.refusedExcept(r -> HypervisorContract.provokedRejection(r.params()));
+        if (!audit.uncheckedFormats().isEmpty()) {
+            throw new AssertionError("values with named formats no verifier checks were sent: " + audit.uncheckedFormats()
+                    + "; add them to NamedFormats; see " + report.toAbsolutePath());
+        }
         if (!defects.isEmpty()) {
             throw new AssertionError(defects.size() + " request(s) refused by the PVE schemas and not provoked on purpose, first "
                     + defects.get(0).request().method() + " " + defects.get(0).request().path() + " " + defects.get(0).errors().keySet()
