@@ -39,8 +39,7 @@ public final class SchemaAuditSession implements LauncherSessionListener {
             return; // a run that sent no request (a single unrelated test) leaves the last report alone
         }
         audit.writeReport(report);
-        System.out.println("schema audit: " + audit.checkedCount() + " requests checked against PVE "
-                + PveApiReference.VERSIONS + ", " + audit.distinctRequests().size() + " distinct; report in " + report);
+        // no console output here: surefire has closed the run's output capture by now
         List<SchemaAudit.Refusal> defects = audit.refusedExcept(r -> HypervisorContract.provokedRejection(r.params()));
         if (!audit.uncheckedFormats().isEmpty()) {
             throw new AssertionError("values with named formats no verifier checks were sent: " + audit.uncheckedFormats()
