@@ -210,6 +210,7 @@ class SecretsNeverLeakTest {
 
             server.upid("UPID:pve1:00001234:0ABCDEF0:65A1B2C3:qmsnapshot:100:root@pam!ci:");
             server.data("{\"status\":\"stopped\",\"exitstatus\":\"WARNINGS: 1\"}");
+            server.enqueue(json(200, "{\"total\":2,\"data\":[{\"n\":1,\"t\":\"WARN: no vmstate\"},{\"n\":2,\"t\":\"TASK WARNINGS: 1\"}]}"));
             texts.add(api.createSnapshot(VM, "s1", "before", false).await(Duration.ofMinutes(1)).toString());
             server.data("[{\"name\":\"current\",\"description\":\"You are here!\",\"parent\":\"s1\"},{\"name\":\"s1\",\"description\":\"before\",\"snaptime\":1737549549}]");
             texts.add(api.listSnapshots(VM).toString());
