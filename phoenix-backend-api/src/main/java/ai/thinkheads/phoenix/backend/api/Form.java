@@ -16,8 +16,11 @@ import java.util.Set;
  */
 final class Form {
 
-    /** Keys whose values are secrets wherever they appear (cloud-init password, login fields). */
-    static final Set<String> SENSITIVE_KEYS = Set.of("cipassword", "password", "tfa-challenge", "otp");
+    /**
+     * Keys whose values are secrets wherever they appear: the cloud-init password, login fields,
+     * and a guest command's stdin ({@code input-data}, how a password reaches e.g. chpasswd).
+     */
+    static final Set<String> SENSITIVE_KEYS = Set.of("cipassword", "password", "tfa-challenge", "otp", "input-data");
 
     record Field(String key, String value) {
     }

@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.thinkheads.phoenix.config.DiskSize;
+import ai.thinkheads.phoenix.hypervisor.CloneRequest;
 import ai.thinkheads.phoenix.hypervisor.ConfigUpdate;
 import ai.thinkheads.phoenix.hypervisor.CreateRequest;
 import ai.thinkheads.phoenix.hypervisor.DestroyOptions;
@@ -36,7 +38,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A whole lifecycle against MockWebServer with every secret in play (password, TOTP code, ticket,
- * CSRF token, API token secret, a cloud-init password), with all log output (debug level) and
+ * CSRF token, API token secret, a cloud-init password and password hash, a guest password on a
+ * guest command's stdin) through login, create, update, start, destroy, clone, snapshots, resize
+ * and the guest agent, with all log output (debug level) and
  * every exception message and {@code toString} captured: none may contain any secret.
  */
 @ExtendWith(SchemaCoverage.class)
@@ -44,6 +48,9 @@ class SecretsNeverLeakTest {
 
     private static final String CIPASSWORD = "Cl0ud-Init-Pa55";
     private static final String TOTP = "918273";
+    /** A cloud-init password hash and a guest password passed to a guest command on stdin. */
+    private static final String CIPASSWORD_HASH = "$6$rounds=4096$saltsalt$CiPasswordHashMustNotLeak";
+    private static final String GUEST_SECRET = "guest-Chpasswd-Secret-must-not-leak";
     private static final String RENEWED_TICKET = "PVE:root@pam:64E11AAA::c2lnbmF0dXJlLW9mLXRoZS1yZW5ld2VkLXRpY2tldA==";
     private static final String RENEWED_CSRF = "64E11AAA:cmVuZXdlZC1jc3JmLXRva2Vu";
     private static final VmRef VM = VmRef.of("pve1", 100);
@@ -54,7 +61,7 @@ class SecretsNeverLeakTest {
     private List<String> secrets() {
         String ticket = fixtureTicket();
         String csrf = fixtureCsrf();
-        return List.of(PASSWORD, TOTP, TOKEN_SECRET, CIPASSWORD, ticket, ticket.substring(ticket.lastIndexOf(':') + 1),
+        return List.of(PASSWORD, TOTP, TOKEN_SECRET, CIPASSWORD, CIPASSWORD_HASH, GUEST_SECRET, ticket, ticket.substring(ticket.lastIndexOf(':') + 1),
                 csrf, csrf.substring(csrf.indexOf(':') + 1), RENEWED_TICKET, RENEWED_CSRF.substring(9),
                 java.net.URLEncoder.encode(ticket, StandardCharsets.UTF_8));
     }
@@ -83,6 +90,7 @@ class SecretsNeverLeakTest {
         try {
             passwordLifecycle();
             tokenLifecycle();
+            cloneSnapshotResizeAndAgent();
         } finally {
             System.setErr(original);
         }
@@ -90,6 +98,8 @@ class SecretsNeverLeakTest {
         // the capture works: request lines are there, at debug level
         assertTrue(logText.contains("DEBUG") && logText.contains("POST /access/ticket -> 200"), logText);
         assertTrue(logText.contains("POST /nodes/pve1/qemu -> 200"), logText);
+        assertTrue(logText.contains("POST /nodes/pve1/qemu/100/agent/exec -> 200"), logText);
+        assertTrue(logText.contains("POST /nodes/pve1/qemu/100/clone -> 200"), logText);
         assertTrue(texts.size() > 10, "exceptions were collected");
         texts.add(logText);
 
@@ -175,5 +185,56 @@ class SecretsNeverLeakTest {
             texts.add(api.updateConfig(VM, ConfigUpdate.set("cipassword", CIPASSWORD)).toString());
         }
         assertFalse(texts.isEmpty());
+    }
+
+    /**
+     * Clone, snapshots, resize and the guest agent with the token secret in play, a cloud-init
+     * password hash in the config, and a guest password on a guest command's stdin, which the
+     * server echoes back in an error.
+     */
+    private void cloneSnapshotResizeAndAgent() throws Exception {
+        try (SchemaCheckingServer server = new SchemaCheckingServer().start();
+             ProxmoxApi api = ApiTestSupport.tokenApi(server, time).build()) {
+            server.upid(UPID_CONFIG);
+            texts.add(api.updateConfig(VM, ConfigUpdate.set("cipassword", CIPASSWORD_HASH)).toString());
+            server.data("{\"cipassword\":\"**********\",\"ciuser\":\"admin\",\"scsi0\":\"local-lvm:vm-100-disk-0,size=32G\",\"digest\":\"d\"}");
+            texts.add(api.getConfig(VM).toString());
+
+            server.upid("UPID:pve1:00001234:0ABCDEF0:65A1B2C3:qmclone:100:root@pam!ci:");
+            server.data("{\"status\":\"stopped\",\"exitstatus\":\"OK\"}");
+            CloneRequest clone = CloneRequest.full(101, "web02").toStorage("local-lvm");
+            texts.add(clone.toString());
+            Task cloned = api.clone(VM, clone);
+            texts.add(cloned.toString());
+            texts.add(cloned.await(Duration.ofMinutes(1)).toString());
+
+            server.upid("UPID:pve1:00001234:0ABCDEF0:65A1B2C3:qmsnapshot:100:root@pam!ci:");
+            server.data("{\"status\":\"stopped\",\"exitstatus\":\"WARNINGS: 1\"}");
+            server.enqueue(json(200, "{\"total\":2,\"data\":[{\"n\":1,\"t\":\"WARN: no vmstate\"},{\"n\":2,\"t\":\"TASK WARNINGS: 1\"}]}"));
+            texts.add(api.createSnapshot(VM, "s1", "before", false).await(Duration.ofMinutes(1)).toString());
+            server.data("[{\"name\":\"current\",\"description\":\"You are here!\",\"parent\":\"s1\"},{\"name\":\"s1\",\"description\":\"before\",\"snaptime\":1737549549}]");
+            texts.add(api.listSnapshots(VM).toString());
+            server.upid("UPID:pve1:00001234:0ABCDEF0:65A1B2C3:qmrollback:100:root@pam!ci:");
+            texts.add(api.rollbackSnapshot(VM, "s1").toString());
+            server.upid("UPID:pve1:00001234:0ABCDEF0:65A1B2C3:qmdelsnapshot:100:root@pam!ci:");
+            texts.add(api.deleteSnapshot(VM, "s1").toString());
+
+            server.data("{\"scsi0\":\"local-lvm:vm-100-disk-0,size=32G\",\"digest\":\"d\"}");
+            server.upid("UPID:pve1:00001111:0ABCDEF0:65A1B2C3:resize:100:root@pam!ci:");
+            texts.add(api.resizeDisk(VM, "scsi0", DiskSize.ofGiB(64)).toString());
+
+            server.data("{\"result\":{}}");
+            api.agentPing(VM);
+            server.data("{\"result\":[]}");
+            texts.add(api.agentNetworkInterfaces(VM).toString());
+            server.data("{\"pid\":77}");
+            int pid = api.agentExec(VM, List.of("chpasswd"), "admin:" + GUEST_SECRET);
+            server.data("{\"exited\":1,\"exitcode\":0}");
+            texts.add(api.agentExecStatus(VM, pid).toString());
+            // an agent that fails and echoes what it was given on stdin
+            server.enqueue(error(500, "Agent error: chpasswd: input 'admin:" + GUEST_SECRET + "' refused",
+                    "{\"data\":null,\"message\":\"Agent error: chpasswd: input 'admin:" + GUEST_SECRET + "' refused\\n\"}"));
+            capture(() -> api.agentExec(VM, List.of("chpasswd"), "admin:" + GUEST_SECRET));
+        }
     }
 }

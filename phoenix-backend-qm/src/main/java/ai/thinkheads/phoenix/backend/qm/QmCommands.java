@@ -263,6 +263,10 @@ public final class QmCommands {
             }
             a.option("pass-stdin", "1");
             a.stdin = bytes;
+            if (!stdin.isBlank()) {
+                // a guest command's stdin is how a password reaches it (chpasswd): scrub echoes of it
+                a.secrets.add(stdin);
+            }
         }
         a.argv.add("--");
         for (String word : command) {

@@ -27,18 +27,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@link TestSshd} checks every {@code qm}/{@code pvesh} call its stubs record, and
  * {@link ScriptedRunner} every call it answers. Commands that are neither ({@code hostname},
  * {@code true}, {@code sudo}'s own record) are not API calls and are skipped. The count, and the
- * distinct endpoints seen, are written to {@code target/qm-command-line-schema-check.txt} when the
- * test JVM ends.
+ * distinct endpoints seen, are written to {@code target/qm-command-line-schema-check.txt} once the
+ * module's whole test run is over ({@link Report}, registered in {@code META-INF/services} beside
+ * the testkit's {@code SchemaAuditSession}).
  */
 final class CommandLineSchemaCheck {
 
     private static final AtomicLong CHECKED = new AtomicLong();
     private static final Set<String> ENDPOINTS = new ConcurrentSkipListSet<>();
     static final Path REPORT = Path.of("target", "qm-command-line-schema-check.txt");
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(CommandLineSchemaCheck::writeReport, "schema-check-report"));
-    }
 
     private CommandLineSchemaCheck() {
     }
@@ -79,6 +76,16 @@ final class CommandLineSchemaCheck {
 
     private static String name(List<String> argv) {
         return String.join(" ", argv.subList(0, Math.min(argv.size(), 2)));
+    }
+
+    /** Writes the report when the JUnit Platform session ends (every engine has run). */
+    public static final class Report implements org.junit.platform.launcher.LauncherSessionListener {
+        @Override
+        public void launcherSessionClosed(org.junit.platform.launcher.LauncherSession session) {
+            if (CHECKED.get() > 0) {
+                writeReport();
+            }
+        }
     }
 
     private static void writeReport() {

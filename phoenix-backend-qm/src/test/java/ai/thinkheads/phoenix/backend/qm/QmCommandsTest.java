@@ -189,6 +189,15 @@ class QmCommandsTest {
     }
 
     @Test
+    void aGuestCommandsStdinIsScrubbedFromWhatQmEchoes() {
+        QmCommand chpasswd = qm.agentExec(100, List.of("chpasswd"), "admin:Guest-Secret-1");
+        assertEquals("Agent error: input '" + QmCommand.REDACTED + "' refused",
+                chpasswd.redact("Agent error: input 'admin:Guest-Secret-1' refused"));
+        assertFalse(chpasswd.toString().contains("Guest-Secret-1"));
+        assertEquals("x", qm.agentExec(100, List.of("cat"), null).redact("x"), "no stdin, nothing to scrub");
+    }
+
+    @Test
     void readsGoThroughPveshJson() {
         assertEquals(List.of("pvesh", "get", "/cluster/resources", "--type", "vm", "--output-format", "json"),
                 qm.clusterResources("vm").argv());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.thinkheads.phoenix.config.DiskSize;
 import ai.thinkheads.phoenix.hypervisor.AuthenticationException;
@@ -30,9 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A full VM lifecycle over real SSH, with debug logging on, using every kind of secret: the SSH
- * password, a private-key passphrase, and a cloud-init password hash (also echoed back by a
- * failing {@code qm} on stderr). Nothing logged and no exception message or {@code toString()}
+ * A full VM lifecycle over real SSH (create, update, power, the guest agent, snapshots, resize,
+ * template, clone, destroy), with debug logging on, using every kind of secret: the SSH password,
+ * a private-key passphrase, a cloud-init password hash (also echoed back by a failing {@code qm}
+ * on stderr) and a guest password on a guest command's stdin. Nothing logged and no exception message or {@code toString()}
  * may contain any of them.
  */
 class SecretsNeverLeakTest {
@@ -40,6 +40,7 @@ class SecretsNeverLeakTest {
     private static final String PASSPHRASE = "key-Passphrase-must-not-leak";
     private static final String CIPASSWORD = "$6$rounds=4096$saltsalt$CiPasswordHashMustNotLeak";
     private static final String WRONG_PASSWORD = "wrong-Password-must-not-leak";
+    private static final String GUEST_SECRET = "guest-Chpasswd-Secret-must-not-leak";
     private static final Path LOG = Path.of("target", "test-logs.log");
     private static final Duration WAIT = Duration.ofSeconds(1);
 
@@ -48,7 +49,6 @@ class SecretsNeverLeakTest {
 
     @Test
     void noSecretInLogsMessagesOrToString() throws Exception {
-        assumeTrue(TestSshd.hasSshKeygen(), "ssh-keygen is needed to make an encrypted OpenSSH key");
         // slf4j-simple truncates its file when it starts: start it before taking the offset
         org.slf4j.LoggerFactory.getLogger(SecretsNeverLeakTest.class).info("secrets test starts");
         long logStart = Files.exists(LOG) ? Files.size(LOG) : 0;
@@ -96,9 +96,13 @@ class SecretsNeverLeakTest {
         String logged = readFrom(LOG, logStart);
         assertTrue(logged.contains("'qm' 'create' '100'"), "commands are logged at debug (else this test proves nothing)");
         assertTrue(logged.contains("'--cipassword' '" + QmCommand.REDACTED + "'"), "and the cipassword is redacted there");
+        for (String command : List.of("'qm' 'clone' '100' '101'", "'qm' 'snapshot' '100' 's1'", "'qm' 'disk' 'resize' '100' 'scsi0'",
+                "'qm' 'guest' 'exec' '100'", "'qm' 'guest' 'cmd' '100' 'ping'")) {
+            assertTrue(logged.contains(command), "the log covers " + command);
+        }
         seen.add(logged);
         String all = String.join("\n", seen);
-        for (String secret : List.of(TestSshd.PASSWORD, PASSPHRASE, CIPASSWORD, WRONG_PASSWORD)) {
+        for (String secret : List.of(TestSshd.PASSWORD, PASSPHRASE, CIPASSWORD, WRONG_PASSWORD, GUEST_SECRET)) {
             assertFalse(all.contains(secret), "a secret leaked: " + secret.substring(0, 6) + "...");
         }
     }
@@ -114,6 +118,9 @@ class SecretsNeverLeakTest {
         assertEquals(1, pve.agentNetworkInterfaces(vm).size());
         int pid = pve.agentExec(vm, List.of("sh", "-c", "echo hi"), "stdin");
         assertTrue(pve.agentExecStatus(vm, pid).exited());
+        // a guest password goes to the guest command on stdin (qm guest exec --pass-stdin)
+        int chpasswd = pve.agentExec(vm, List.of("chpasswd"), "admin:" + GUEST_SECRET);
+        seen.add(pve.agentExecStatus(vm, chpasswd).toString());
         tasks.add(pve.createSnapshot(vm, "s1", "before", false));
         assertEquals(1, pve.listSnapshots(vm).size());
         tasks.add(pve.rollbackSnapshot(vm, "s1"));

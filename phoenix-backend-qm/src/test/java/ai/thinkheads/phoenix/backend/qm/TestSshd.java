@@ -114,6 +114,23 @@ final class TestSshd implements AutoCloseable {
         return file;
     }
 
+    /**
+     * A known_hosts file with the entry hashed as {@code ssh-keygen -H} writes it (OpenSSH
+     * hostfile.c host_hash: {@code |1|base64(salt)|base64(HMAC-SHA1(salt, host))}).
+     */
+    Path hashedKnownHosts(PublicKey key, String name) throws IOException, GeneralSecurityException {
+        byte[] salt = new byte[20];
+        new java.security.SecureRandom().nextBytes(salt);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+        mac.init(new javax.crypto.spec.SecretKeySpec(salt, "HmacSHA1"));
+        byte[] hash = mac.doFinal(("[127.0.0.1]:" + port()).getBytes(StandardCharsets.UTF_8));
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        Path file = dir.resolve(name);
+        Files.writeString(file, "|1|" + b64.encodeToString(salt) + "|" + b64.encodeToString(hash) + " "
+                + PublicKeyEntry.toString(key) + "\n");
+        return file;
+    }
+
     Path knownHosts() throws IOException {
         return knownHosts(hostKey.getPublic(), "known_hosts");
     }
@@ -194,28 +211,49 @@ final class TestSshd implements AutoCloseable {
         server.getActiveSessions().forEach(s -> s.close(true));
     }
 
-    /** Generates an OpenSSH private key with ssh-keygen; returns the private key file (the .pub is next to it). */
-    static Path sshKeygen(Path dir, String type, int bits, String passphrase) throws IOException, InterruptedException {
+    /**
+     * Writes a new OpenSSH private key ({@code -----BEGIN OPENSSH PRIVATE KEY-----}, as
+     * {@code ssh-keygen} writes it; encrypted with bcrypt-pbkdf and AES-256-CTR when a passphrase
+     * is given) and its {@code .pub} beside it; returns the private key file. Pure Java (MINA
+     * SSHD's OpenSSH writer, BouncyCastle for Ed25519), so the tests need no {@code ssh-keygen}.
+     *
+     * @param type {@code ed25519}, {@code ecdsa} or {@code rsa}
+     * @param bits key size for ECDSA and RSA (256/384/521, 2048+); ignored for Ed25519
+     */
+    static Path sshKeygen(Path dir, String type, int bits, String passphrase) throws IOException {
         Path key = dir.resolve("id_" + type + "_" + System.nanoTime());
-        List<String> cmd = new ArrayList<>(List.of("ssh-keygen", "-q", "-t", type, "-N", passphrase == null ? "" : passphrase,
-                "-C", "phoenix-test", "-f", key.toString()));
-        if (bits > 0) {
-            cmd.addAll(List.of("-b", Integer.toString(bits)));
+        String keyType = switch (type) {
+            case "ed25519" -> KeyPairProvider.SSH_ED25519;
+            case "ecdsa" -> "ecdsa-sha2-nistp" + (bits == 0 ? 256 : bits);
+            case "rsa" -> KeyPairProvider.SSH_RSA;
+            default -> throw new IllegalArgumentException("key type " + type);
+        };
+        KeyPair pair;
+        try {
+            pair = KeyUtils.generateKeyPair(keyType, type.equals("ed25519") ? 256 : (bits == 0 ? 3072 : bits));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot generate a " + type + " key", e);
         }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException("ssh-keygen failed: " + out);
+        org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext encryption = null;
+        if (passphrase != null) {
+            encryption = new org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext();
+            encryption.setPassword(passphrase);
+            encryption.setCipherName("AES");
+            encryption.setCipherMode("CTR");
+            encryption.setCipherType("256");
+        }
+        var writer = org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter.INSTANCE;
+        try (OutputStream out = Files.newOutputStream(key)) {
+            writer.writePrivateKey(pair, "phoenix-test", encryption, out);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot write the " + type + " key", e);
+        }
+        try (OutputStream out = Files.newOutputStream(Path.of(key + ".pub"))) {
+            writer.writePublicKey(pair, "phoenix-test", out);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot write the " + type + " public key", e);
         }
         return key;
-    }
-
-    static boolean hasSshKeygen() {
-        try {
-            return new ProcessBuilder("ssh-keygen", "-?").redirectErrorStream(true).start().waitFor() >= 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
     }
 
     @Override

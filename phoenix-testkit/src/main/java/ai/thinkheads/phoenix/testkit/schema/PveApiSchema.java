@@ -55,10 +55,12 @@ import java.util.regex.PatternSyntaxException;
  *       {@link PropertyString} (default key from {@code default_key}), {@code alias} and
  *       {@code keyAlias} are resolved as {@code parse_property_string} does, and each sub-value is
  *       checked against its sub-schema; unknown and missing non-optional sub-keys are violations;</li>
- *   <li>a few named formats (those our requests carry): {@code pve-node}, {@code pve-vmid},
- *       {@code pve-configid}, {@code pve-storage-id}, {@code pve-poolid}, {@code dns-name},
- *       {@code mac-addr}, {@code pve-tag}, {@code urlencoded}, each also as {@code -list}. Other
- *       named formats are not checked.</li>
+ *   <li>the named formats the parameters Phoenix sends carry ({@link NamedFormats}: code
+ *       verifiers such as {@code pve-vmid}, {@code disk-size}, {@code address}, {@code pve-bridge-id},
+ *       {@code pve-volume-id-or-qm-path}, {@code pve-startup-order}, and qemu-server's
+ *       property-string formats {@code pve-qm-ipconfig}, {@code pve-qm-boot}, {@code pve-qm-cicustom},
+ *       {@code pve-vm-cpu-conf}), with their {@code -list} and {@code -opt} forms. A named format
+ *       it has no verifier for is not checked but named ({@link #check}).</li>
  * </ul>
  *
  * <p>Instances are immutable and thread-safe.
@@ -70,19 +72,7 @@ public final class PveApiSchema {
     private static final Pattern INTEGER = Pattern.compile("^[+-]?\\d+$");
     private static final Pattern NUMBER = Pattern.compile("^[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?$");
     private static final Pattern BOOLEAN = Pattern.compile("^(1|on|yes|true|0|off|no|false)$", Pattern.CASE_INSENSITIVE);
-    private static final Pattern LIST_SEPARATOR = Pattern.compile("[\\s,;\\x00]+");
-
-    /** pve-common JSONSchema.pm verifiers for the named formats our requests use. */
-    private static final Map<String, Pattern> NAMED_FORMATS = Map.of(
-            "pve-node", Pattern.compile("^[a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?$"),
-            "pve-vmid", Pattern.compile("^\\d+$"),
-            "pve-configid", Pattern.compile("^[a-z][a-z0-9_-]+$", Pattern.CASE_INSENSITIVE),
-            "pve-storage-id", Pattern.compile("^[a-z][a-z0-9\\-_.]*[a-z0-9]$", Pattern.CASE_INSENSITIVE),
-            "pve-poolid", Pattern.compile("^[A-Za-z0-9_\\-]+$"),
-            "dns-name", Pattern.compile("^(([a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?)\\.)*([a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?)$"),
-            "mac-addr", Pattern.compile("^[a-f0-9][02468ace](?::[a-f0-9]{2}){5}$", Pattern.CASE_INSENSITIVE),
-            "pve-tag", Pattern.compile("^[a-z0-9_][a-z0-9_\\-+.]*$", Pattern.CASE_INSENSITIVE),
-            "urlencoded", Pattern.compile("^[-%a-zA-Z0-9_.!~*'()]*$"));
+    private static final Pattern FORMAT_NAME = Pattern.compile("^(.*?)(?:-(list|opt))?$");
 
     private final String label;
     private final List<Route> routes;
@@ -199,10 +189,27 @@ public final class PveApiSchema {
      * request is acceptable.
      */
     public List<SchemaViolation> validate(String method, String path, Map<String, List<String>> parameters) {
+        return check(method, path, parameters).violations();
+    }
+
+    /**
+     * What {@link #check} found: the violations, and the named formats of values in the request
+     * that could not be checked (no verifier in {@link NamedFormats}).
+     */
+    public record Check(List<SchemaViolation> violations, java.util.Set<String> uncheckedFormats) {
+        public Check {
+            violations = List.copyOf(violations);
+            uncheckedFormats = java.util.Set.copyOf(uncheckedFormats);
+        }
+    }
+
+    /** {@link #validate}, also naming the named formats it could not check. */
+    public Check check(String method, String path, Map<String, List<String>> parameters) {
         Objects.requireNonNull(parameters, "parameters");
+        java.util.Set<String> unchecked = new java.util.TreeSet<>();
         Optional<Endpoint> endpoint = resolve(method, path);
         if (endpoint.isEmpty()) {
-            return List.of(new SchemaViolation("", "no " + method.toUpperCase(Locale.ROOT) + " " + path + " in " + label));
+            return new Check(List.of(new SchemaViolation("", "no " + method.toUpperCase(Locale.ROOT) + " " + path + " in " + label)), unchecked);
         }
         Endpoint ep = endpoint.get();
         List<SchemaViolation> out = new ArrayList<>();
@@ -233,12 +240,12 @@ public final class PveApiSchema {
             JsonNode schema = prop.get();
             if ("array".equals(schema.path("type").asText())) {
                 for (String v : values) {
-                    checkValue(name, schema.path("items"), v, out);
+                    checkValue(name, schema.path("items"), v, out, unchecked);
                 }
             } else if (values.size() != 1) {
                 out.add(new SchemaViolation(name, "sent " + values.size() + " times, but it is not an array"));
             } else {
-                checkValue(name, schema, values.get(0), out);
+                checkValue(name, schema, values.get(0), out, unchecked);
             }
             JsonNode requires = schema.get("requires");
             if (requires != null && requires.isTextual() && !all.containsKey(requires.asText())) {
@@ -251,7 +258,7 @@ public final class PveApiSchema {
                 out.add(new SchemaViolation(p.getKey(), "property is missing and it is not optional"));
             }
         }
-        return List.copyOf(out);
+        return new Check(out, unchecked);
     }
 
     /** The schema of {@code name}: itself, or its {@code base[n]} entry for an indexed name. */
@@ -278,7 +285,12 @@ public final class PveApiSchema {
         return Optional.of(indexed);
     }
 
-    private void checkValue(String name, JsonNode schema, String value, List<SchemaViolation> out) {
+    /**
+     * pve-common JSONSchema.pm {@code check_prop} for a scalar: the type, then format, pattern,
+     * maxLength, minLength, maximum, minimum and enum, in that order; the first failure is the
+     * parameter's one error.
+     */
+    private void checkValue(String name, JsonNode schema, String value, List<SchemaViolation> out, java.util.Set<String> unchecked) {
         if (value == null) {
             out.add(new SchemaViolation(name, "value is null"));
             return;
@@ -290,14 +302,12 @@ public final class PveApiSchema {
                     out.add(new SchemaViolation(name, "type check ('integer') failed - got '" + value + "'"));
                     return;
                 }
-                checkRange(name, schema, Double.parseDouble(value), out);
             }
             case "number" -> {
                 if (!NUMBER.matcher(value).matches()) {
                     out.add(new SchemaViolation(name, "type check ('number') failed - got '" + value + "'"));
                     return;
                 }
-                checkRange(name, schema, Double.parseDouble(value), out);
             }
             case "boolean" -> {
                 if (!BOOLEAN.matcher(value).matches()) {
@@ -308,6 +318,35 @@ public final class PveApiSchema {
             default -> {
                 // string (and anything else arrives as text on the wire)
             }
+        }
+        int before = out.size();
+        JsonNode format = schema.get("format");
+        if (format != null && format.isObject()) {
+            checkPropertyString(name, format, value, out, unchecked);
+        } else if (format != null && format.isTextual()) {
+            checkNamedFormat(name, format.asText(), value, out, unchecked);
+        }
+        if (out.size() > before) {
+            return;
+        }
+        JsonNode pattern = schema.get("pattern");
+        if (pattern != null && pattern.isTextual()) {
+            Optional<Pattern> p = compiled(pattern.asText());
+            if (p.isPresent() && !p.get().matcher(value).matches()) {
+                out.add(new SchemaViolation(name, "value does not match the regex pattern"));
+                return;
+            }
+        }
+        if (schema.has("maxLength") && value.length() > schema.get("maxLength").asInt()) {
+            out.add(new SchemaViolation(name, "value may only be " + schema.get("maxLength").asInt() + " characters long"));
+            return;
+        }
+        if (schema.has("minLength") && value.length() < schema.get("minLength").asInt()) {
+            out.add(new SchemaViolation(name, "value must be at least " + schema.get("minLength").asInt() + " characters long"));
+            return;
+        }
+        if (NUMBER.matcher(value).matches() && checkRange(name, schema, Double.parseDouble(value), out)) {
+            return;
         }
         JsonNode enumeration = schema.get("enum");
         if (enumeration != null && enumeration.isArray()) {
@@ -320,67 +359,66 @@ public final class PveApiSchema {
                         + join(enumeration) + "'"));
             }
         }
-        if (schema.has("maxLength") && value.length() > schema.get("maxLength").asInt()) {
-            out.add(new SchemaViolation(name, "value may only be " + schema.get("maxLength").asInt() + " characters long"));
-        }
-        if (schema.has("minLength") && value.length() < schema.get("minLength").asInt()) {
-            out.add(new SchemaViolation(name, "value must be at least " + schema.get("minLength").asInt() + " characters long"));
-        }
-        JsonNode pattern = schema.get("pattern");
-        if (pattern != null && pattern.isTextual()) {
-            Optional<Pattern> p = compiled(pattern.asText());
-            if (p.isPresent() && !p.get().matcher(value).matches()) {
-                out.add(new SchemaViolation(name, "value does not match the regex pattern"));
-            }
-        }
-        JsonNode format = schema.get("format");
-        if (format != null && format.isObject()) {
-            checkPropertyString(name, format, value, out);
-        } else if (format != null && format.isTextual()) {
-            checkNamedFormat(name, format.asText(), value, out);
-        }
     }
 
-    private static void checkRange(String name, JsonNode schema, double number, List<SchemaViolation> out) {
-        if (schema.has("minimum") && number < schema.get("minimum").asDouble()) {
-            out.add(new SchemaViolation(name, "value must have a minimum value of " + schema.get("minimum").asText()));
-        }
+    /** maximum, then minimum; true when one failed. */
+    private static boolean checkRange(String name, JsonNode schema, double number, List<SchemaViolation> out) {
         if (schema.has("maximum") && number > schema.get("maximum").asDouble()) {
             out.add(new SchemaViolation(name, "value must have a maximum value of " + schema.get("maximum").asText()));
+            return true;
+        }
+        if (schema.has("minimum") && number < schema.get("minimum").asDouble()) {
+            out.add(new SchemaViolation(name, "value must have a minimum value of " + schema.get("minimum").asText()));
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * pve-common JSONSchema.pm {@code check_format} for a format given by name: {@code -list} checks
+     * every item of {@code split_list} (an empty list is allowed), {@code -opt} allows the empty
+     * value, a property-string format is parsed and checked key by key, then its validator runs.
+     * {@code check_prop} reports a failure as {@code invalid format - <die text>}.
+     */
+    private void checkNamedFormat(String name, String format, String value, List<SchemaViolation> out, java.util.Set<String> unchecked) {
+        Matcher m = FORMAT_NAME.matcher(format);
+        m.matches();
+        String base = m.group(1);
+        String kind = m.group(2) == null ? "none" : m.group(2);
+        Optional<JsonNode> hash = NamedFormats.propertyString(base);
+        if (hash.isPresent() && kind.equals("none")) {
+            Optional<Map<String, String>> parsed = checkPropertyString(name, hash.get(), value, out, unchecked);
+            Optional<String> invalid = parsed.flatMap(p -> NamedFormats.validator(base).flatMap(v -> v.apply(p)));
+            invalid.ifPresent(text -> out.add(new SchemaViolation(name, "invalid format - " + text)));
+            return;
+        }
+        Optional<NamedFormats.Verifier> verifier = NamedFormats.verifier(base);
+        if (verifier.isEmpty()) {
+            unchecked.add(format);
+            return;
+        }
+        List<String> items = switch (kind) {
+            case "list" -> splitList(value);
+            case "opt" -> value.isEmpty() ? List.of() : List.of(value);
+            default -> List.of(value);
+        };
+        for (String item : items) {
+            verifier.get().apply(item).ifPresent(text -> out.add(new SchemaViolation(name, "invalid format - " + text)));
         }
     }
 
-    private static void checkNamedFormat(String name, String format, String value, List<SchemaViolation> out) {
-        String base = format;
-        boolean list = false;
-        if (format.endsWith("-list")) {
-            base = format.substring(0, format.length() - "-list".length());
-            list = true;
-        } else if (format.endsWith("-opt")) {
-            base = format.substring(0, format.length() - "-opt".length());
-            if (value.isEmpty()) {
-                return;
-            }
+    /** pve-common src/PVE/ParseUtils.pm {@code split_list}: on NUL if there is one, else on {@code [,;]} and white space. */
+    static List<String> splitList(String text) {
+        if (text.indexOf('\0') >= 0) {
+            return List.of(text.split("\0"));
         }
-        Pattern p = NAMED_FORMATS.get(base);
-        if (p == null) {
-            return; // not one we check
-        }
-        if (!list) {
-            if (!p.matcher(value).matches()) {
-                out.add(new SchemaViolation(name, "value does not match format '" + format + "': '" + value + "'"));
-            }
-            return;
-        }
-        for (String item : LIST_SEPARATOR.split(value)) {
-            if (!item.isEmpty() && !p.matcher(item).matches()) {
-                out.add(new SchemaViolation(name, "list item '" + item + "' does not match format '" + base + "'"));
-            }
-        }
+        String t = text.replaceAll("[,;]", " ").replaceAll("^\\s+", "");
+        return t.isEmpty() ? List.of() : List.of(t.split("\\s+"));
     }
 
     /** pve-common {@code parse_property_string} followed by {@code check_object} on the result. */
-    private void checkPropertyString(String name, JsonNode format, String value, List<SchemaViolation> out) {
+    private Optional<Map<String, String>> checkPropertyString(String name, JsonNode format, String value, List<SchemaViolation> out,
+            java.util.Set<String> unchecked) {
         String defaultKey = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = format.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -395,7 +433,7 @@ public final class PveApiSchema {
         } catch (PropertyStringException e) {
             inner.add(new SchemaViolation(name, e.getMessage()));
             reportPropertyString(name, inner, out);
-            return;
+            return Optional.empty();
         }
         Map<String, String> resolved = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : parsed.values().entrySet()) {
@@ -426,7 +464,7 @@ public final class PveApiSchema {
         for (Map.Entry<String, String> e : resolved.entrySet()) {
             JsonNode sub = format.get(e.getKey());
             if (sub != null) {
-                checkValue(name + "." + e.getKey(), sub, e.getValue(), inner);
+                checkValue(name + "." + e.getKey(), sub, e.getValue(), inner, unchecked);
             }
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = format.fields(); it.hasNext(); ) {
@@ -435,8 +473,15 @@ public final class PveApiSchema {
             if (!resolved.containsKey(e.getKey()) && !truthy(sub.get("optional")) && !sub.has("alias")) {
                 inner.add(new SchemaViolation(name + "." + e.getKey(), "property is missing and it is not optional"));
             }
+            // pve-common JSONSchema.pm check_object: a set key's 'requires' partner must be set too
+            JsonNode requires = sub.get("requires");
+            if (requires != null && requires.isTextual() && resolved.containsKey(e.getKey()) && !resolved.containsKey(requires.asText())) {
+                inner.add(new SchemaViolation(name + "." + requires.asText(), "missing property - '" + name + "." + e.getKey()
+                        + "' requires this property"));
+            }
         }
         reportPropertyString(name, inner, out);
+        return inner.isEmpty() ? Optional.of(resolved) : Optional.empty();
     }
 
     /**

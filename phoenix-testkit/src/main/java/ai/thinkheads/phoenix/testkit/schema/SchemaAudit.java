@@ -29,7 +29,8 @@ import java.util.function.Predicate;
  * the test that made it send it. {@link #refusedExcept} and {@link #writeReport} let a test suite
  * assert afterwards that the only refusals were requests it provoked on purpose.
  *
- * <p>One instance per JVM is usual ({@link #shared()}), since a module's tests run in one JVM.
+ * <p>One instance per JVM is usual ({@link #shared()}), since a module's tests run in one JVM;
+ * {@link SchemaAuditSession} writes and asserts it once the module's whole test run is over.
  */
 public final class SchemaAudit {
 
@@ -42,6 +43,15 @@ public final class SchemaAudit {
     private final AtomicLong checked = new AtomicLong();
     private final Set<String> distinct = new ConcurrentSkipListSet<>();
     private final List<Refusal> refusals = new CopyOnWriteArrayList<>();
+    private final Set<String> uncheckedFormats = new ConcurrentSkipListSet<>();
+
+    /** A fresh audit with empty books (tests of the audit itself; modules use {@link #shared()}). */
+    public static SchemaAudit create() {
+        return new SchemaAudit();
+    }
+
+    private SchemaAudit() {
+    }
 
     /** The JVM-wide audit. */
     public static SchemaAudit shared() {
@@ -63,7 +73,10 @@ public final class SchemaAudit {
                 template = schema.resolve(request.method(), request.path()).map(PveApiSchema.Endpoint::template)
                         .orElse(request.path());
             }
-            for (SchemaViolation v : schema.validate(request.method(), request.path(), request.params())) {
+            PveApiSchema.Check result = schema.check(request.method(), request.path(), request.params());
+            String where = " (" + request.method() + " " + template + ")";
+            result.uncheckedFormats().forEach(f -> uncheckedFormats.add(f + where));
+            for (SchemaViolation v : result.violations()) {
                 String key = v.parameter().isEmpty() ? "request" : v.parameter();
                 byParameter.computeIfAbsent(key, k -> new TreeMap<>()).merge(version, v.message(), (a, b) -> a + "; " + b);
             }
@@ -98,6 +111,15 @@ public final class SchemaAudit {
         return new TreeSet<>(distinct);
     }
 
+    /**
+     * The named formats of values sent so far that no verifier checked, each with the request
+     * template it came in ({@code pve-qm-hostpci (POST /nodes/{node}/qemu)}); empty when every
+     * value with a named format was checked.
+     */
+    public Set<String> uncheckedFormats() {
+        return new TreeSet<>(uncheckedFormats);
+    }
+
     /** Every refusal so far. */
     public List<Refusal> refusals() {
         return List.copyOf(refusals);
@@ -120,6 +142,8 @@ public final class SchemaAudit {
         sb.append("requests checked against PVE ").append(PveApiReference.VERSIONS).append(": ").append(checkedCount()).append('\n');
         sb.append("distinct requests: ").append(distinct.size()).append('\n');
         distinct.forEach(d -> sb.append("  ").append(d).append('\n'));
+        sb.append("named formats sent but not checked: ").append(uncheckedFormats.size()).append('\n');
+        uncheckedFormats.forEach(f -> sb.append("  ").append(f).append('\n'));
         sb.append("refused: ").append(refusals.size()).append('\n');
         for (Refusal r : refusals) {
             Map<String, String> names = new LinkedHashMap<>(r.errors());

@@ -168,10 +168,10 @@ public final class HttpFace implements Closeable {
                 }
                 requests.incrementAndGet();
                 Optional<HttpFault> fault = faults.decide(raw.method, raw.apiPath());
-                sleep(faults.latency());
+                faults.pause(faults.latency());
                 if (fault.isPresent()) {
                     HttpFault f = fault.get();
-                    sleep(f.delay());
+                    faults.pause(f.delay());
                     if (f.reset()) {
                         socket.setSoLinger(true, 0);
                         LOG.debug("{} {} -> connection reset (fault)", raw.method, raw.path);
@@ -379,16 +379,6 @@ public final class HttpFace implements Closeable {
         };
     }
 
-    private static void sleep(Duration d) {
-        if (d.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private static void closeQuietly(Socket s) {
         try {

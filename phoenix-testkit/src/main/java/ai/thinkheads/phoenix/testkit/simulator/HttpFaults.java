@@ -28,6 +28,7 @@ public final class HttpFaults {
     private final List<Rule> rules = new ArrayList<>();
     private volatile Duration latency = Duration.ZERO;
     private volatile BiFunction<String, String, Optional<HttpFault>> script;
+    private volatile java.util.function.Consumer<Duration> sleeper = HttpFaults::threadSleep;
 
     /** Adds {@code latency} to every request (a round trip's worth of network and pveproxy). */
     public HttpFaults latency(Duration latency) {
@@ -59,6 +60,30 @@ public final class HttpFaults {
     public HttpFaults script(BiFunction<String, String, Optional<HttpFault>> script) {
         this.script = script;
         return this;
+    }
+
+    /**
+     * How the face waits for a latency or a fault's delay: {@code Thread.sleep} unless replaced
+     * (a test records the waits instead of taking them).
+     */
+    public HttpFaults sleeper(java.util.function.Consumer<Duration> value) {
+        this.sleeper = Objects.requireNonNull(value, "sleeper");
+        return this;
+    }
+
+    /** Waits {@code d} with the {@link #sleeper}; nothing for zero. */
+    void pause(Duration d) {
+        if (!d.isZero()) {
+            sleeper.accept(d);
+        }
+    }
+
+    private static void threadSleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Removes every rule, the script and the latency. */

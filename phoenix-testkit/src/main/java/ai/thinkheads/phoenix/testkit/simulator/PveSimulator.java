@@ -250,11 +250,13 @@ public final class PveSimulator implements AutoCloseable {
     /**
      * Runs a simulator on its own until interrupted (a one-node fake cluster on a wall clock),
      * printing how to reach it, so any PVE API or SSH client can be tested against it. Arguments:
-     * {@code [httpPort [sshPort]]}, default ephemeral. The README gives the command.
+     * {@code [httpPort [sshPort]]}, default ephemeral. The SSH host key is the same on every run:
+     * it is kept in {@link ai.thinkheads.phoenix.testkit.simulator.ssh.PersistentHostKey#defaultFile()}
+     * ({@code ~/.phoenix/pve-simulator/ssh_host_ecdsa_key}, or the file named by the system property
+     * {@code phoenix.simulator.hostKey}). The README gives the command.
      */
     public static void main(String[] args) throws InterruptedException {
-        Builder b = builder().hypervisor(ai.thinkheads.phoenix.testkit.FakeHypervisor.builder().realTime()
-                .defaultTaskDuration(Duration.ofMillis(200)).guestBootDelay(Duration.ofSeconds(2)).build());
+        Builder b = standalone(args, ai.thinkheads.phoenix.testkit.simulator.ssh.PersistentHostKey.defaultFile());
         if (args.length > 0) {
             b.httpPort(Integer.parseInt(args[0]));
         }
@@ -277,10 +279,21 @@ public final class PveSimulator implements AutoCloseable {
         System.out.println("  user:         " + sim.rootUser() + " / " + sim.rootPassword());
         System.out.println("  TLS SHA-256:  " + sim.certificateFingerprint());
         System.out.println("  SSH:          ssh -p " + sim.sshPort() + " root@127.0.0.1   (password as above)");
-        System.out.println("  SSH host key: " + sim.sshHostKeyFingerprint());
+        System.out.println("  SSH host key: " + sim.sshHostKeyFingerprint() + "   (kept in "
+                + ai.thinkheads.phoenix.testkit.simulator.ssh.PersistentHostKey.defaultFile() + ")");
         System.out.println("  validation:   " + validation);
         System.out.println("  qm acts on node " + sim.sshNode() + "; Ctrl-C stops it.");
         Thread.currentThread().join();
+    }
+
+    /**
+     * The standalone simulator's builder (what {@link #main} starts): a one-node fake cluster on a
+     * wall clock, the SSH host key loaded from {@code hostKeyFile} (created there on the first run).
+     */
+    static Builder standalone(String[] args, java.nio.file.Path hostKeyFile) {
+        return builder().hypervisor(ai.thinkheads.phoenix.testkit.FakeHypervisor.builder().realTime()
+                        .defaultTaskDuration(Duration.ofMillis(200)).guestBootDelay(Duration.ofSeconds(2)).build())
+                .sshHostKey(ai.thinkheads.phoenix.testkit.simulator.ssh.PersistentHostKey.loadOrCreate(hostKeyFile));
     }
 
     @Override

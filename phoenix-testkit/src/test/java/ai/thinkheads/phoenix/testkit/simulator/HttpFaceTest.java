@@ -231,4 +231,136 @@ class HttpFaceTest {
             assertTrue(c.closedByServer(), "the server closes the connection once it has idled past keepAliveIdle");
         }
     }
+
+    @Test
+    void injected500And503AnswerWithTheMessageAsReasonAndInTheBody() throws Exception {
+        // pveproxy puts the error text in the status line and in the body's message (PVE::HTTPServer)
+        faults.next(1, "GET", "/version", HttpFault.respond(500, "cfs-lock 'file-user_cfg' error: got lock request timeout"));
+        faults.next(1, "GET", "/version", HttpFault.respond(503, "Service Unavailable"));
+        try (RawHttps c = client()) {
+            RawHttps.Response failed = c.send("GET", "/api2/json/version", tokenHeader(), null);
+            assertEquals(500, failed.status());
+            assertEquals("cfs-lock 'file-user_cfg' error: got lock request timeout", failed.reason());
+            assertEquals("cfs-lock 'file-user_cfg' error: got lock request timeout\n", JSON.readTree(failed.body()).path("message").asText());
+            assertTrue(JSON.readTree(failed.body()).get("data").isNull());
+            RawHttps.Response unavailable = c.send("GET", "/api2/json/version", tokenHeader(), null);
+            assertEquals(503, unavailable.status());
+            assertEquals("Service Unavailable", unavailable.reason());
+            assertEquals("Service Unavailable\n", JSON.readTree(unavailable.body()).path("message").asText());
+            assertEquals(200, c.send("GET", "/api2/json/version", tokenHeader(), null).status(), "both rules were used up");
+        }
+        assertEquals(1, seen.size(), "only the last request reached the API");
+    }
+
+    @Test
+    void latencyAndAFaultsDelayAreWaitedThroughTheSleeper() throws Exception {
+        List<Duration> waits = new CopyOnWriteArrayList<>();
+        faults.sleeper(waits::add).latency(Duration.ofMillis(250));
+        faults.next(1, "GET", "/version", HttpFault.delay(Duration.ofSeconds(2)));
+        try (RawHttps c = client()) {
+            assertEquals(200, c.send("GET", "/api2/json/version", tokenHeader(), null).status(), "a delayed request is still served");
+            assertEquals(200, c.send("GET", "/api2/json/version", tokenHeader(), null).status());
+        }
+        assertEquals(List.of(Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofMillis(250)), waits);
+        faults.clear();
+        waits.clear();
+        try (RawHttps c = client()) {
+            assertEquals(200, c.send("GET", "/api2/json/version", tokenHeader(), null).status());
+        }
+        assertEquals(List.of(), waits, "no latency, no wait");
+    }
+
+    // Task faults come from the fake cluster behind a whole simulator, on a virtual clock: a task
+    // ends when the test advances the clock, so "still running" is a state, not a race.
+
+    private static final String CREATE = "vmid=100&name=web01&memory=2048&scsi0=local-lvm%3A4&net0=virtio%2Cbridge%3Dvmbr0";
+
+    private record Sim(ai.thinkheads.phoenix.testkit.FakeClock clock, ai.thinkheads.phoenix.testkit.FakeHypervisor fake,
+            PveSimulator sim) implements AutoCloseable {
+        static Sim start() {
+            var clock = new ai.thinkheads.phoenix.testkit.FakeClock();
+            var fake = ai.thinkheads.phoenix.testkit.FakeHypervisor.builder().clock(clock).build();
+            return new Sim(clock, fake, PveSimulator.builder().hypervisor(fake).build().start());
+        }
+
+        RawHttps.Response send(String method, String path, String body) throws Exception {
+            try (RawHttps c = new RawHttps(sim.certificateForTests(), sim.httpPort())) {
+                return c.send(method, "/api2/json" + path, Map.of("Authorization", "PVEAPIToken=" + sim.apiTokenHeaderValue()), body);
+            }
+        }
+
+        String upid(RawHttps.Response r) throws Exception {
+            assertEquals(200, r.status(), r.reason());
+            return JSON.readTree(r.body()).path("data").asText();
+        }
+
+        JsonNode status(String upid) throws Exception {
+            RawHttps.Response r = send("GET", "/nodes/pve/tasks/" + URLEncoder.encode(upid, StandardCharsets.UTF_8) + "/status", null);
+            assertEquals(200, r.status(), r.reason());
+            return JSON.readTree(r.body()).path("data");
+        }
+
+        List<String> log(String upid) throws Exception {
+            RawHttps.Response r = send("GET", "/nodes/pve/tasks/" + URLEncoder.encode(upid, StandardCharsets.UTF_8) + "/log", null);
+            assertEquals(200, r.status(), r.reason());
+            List<String> lines = new java.util.ArrayList<>();
+            JSON.readTree(r.body()).path("data").forEach(l -> lines.add(l.path("t").asText()));
+            return lines;
+        }
+
+        @Override
+        public void close() {
+            sim.close();
+            fake.close();
+        }
+    }
+
+    @Test
+    void aSlowTaskIsStillRunningWhenPolledAndHoldsItsLockSoAWriteTimesOut() throws Exception {
+        try (Sim s = Sim.start()) {
+            s.fake().faults().delayNextTask(Duration.ofHours(1));
+            String upid = s.upid(s.send("POST", "/nodes/pve/qemu", CREATE));
+            s.clock().advance(Duration.ofMinutes(5));
+            JsonNode running = s.status(upid);
+            assertEquals("running", running.path("status").asText());
+            assertFalse(running.has("exitstatus"), running.toString());
+            // qemu-server lock_config: a write waits for the lock, then gives up (PVE::Tools::lock_file_full)
+            RawHttps.Response locked = s.send("PUT", "/nodes/pve/qemu/100/config", "description=x");
+            assertEquals(500, locked.status());
+            assertEquals("can't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout", locked.reason());
+            s.clock().advance(Duration.ofHours(1));
+            assertEquals("OK", s.status(upid).path("exitstatus").asText(), "it ends once its time has passed");
+        }
+    }
+
+    @Test
+    void aFailingTaskEndsWithItsErrorAsExitStatusAndInTheLogTail() throws Exception {
+        try (Sim s = Sim.start()) {
+            s.upid(s.send("POST", "/nodes/pve/qemu", CREATE));
+            s.clock().advance(Duration.ofMinutes(10));
+            s.fake().faults().failNextTask("start failed: QEMU exited with code 1");
+            String upid = s.upid(s.send("POST", "/nodes/pve/qemu/100/status/start", ""));
+            s.clock().advance(Duration.ofMinutes(10));
+            JsonNode status = s.status(upid);
+            assertEquals("stopped", status.path("status").asText());
+            assertEquals("start failed: QEMU exited with code 1", status.path("exitstatus").asText());
+            List<String> log = s.log(upid);
+            assertEquals("TASK ERROR: start failed: QEMU exited with code 1", log.get(log.size() - 1), log.toString());
+        }
+    }
+
+    @Test
+    void aTaskEndingWithWarningsSaysHowMany() throws Exception {
+        try (Sim s = Sim.start()) {
+            s.fake().faults().warnNextTask(2);
+            String upid = s.upid(s.send("POST", "/nodes/pve/qemu", CREATE));
+            s.clock().advance(Duration.ofMinutes(10));
+            JsonNode status = s.status(upid);
+            assertEquals("stopped", status.path("status").asText());
+            assertEquals("WARNINGS: 2", status.path("exitstatus").asText());
+            List<String> log = s.log(upid);
+            assertEquals("TASK WARNINGS: 2", log.get(log.size() - 1), log.toString());
+            assertEquals(200, s.send("GET", "/nodes/pve/qemu/100/config", null).status(), "the work was done");
+        }
+    }
 }
