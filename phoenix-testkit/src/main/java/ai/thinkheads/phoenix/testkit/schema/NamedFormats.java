@@ -68,6 +68,12 @@ final class NamedFormats {
         return matching(Pattern.compile(regex, flags), error);
     }
 
+    /** As {@link #regex(String, int, String)}, with PVE's error text naming the value. */
+    private static Verifier regex(String regex, int flags, Function<String, String> error) {
+        Pattern p = Pattern.compile(regex, flags);
+        return v -> p.matcher(v).matches() ? Optional.empty() : Optional.of(error.apply(v));
+    }
+
     private static boolean cidr(Pattern p, String v, int max) {
         var m = p.matcher(v);
         if (!m.matches() || m.group(1).length() > 3) {
@@ -136,18 +142,19 @@ final class NamedFormats {
             // pve-common src/PVE/JSONSchema.pm: register_format('string', sub { })
             Map.entry("string", v -> Optional.empty()),
             // pve-common JSONSchema.pm pve_verify_urlencoded
-            Map.entry("urlencoded", regex("^[-%a-zA-Z0-9_.!~*'()]*$", 0, "invalid urlencoded string")),
+            Map.entry("urlencoded", regex("^[-%a-zA-Z0-9_.!~*'()]*$", 0, v -> "invalid urlencoded string: " + v)),
             // pve-common JSONSchema.pm pve_verify_configid ($CONFIGID_RE = qr/[a-z][a-z0-9_-]+/i)
-            Map.entry("pve-configid", regex("^[a-z][a-z0-9_-]+$", Pattern.CASE_INSENSITIVE, "invalid configuration ID")),
+            Map.entry("pve-configid", regex("^[a-z][a-z0-9_-]+$", Pattern.CASE_INSENSITIVE, v -> "invalid configuration ID '" + v + "'")),
             Map.entry("pve-storage-id", NamedFormats::storageId),
             // pve-common JSONSchema.pm parse_bridge_id
-            Map.entry("pve-bridge-id", regex("^[-_.\\w\\d]+$", 0, "invalid bridge ID")),
+            Map.entry("pve-bridge-id", regex("^[-_.\\w\\d]+$", 0, v -> "invalid bridge ID '" + v + "'")),
             // pve-common JSONSchema.pm pve_verify_vmid
             Map.entry("pve-vmid", regex("^[1-9][0-9]{2,8}$", 0, "value does not look like a valid VM ID")),
             // pve-common JSONSchema.pm pve_verify_node_name
             Map.entry("pve-node", regex("^([a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?)$", 0, "value does not look like a valid node name")),
-            // pve-access-control PVE::AccessControl verify_poolname (single-level pool ids)
-            Map.entry("pve-poolid", regex("^[A-Za-z0-9_\\-]+$", 0, "invalid pool ID")),
+            // pve-access-control PVE::AccessControl verify_poolname (nested pools: up to three levels)
+            Map.entry("pve-poolid", v -> v.matches("^[A-Za-z0-9.\\-_]+(?:/[A-Za-z0-9.\\-_]+){0,2}$") ? Optional.empty()
+                    : Optional.of("pool name '" + v + "' contains invalid characters")),
             // pve-common JSONSchema.pm pve_verify_mac_addr (unicast: the I/G bit clear)
             Map.entry("mac-addr", regex("^[a-f0-9][02468ace](?::[a-f0-9]{2}){5}$", Pattern.CASE_INSENSITIVE,
                     "value does not look like a valid unicast MAC address")),
@@ -172,7 +179,7 @@ final class NamedFormats {
             Map.entry("address", v -> ip(v) || DNS_NAME.matcher(v).matches() ? Optional.empty()
                     : Optional.of("value does not look like a valid address: " + v)),
             // pve-common JSONSchema.pm pve_verify_disk_size -> parse_size
-            Map.entry("disk-size", regex("^(\\d+(\\.\\d+)?)([KMGT](?:iB)?)?$", 0, "value does not look like a valid disk size")),
+            Map.entry("disk-size", regex("^(\\d+(\\.\\d+)?)([KMGT](?:iB)?)?$", 0, v -> "value does not look like a valid disk size: " + v)),
             Map.entry("pve-startup-order", NamedFormats::startupOrder),
             // pve-common JSONSchema.pm pve_verify_tag ($PVE_TAG_RE)
             Map.entry("pve-tag", regex("^[a-z0-9_][a-z0-9_\\-+.]*$", Pattern.CASE_INSENSITIVE, "invalid characters in tag")),

@@ -50,7 +50,7 @@ class NamedFormatsTest {
                 Arguments.of("pve-storage-id", "POST", "/nodes/pve1/qemu/100/clone", "storage", "local-lvm", "l", "cannot be shorter than 2 characters"),
                 Arguments.of("pve-node", "POST", "/nodes/pve1/qemu/100/clone", "target", "pve2", "pve_2", "valid node name"),
                 Arguments.of("pve-configid", "POST", "/nodes/pve1/qemu/100/snapshot", "snapname", "before-upgrade", "1st", "invalid configuration ID"),
-                Arguments.of("pve-poolid", "POST", "/nodes/pve1/qemu/100/clone", "pool", "prod_pool", "prod pool", "invalid pool ID"),
+                Arguments.of("pve-poolid", "POST", "/nodes/pve1/qemu/100/clone", "pool", "prod/web.v2", "prod pool", "pool name 'prod pool' contains invalid characters"),
                 Arguments.of("urlencoded", "PUT", CONFIG, "sshkeys", "ssh-ed25519%20AAAAC3Nza", "ssh-ed25519 AAAAC3Nza", "invalid urlencoded string"));
     }
 
