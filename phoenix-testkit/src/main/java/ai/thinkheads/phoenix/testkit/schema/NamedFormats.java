@@ -190,6 +190,9 @@ final class NamedFormats {
             Map.entry("pve-volume-id-or-qm-path", v -> v.equals("none") || v.equals("cdrom") || v.startsWith("/")
                     ? Optional.empty() : volumeId(v)),
             Map.entry("pve-qm-bootdev", NamedFormats::bootDevice),
+            // pve-storage src/PVE/Storage/Plugin.pm verify_content: the content types a storage may hold
+            Map.entry("pve-storage-content", v -> java.util.Set.of("images", "rootdir", "vztmpl", "iso", "backup", "snippets",
+                    "import", "none").contains(v) ? Optional.empty() : Optional.of("invalid content type '" + v + "'")),
             // qemu-server src/PVE/QemuServer/CPUConfig.pm parse_phys_bits
             Map.entry("pve-phys-bits", v -> v.matches("^(host|\\d{1,2})$") && (v.equals("host") || (Integer.parseInt(v) >= 8
                     && Integer.parseInt(v) <= 64)) ? Optional.empty() : Optional.of("value must be an integer between 8 and 64 or 'host'")));
@@ -199,6 +202,22 @@ final class NamedFormats {
      * dump would inline for a format given as a hash).
      */
     private static final Map<String, String> PROPERTY_STRING_SOURCES = Map.of(
+            // qemu-server src/PVE/QemuServer/PCI.pm $hostpci_fmt ($PCIRE: [domain:]bus:device[.function],
+            // several joined by ';'); 'host' or 'mapping' names the device
+            "pve-qm-hostpci", """
+                    {"host": {"type": "string", "optional": 1, "default_key": 1,
+                              "pattern": "(?:[a-f0-9]{4,}:)?[a-f0-9]{2}:[a-f0-9]{2}(?:\\\\.[a-f0-9])?(?:;(?:[a-f0-9]{4,}:)?[a-f0-9]{2}:[a-f0-9]{2}(?:\\\\.[a-f0-9])?)*"},
+                     "mapping": {"type": "string", "optional": 1, "format": "pve-configid"},
+                     "pcie": {"type": "boolean", "optional": 1},
+                     "rombar": {"type": "boolean", "optional": 1},
+                     "romfile": {"type": "string", "optional": 1},
+                     "x-vga": {"type": "boolean", "optional": 1},
+                     "mdev": {"type": "string", "optional": 1},
+                     "legacy-igd": {"type": "boolean", "optional": 1},
+                     "vendor-id": {"type": "string", "optional": 1, "pattern": "0x[0-9a-fA-F]{4}"},
+                     "device-id": {"type": "string", "optional": 1, "pattern": "0x[0-9a-fA-F]{4}"},
+                     "sub-vendor-id": {"type": "string", "optional": 1, "pattern": "0x[0-9a-fA-F]{4}"},
+                     "sub-device-id": {"type": "string", "optional": 1, "pattern": "0x[0-9a-fA-F]{4}"}}""",
             // qemu-server src/PVE/QemuServer/Network.pm $ipconfig_fmt
             "pve-qm-ipconfig", """
                     {"ip": {"type": "string", "format": "pve-ipv4-config", "optional": 1},
@@ -266,8 +285,18 @@ final class NamedFormats {
         return Optional.empty();
     }
 
+    /** qemu-server PCI.pm parse_hostpci: a device is named by 'host' or by 'mapping', not both. */
+    private static Optional<String> hostPci(Map<String, String> pci) {
+        boolean host = pci.containsKey("host");
+        boolean mapping = pci.containsKey("mapping");
+        if (host == mapping) {
+            return Optional.of(host ? "'host' and 'mapping' cannot be set at the same time" : "either 'host' or 'mapping' must be set.");
+        }
+        return Optional.empty();
+    }
+
     private static final Map<String, Function<Map<String, String>, Optional<String>>> VALIDATORS =
-            Map.of("pve-vm-cpu-conf", NamedFormats::vmCpuConf);
+            Map.of("pve-vm-cpu-conf", NamedFormats::vmCpuConf, "pve-qm-hostpci", NamedFormats::hostPci);
 
     /** The code verifier registered as {@code name}, if this class knows one. */
     static Optional<Verifier> verifier(String name) {

@@ -51,7 +51,10 @@ class NamedFormatsTest {
                 Arguments.of("pve-node", "POST", "/nodes/pve1/qemu/100/clone", "target", "pve2", "pve_2", "valid node name"),
                 Arguments.of("pve-configid", "POST", "/nodes/pve1/qemu/100/snapshot", "snapname", "before-upgrade", "1st", "invalid configuration ID"),
                 Arguments.of("pve-poolid", "POST", "/nodes/pve1/qemu/100/clone", "pool", "prod/web.v2", "prod pool", "pool name 'prod pool' contains invalid characters"),
-                Arguments.of("urlencoded", "PUT", CONFIG, "sshkeys", "ssh-ed25519%20AAAAC3Nza", "ssh-ed25519 AAAAC3Nza", "invalid urlencoded string"));
+                Arguments.of("urlencoded", "PUT", CONFIG, "sshkeys", "ssh-ed25519%20AAAAC3Nza", "ssh-ed25519 AAAAC3Nza", "invalid urlencoded string"),
+                Arguments.of("pve-qm-hostpci", "PUT", CONFIG, "hostpci0", "0000:01:00,pcie=1", "01:00.0;bus1,pcie=1", "hostpci0.host: value does not match the regex pattern"),
+                Arguments.of("pve-qm-hostpci (host or mapping)", "PUT", CONFIG, "hostpci0", "mapping=gpu", "pcie=1", "either 'host' or 'mapping' must be set"),
+                Arguments.of("pve-storage-content", "GET", "/nodes/pve1/storage/local/content", "content", "iso", "isos", "invalid content type 'isos'"));
     }
 
     /** {@code parameter=value} plus what the endpoint requires besides (create's vmid, clone's newid). */
@@ -87,8 +90,8 @@ class NamedFormatsTest {
 
     @Test
     void aFormatWithoutAVerifierIsNamedNotSilentlyPassed() {
-        PveApiSchema.Check c = PveApiReference.schema("9.1").check("PUT", CONFIG, Map.of("hostpci0", List.of("0000:01:00.0")));
-        assertEquals(java.util.Set.of("pve-qm-hostpci"), c.uncheckedFormats());
+        PveApiSchema.Check c = PveApiReference.schema("9.1").check("PUT", CONFIG, Map.of("watchdog", List.of("model=i6300esb")));
+        assertEquals(java.util.Set.of("pve-qm-watchdog"), c.uncheckedFormats());
     }
 
     @Test
@@ -111,7 +114,9 @@ class NamedFormatsTest {
             "DELETE /nodes/{node}/qemu/{vmid}/snapshot/{snapname}", "POST /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback",
             "POST /nodes/{node}/qemu/{vmid}/agent/ping", "GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces",
             "POST /nodes/{node}/qemu/{vmid}/agent/exec", "GET /nodes/{node}/qemu/{vmid}/agent/exec-status",
-            "GET /nodes/{node}/tasks/{upid}/status", "GET /nodes/{node}/tasks/{upid}/log");
+            "GET /nodes/{node}/tasks/{upid}/status", "GET /nodes/{node}/tasks/{upid}/log",
+            "GET /nodes/{node}/storage/{storage}/content", "POST /nodes/{node}/storage/{storage}/upload",
+            "DELETE /nodes/{node}/storage/{storage}/content/{volume}", "GET /storage/{storage}");
 
     /**
      * Named formats of parameters those endpoints accept that Phoenix never sends (no VmSpec field,
@@ -119,8 +124,8 @@ class NamedFormatsTest {
      * the audit names it and the run fails.
      */
     private static final java.util.Set<String> NOT_SENT = java.util.Set.of("pve-cpuset", "pve-hotplug-features",
-            "pve-priv", "pve-qemu-sev-fmt", "pve-qemu-tdx-fmt", "pve-qm-bootdisk", "pve-qm-hostpci", "pve-qm-ide",
-            "pve-qm-rng", "pve-qm-smbios1", "pve-qm-watchdog", "pve-realm", "pve-storage-content", "storage-pair");
+            "pve-priv", "pve-qemu-sev-fmt", "pve-qemu-tdx-fmt", "pve-qm-bootdisk", "pve-qm-ide",
+            "pve-qm-rng", "pve-qm-smbios1", "pve-qm-watchdog", "pve-realm", "storage-pair");
 
     @Test
     void everyNamedFormatOfTheEndpointsPhoenixUsesIsCheckedOrNeverSent() {
@@ -129,7 +134,8 @@ class NamedFormatsTest {
             for (String endpoint : ENDPOINTS) {
                 String[] mp = endpoint.split(" ");
                 String concrete = mp[1].replace("{node}", "pve1").replace("{vmid}", "100").replace("{snapname}", "s1")
-                        .replace("{upid}", "UPID:pve1:0000ABCD:00012345:65000000:qmstart:100:root@pam:");
+                        .replace("{upid}", "UPID:pve1:0000ABCD:00012345:65000000:qmstart:100:root@pam:")
+                        .replace("{storage}", "local").replace("{volume}", "local:iso/seed.iso");
                 var ep = PveApiReference.schema(version).resolve(mp[0], concrete).orElseThrow(() -> new AssertionError(endpoint));
                 collectFormats(ep.definition().path("parameters").path("properties"), missing);
             }
