@@ -13,9 +13,6 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 /**
  * A jqwik hook that puts a falsified property's shrunk sample into its failure message.
  *
- * <p>phoenix-core's own copy of {@code ai.thinkheads.phoenix.testkit.jqwik.ShrunkSampleInFailureMessage}:
- * core's tests cannot see the testkit (the testkit depends on core). Keep the two identical.
- *
  * <p>Why: jqwik prints its report (seed, sample, shrunk sample) to standard output, and the build
  * sends test output to {@code target/surefire-reports/*-output.txt}
  * ({@code redirectTestOutputToFile}). jqwik's own failure message names the sample only when a
