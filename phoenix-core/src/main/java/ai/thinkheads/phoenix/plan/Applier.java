@@ -2,6 +2,7 @@ package ai.thinkheads.phoenix.plan;
 
 import ai.thinkheads.phoenix.config.DiskSize;
 import ai.thinkheads.phoenix.config.DriveConfig;
+import ai.thinkheads.phoenix.config.TagList;
 import ai.thinkheads.phoenix.hypervisor.AlreadyExistsException;
 import ai.thinkheads.phoenix.hypervisor.CloneRequest;
 import ai.thinkheads.phoenix.hypervisor.ConfigModifiedException;
@@ -298,6 +299,7 @@ public final class Applier {
                 case UPLOAD -> upload(c.upload());
                 case AWAIT_GUEST -> awaitGuest(c.description().contains("cloud-init"));
                 case GUEST_STEP -> guest().run(ref, c.guestStep());
+                case MARK_PROVISIONED -> markProvisioned(c.keys().get(0).after());
                 default -> throw new IllegalStateException("unknown step " + c.kind());
             }
         }
@@ -315,6 +317,27 @@ public final class Applier {
             if (!there) {
                 call(ChangeKind.UPLOAD, () -> hypervisor.uploadFile(node, u.storage(), content, u.filename(), u.data()),
                         () -> hypervisor.listVolumes(node, u.storage(), content).stream().anyMatch(v -> v.volid().equals(u.volid())));
+            }
+        }
+
+        /** Adds the provisioned marker to the VM's tags (replacing an older one), guarded by the digest just read. */
+        private void markProvisioned(String marker) {
+            for (int attempt = 1; ; attempt++) {
+                VmConfig cfg = read();
+                List<String> tags = new ArrayList<>();
+                TagList.parse(cfg.values().getOrDefault("tags", "")).tags().stream()
+                        .filter(t -> !t.startsWith(Planner.PROVISIONED_TAG_PREFIX)).forEach(tags::add);
+                tags.add(marker);
+                String value = new TagList(tags).normalized().format();
+                try {
+                    call(ChangeKind.MARK_PROVISIONED, () -> hypervisor.updateConfig(ref,
+                            new ConfigUpdate(Map.of("tags", value), Set.of(), null).ifDigest(cfg.digest())), () -> false);
+                    return;
+                } catch (ConfigModifiedException e) {
+                    if (attempt >= CONFIG_MODIFIED_ATTEMPTS) {
+                        throw e;
+                    }
+                }
             }
         }
 

@@ -27,7 +27,12 @@ public enum ChangeKind {
     /** Waits for the guest: the agent answers, reports an address, and {@code cloud-init status --wait} ends. */
     AWAIT_GUEST,
     /** A feature's command run in the guest through the agent ({@code agent/exec}), which must exit 0. */
-    GUEST_STEP;
+    GUEST_STEP,
+    /**
+     * {@code Hypervisor.updateConfig} of {@code tags}: the provisioned marker (its one key change
+     * holds it), set once the guest steps ran, so that an interrupted apply runs them again.
+     */
+    MARK_PROVISIONED;
 
     /** Lower-case words for the text rendering. */
     public String words() {

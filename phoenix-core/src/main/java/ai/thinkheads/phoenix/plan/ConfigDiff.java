@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  *   <li>{@code memory} {@code 2048} = {@code current=2048}; numbers compare numerically; booleans
  *       in any Proxmox spelling ({@code parse_boolean}); property strings in any key order, with
  *       the default key bare or named ({@code agent: 1} = {@code enabled=1});</li>
- *   <li>{@code tags} as a set, lower-cased ({@code get_unique_tags}); {@code sshkeys} decoded;
+ *   <li>{@code tags} as a set, lower-cased ({@code get_unique_tags}), without Phoenix's provisioned
+ *       marker ({@link Planner#PROVISIONED_TAG_PREFIX}), which a tag update keeps; {@code sshkeys} decoded;
  *       {@code nameserver} as a list;</li>
  *   <li>a NIC without a declared MAC keeps the one Proxmox generated ({@code add_random_macs});</li>
  *   <li>a disk compares by storage, size and the declared options: the create form
@@ -210,7 +211,8 @@ final class ConfigDiff {
         try {
             switch (key) {
                 case "tags":
-                    return tagSet(want).equals(tagSet(have));
+                    // the provisioned marker is Phoenix's own record, not part of what the spec declares
+                    return tagSet(want).equals(withoutMarkers(tagSet(have)));
                 case "sshkeys":
                     return SshKeys.parse(want).keys().equals(SshKeys.parse(have).keys());
                 case "nameserver":
@@ -248,6 +250,12 @@ final class ConfigDiff {
 
     /** The value to write for {@code key}: {@code want}, keeping what Proxmox generated that the spec leaves open. */
     static String merged(String key, String want, String have) {
+        if (key.equals("tags")) {
+            // keep the provisioned marker when the declared tags change
+            TreeSet<String> tags = tagSet(want);
+            tagSet(have).stream().filter(t -> t.startsWith(Planner.PROVISIONED_TAG_PREFIX)).forEach(tags::add);
+            return new TagList(List.copyOf(tags)).normalized().format();
+        }
         if (NET.matcher(key).matches()) {
             try {
                 NetConfig w = NetConfig.parse(want);
@@ -285,6 +293,11 @@ final class ConfigDiff {
         }
         Boolean w = bool(want);
         return w != null && w.equals(bool(have));
+    }
+
+    private static TreeSet<String> withoutMarkers(TreeSet<String> tags) {
+        tags.removeIf(t -> t.startsWith(Planner.PROVISIONED_TAG_PREFIX));
+        return tags;
     }
 
     private static TreeSet<String> tagSet(String text) {

@@ -74,6 +74,9 @@ import java.util.TreeMap;
  */
 public final class Planner {
 
+    /** The prefix of the tag that says a VM's guest was brought up ({@link ChangeKind#MARK_PROVISIONED}). */
+    public static final String PROVISIONED_TAG_PREFIX = "phoenix-provisioned-";
+
     private static final Duration LOCK_POLL = Duration.ofSeconds(2);
     private static final int READ_ATTEMPTS = 3;
 
@@ -393,7 +396,27 @@ public final class Planner {
         resolved.guestSteps().forEach(st -> out.add(Change.guestStep(st)));
         def.snapshots().afterFeaturesIfAny().filter(haveSnapshots::add)
                 .ifPresent(s -> out.add(Change.snapshot(s, "snapshot " + s + " after the features")));
+        String marker = provisionedTag(resolved);
+        out.add(Change.withKeys(ChangeKind.MARK_PROVISIONED, "tag the VM " + marker + ": its guest is up and its features' steps ran",
+                List.of(new KeyChange("tags", null, marker, Impact.LIVE))));
         return out;
+    }
+
+    /** Whether the VM's guest is Phoenix's to bring up: the agent on, and Phoenix's user-data or guest steps. */
+    private static boolean provisions(ResolvedFeatures resolved) {
+        return resolved.spec().agent().map(a -> a.enabled()).orElse(false)
+                && (resolved.userData().isPresent() || !resolved.guestSteps().isEmpty());
+    }
+
+    /**
+     * The tag that says a VM's guest came up with this user-data and these guest steps:
+     * {@value #PROVISIONED_TAG_PREFIX} and the first 10 hex digits of their SHA-1. Apply sets it after
+     * the guest steps; a VM without it (an apply interrupted between start and steps) gets them again.
+     */
+    static String provisionedTag(ResolvedFeatures resolved) {
+        StringBuilder what = new StringBuilder(resolved.userData().orElse(""));
+        resolved.guestSteps().forEach(st -> what.append('\n').append(String.join("\u0000", st.command())));
+        return PROVISIONED_TAG_PREFIX + ai.thinkheads.phoenix.cloudinit.NoCloudData.sha1(what.toString()).substring(0, 10);
     }
 
     /** The definition as apply acts on it: the spec with the features' changes and the user-data's delivery. */
@@ -498,7 +521,9 @@ public final class Planner {
             int beforeBoot = changes.size() - (booting ? 1 : 0);
             def.snapshots().beforeFeaturesIfAny().filter(have::add).ifPresent(s -> changes.add(beforeBoot,
                     Change.snapshot(s, "snapshot " + s + " before the features")));
-            if (booting && newUserData) {
+            boolean provisioned = !provisions(resolved) || vm.tags().contains(provisionedTag(resolved));
+            if (booting && newUserData || provisions(resolved) && !newUserData && !provisioned && (booting || running)) {
+                // a new document after the reboot, or a guest whose steps never ran (an interrupted apply)
                 changes.addAll(guestPhase(def, resolved, have));
             } else {
                 def.snapshots().afterFeaturesIfAny().filter(have::add).ifPresent(s -> changes.add(Change.snapshot(s,

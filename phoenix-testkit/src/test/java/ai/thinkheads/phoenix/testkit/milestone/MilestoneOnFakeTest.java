@@ -85,7 +85,7 @@ class MilestoneOnFakeTest {
         assertEquals(List.of(ChangeKind.UPLOAD, ChangeKind.CREATE, ChangeKind.GROW_DISK), kinds(plan, "ubuntu-2404"));
         assertEquals(List.of(ChangeKind.UPLOAD, ChangeKind.CLONE, ChangeKind.UPDATE_CONFIG, ChangeKind.GROW_DISK,
                 ChangeKind.SNAPSHOT, ChangeKind.START, ChangeKind.AWAIT_GUEST, ChangeKind.GUEST_STEP, ChangeKind.GUEST_STEP,
-                ChangeKind.GUEST_STEP, ChangeKind.SNAPSHOT), kinds(plan, "docker-01"));
+                ChangeKind.GUEST_STEP, ChangeKind.SNAPSHOT, ChangeKind.MARK_PROVISIONED), kinds(plan, "docker-01"));
         assertTrue(plan.render().contains("write snippet local:snippets/docker-01-"), plan.render());
 
         ApplyResult result = phoenix.apply(plan);
@@ -128,6 +128,35 @@ class MilestoneOnFakeTest {
 
         Plan again = phoenix.plan(milestone());
         assertTrue(again.isEmpty(), again.render());
+    }
+
+    @Test
+    void anApplyInterruptedBeforeTheGuestStepsRunsThemNextTime() {
+        // the guest agent is lost for the first apply (a dropped connection, a crash of the tool): after the start, nothing more
+        boolean[] down = {true};
+        FakeHypervisor fake = FakeHypervisor.singleNode().toBuilder().beforePrimitive((name, vmid) -> {
+            if (down[0] && name.equals("agentPing")) {
+                throw new IllegalStateException("the tool stopped here");
+            }
+        }).build();
+        fake.cluster().addVolume("pve", "local", "import/" + UbuntuCloud.IMAGE_FILE, 3758096384L);
+        Phoenix phoenix = phoenix(fake, fake);
+        ApplyResult first = phoenix.apply(phoenix.plan(milestone()));
+        assertFalse(first.isComplete(), first.render());
+        assertFalse(fake.listVms().stream().filter(v -> v.vmid() == 9101).findFirst().orElseThrow().tags().stream()
+                .anyMatch(t -> t.startsWith(ai.thinkheads.phoenix.plan.Planner.PROVISIONED_TAG_PREFIX)));
+
+        down[0] = false;
+        Plan again = phoenix.plan(milestone());
+        assertEquals(List.of(ChangeKind.AWAIT_GUEST, ChangeKind.GUEST_STEP, ChangeKind.GUEST_STEP, ChangeKind.GUEST_STEP,
+                ChangeKind.SNAPSHOT, ChangeKind.MARK_PROVISIONED), kinds(again, "docker-01"), again.render());
+        ApplyResult second = phoenix.apply(again);
+        assertTrue(second.isComplete(), second.render());
+        assertTrue(fake.listVms().stream().filter(v -> v.vmid() == 9101).findFirst().orElseThrow().tags().stream()
+                .anyMatch(t -> t.startsWith(ai.thinkheads.phoenix.plan.Planner.PROVISIONED_TAG_PREFIX)));
+        assertTrue(phoenix.plan(milestone()).isEmpty(), phoenix.plan(milestone()).render());
+        assertEquals(List.of("before-features", "after-features"),
+                fake.listSnapshots(new VmRef("pve", 9101)).stream().map(Snapshot::name).toList());
     }
 
     @Test
@@ -228,7 +257,8 @@ class MilestoneOnFakeTest {
         Phoenix rebooting = phoenix.planOptions(phoenix.planOptions().toBuilder().rebootForPendingChanges(true).build());
         Plan withReboot = rebooting.plan(more);
         assertEquals(List.of(ChangeKind.UPLOAD, ChangeKind.UPDATE_CONFIG, ChangeKind.REBOOT, ChangeKind.AWAIT_GUEST,
-                ChangeKind.GUEST_STEP, ChangeKind.GUEST_STEP, ChangeKind.GUEST_STEP, ChangeKind.GUEST_STEP), kinds(withReboot, "docker-01"));
+                ChangeKind.GUEST_STEP, ChangeKind.GUEST_STEP, ChangeKind.GUEST_STEP, ChangeKind.GUEST_STEP, ChangeKind.MARK_PROVISIONED),
+                kinds(withReboot, "docker-01"));
         ApplyResult r = rebooting.apply(withReboot);
         assertTrue(r.isComplete(), r.render());
         GuestState g = fake.guest(9101);
