@@ -105,8 +105,11 @@ public final class CloudConfig {
         return runcmd;
     }
 
+    /** Whether the document says nothing (only the {@code #cloud-config} header). */
     public boolean isEmpty() {
-        return render().equals(empty().render());
+        return hostname == null && fqdn == null && manageEtcHosts == null && users.isEmpty() && packageUpdate == null
+                && packageUpgrade == null && aptSources.isEmpty() && packages.isEmpty() && writeFiles.isEmpty() && mounts.isEmpty()
+                && runcmd.isEmpty();
     }
 
     /** The document as cloud-init reads it, starting with {@code #cloud-config}. */

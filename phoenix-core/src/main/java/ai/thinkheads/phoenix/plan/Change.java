@@ -76,6 +76,11 @@ public record Change(ChangeKind kind, Impact impact, String description, List<Ke
             return data.clone();
         }
 
+        /** How many bytes it holds. */
+        public int size() {
+            return data.length;
+        }
+
         /** The volume id, {@code storage:content/filename}. */
         public String volid() {
             return storage + ":" + content + "/" + filename;
@@ -93,7 +98,7 @@ public record Change(ChangeKind kind, Impact impact, String description, List<Ke
 
         @Override
         public String toString() {
-            return volid() + " (" + data.length + " bytes)";
+            return volid() + " (" + size() + " bytes)";
         }
     }
 

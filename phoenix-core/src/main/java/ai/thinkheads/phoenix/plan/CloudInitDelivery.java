@@ -52,18 +52,18 @@ final class CloudInitDelivery {
     }
 
     /**
-     * @param base the config the VM's NIC MACs come from when the spec declares none: the VM's own
-     *     (existing VM) or its template's (new clone); null for a new VM from scratch
+     * Where {@code r}'s user-data goes (it must have some).
+     *
+     * @param own the VM's current config (an existing VM), or null: its NICs keep their MACs
+     * @param template the template's config (a new clone), or null: a clone declaring no NICs gets
+     *     its template's, with MACs of its own
      * @param storageWith a storage id with the given content type, if any
      * @throws IllegalStateException with the reason when there is no way to deliver the document
      */
-    static Result of(ResolvedFeatures r, String ownerTag, Set<StorageContent> uploadable, Map<String, String> base,
-                     Function<StorageContent, Optional<String>> storageWith) {
+    static Result of(ResolvedFeatures r, String ownerTag, Set<StorageContent> uploadable, Map<String, String> own,
+                     Map<String, String> template, Function<StorageContent, Optional<String>> storageWith) {
         VmSpec spec = r.spec();
-        if (r.userData().isEmpty()) {
-            return new Result(spec, DesiredConfig.of(spec, ownerTag), List.of(), null);
-        }
-        String doc = r.userData().get();
+        String doc = r.userData().orElseThrow(() -> new IllegalArgumentException("nothing to deliver: no user-data"));
         CloudInit ci = spec.cloudInit().orElseThrow();
         Optional<String> snippetStorage = uploadable.contains(StorageContent.SNIPPETS)
                 ? ci.snippetStorage().or(() -> storageWith.apply(StorageContent.SNIPPETS)) : Optional.empty();
@@ -85,7 +85,7 @@ final class CloudInitDelivery {
         String storage = storageWith.apply(StorageContent.ISO).orElseThrow(() -> new IllegalStateException(
                 "user-data needs a storage with content 'snippets' or 'iso', and no node has one"
                         + " (enable snippets or iso on a dir storage, e.g. local)"));
-        VmSpec fixed = spec.toBuilder().nics(nicsWithMacs(spec, base)).build();
+        VmSpec fixed = spec.toBuilder().nics(nicsWithMacs(spec, own, template)).build();
         TreeMap<Integer, String> macs = new TreeMap<>();
         fixed.nics().forEach(n -> macs.put(n.index(), n.mac()));
         NoCloudData data = NoCloudData.of(spec.name(), doc, macs, ci.ipConfigs(), ci.nameservers(), ci.searchDomain().orElse(null));
@@ -97,15 +97,15 @@ final class CloudInitDelivery {
                 "NoCloud ISO");
     }
 
-    /** Every NIC the VM will have, each with a MAC. */
-    private static List<Nic> nicsWithMacs(VmSpec spec, Map<String, String> base) {
-        List<Nic> out = new ArrayList<>();
-        if (spec.nics().isEmpty() && base != null) {
-            // a clone without declared NICs keeps its template's: declare them, with MACs of its own
-            base.keySet().stream().filter(k -> k.matches("net\\d+")).sorted().forEach(k -> {
-                NetConfig n = NetConfig.parse(base.get(k));
-                int index = Integer.parseInt(k.substring(3));
-                Nic nic = Nic.of(index, n.model(), n.bridge().orElse(null));
+    /** Every NIC the VM will have, each with a MAC: declared, the one it has now, or derived. */
+    private static List<Nic> nicsWithMacs(VmSpec spec, Map<String, String> own, Map<String, String> template) {
+        List<Nic> declared = new ArrayList<>(spec.nics());
+        Map<String, String> inherited = own != null ? own : template;
+        if (declared.isEmpty() && inherited != null) {
+            // a clone without declared NICs keeps its template's: declare them
+            inherited.keySet().stream().filter(k -> k.matches("net\\d+")).sorted().forEach(k -> {
+                NetConfig n = NetConfig.parse(inherited.get(k));
+                Nic nic = Nic.of(Integer.parseInt(k.substring(3)), n.model(), n.bridge().orElse(null));
                 if (n.tag().isPresent()) {
                     nic = nic.withVlan(n.tag().get());
                 }
@@ -115,25 +115,15 @@ final class CloudInitDelivery {
                 if ("1".equals(n.options().get("firewall"))) {
                     nic = nic.withFirewall(true);
                 }
-                out.add(nic.withMac(derivedMac(spec.name(), index)));
+                declared.add(nic);
             });
-            return out;
         }
-        for (Nic n : spec.nics()) {
-            if (n.macIfAny().isPresent()) {
-                out.add(n);
-                continue;
-            }
-            String current = base == null || !base.containsKey(n.key()) || spec.source() instanceof ai.thinkheads.phoenix.spec.Source.CloneTemplate
-                    && !isOwn(base) ? null : NetConfig.parse(base.get(n.key())).mac().orElse(null);
-            out.add(n.withMac(current != null ? current : derivedMac(spec.name(), n.index())));
+        List<Nic> out = new ArrayList<>();
+        for (Nic n : declared) {
+            String current = own == null || !own.containsKey(n.key()) ? null : NetConfig.parse(own.get(n.key())).mac().orElse(null);
+            out.add(n.macIfAny().isPresent() ? n : n.withMac(current != null ? current : derivedMac(spec.name(), n.index())));
         }
         return out;
-    }
-
-    /** Whether {@code base} is the VM's own config rather than its template's (a template has {@code template: 1}). */
-    private static boolean isOwn(Map<String, String> base) {
-        return !"1".equals(base.get("template"));
     }
 
     /** {@code BC:24:11:xx:xx:xx} from the SHA-1 of {@code name/index}: stable across plans, unicast. */

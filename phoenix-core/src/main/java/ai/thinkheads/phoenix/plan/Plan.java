@@ -168,7 +168,7 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
                 }
                 if (c.upload() != null) {
                     cn.put("volume", c.upload().volid());
-                    cn.put("bytes", c.upload().data().length);
+                    cn.put("bytes", c.upload().size());
                 }
                 if (c.guestStep() != null) {
                     ArrayNode cmd = cn.putArray("command");

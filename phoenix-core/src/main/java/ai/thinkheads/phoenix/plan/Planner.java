@@ -365,12 +365,14 @@ public final class Planner {
     }
 
     /** Where the VM's user-data goes; a refusal (null result) when it cannot go anywhere. */
-    private CloudInitDelivery.Result deliver(VmDefinition def, ResolvedFeatures resolved, Map<String, String> base, Context ctx) {
+    private CloudInitDelivery.Result deliver(VmDefinition def, ResolvedFeatures resolved, Map<String, String> own,
+                                             Map<String, String> template, Context ctx) {
         if (resolved.userData().isEmpty()) {
-            return CloudInitDelivery.of(resolved, options.ownerTag(), Set.of(), base, c -> Optional.empty());
+            // nothing to deliver: the config planOne worked out stands
+            return new CloudInitDelivery.Result(resolved.spec(), ctx.desiredByName.get(def.name()), List.of(), null);
         }
         try {
-            return CloudInitDelivery.of(resolved, options.ownerTag(), ctx.uploadable(), base, ctx::storageWith);
+            return CloudInitDelivery.of(resolved, options.ownerTag(), ctx.uploadable(), own, template, ctx::storageWith);
         } catch (IllegalStateException e) {
             ctx.refusals.add(new Refusal(def.name(), Refusal.Reason.UNSUPPORTED, e.getMessage()));
             return null;
@@ -440,7 +442,7 @@ public final class Planner {
         String name = def.name();
         VmConfig cfg = ctx.config(vm);
         boolean running = vm.state() != PowerState.STOPPED;
-        CloudInitDelivery.Result delivery = deliver(def, resolved, cfg.values(), ctx);
+        CloudInitDelivery.Result delivery = deliver(def, resolved, cfg.values(), null, ctx);
         if (delivery == null) {
             return refused(def, deps, vm);
         }
@@ -564,7 +566,7 @@ public final class Planner {
                 fixedNode = t.node; // a linked clone shares the template's volumes, so it lives where the template does
             }
         }
-        CloudInitDelivery.Result delivery = deliver(def, resolved, templateConfig, ctx);
+        CloudInitDelivery.Result delivery = deliver(def, resolved, null, templateConfig, ctx);
         if (delivery == null) {
             return refused(def, deps, null);
         }
