@@ -14,11 +14,13 @@ import ai.thinkheads.phoenix.hypervisor.LockedException;
 import ai.thinkheads.phoenix.hypervisor.NotFoundException;
 import ai.thinkheads.phoenix.hypervisor.OperationInterruptedException;
 import ai.thinkheads.phoenix.hypervisor.PowerState;
+import ai.thinkheads.phoenix.hypervisor.ProxmoxErrorText;
 import ai.thinkheads.phoenix.hypervisor.StorageContent;
 import ai.thinkheads.phoenix.feature.Guest;
 import ai.thinkheads.phoenix.hypervisor.Task;
 import ai.thinkheads.phoenix.hypervisor.TaskFailedException;
 import ai.thinkheads.phoenix.hypervisor.TaskResult;
+import ai.thinkheads.phoenix.hypervisor.TimeSource;
 import ai.thinkheads.phoenix.hypervisor.TransportException;
 import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
@@ -52,7 +54,8 @@ import java.util.function.Supplier;
  * Runs a {@link Plan} against the cluster.
  *
  * <pre>{@code
- * Applier applier = new Applier(hypervisor, ApplyOptions.builder().listener(ConsoleApplyListener.stdout()).build());
+ * Applier applier = new Applier(hypervisor, ApplyOptions.builder().listener(ConsoleApplyListener.stdout()).build(),
+ *     TimeSource.system());
  * ApplyResult result = applier.apply(plan);
  * }</pre>
  *
@@ -84,10 +87,13 @@ public final class Applier {
 
     private final Hypervisor hypervisor;
     private final ApplyOptions options;
+    private final TimeSource time;
 
-    public Applier(Hypervisor hypervisor, ApplyOptions options) {
+    /** An applier over {@code hypervisor} that reads time from and waits on {@code time}. */
+    public Applier(Hypervisor hypervisor, ApplyOptions options, TimeSource time) {
         this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
         this.options = Objects.requireNonNull(options, "options");
+        this.time = Objects.requireNonNull(time, "time");
     }
 
     /**
@@ -203,7 +209,7 @@ public final class Applier {
 
     private void emit(String vm, Integer vmid, ApplyEvent.Type type, ChangeKind step, String message) {
         try {
-            options.listener().onEvent(new ApplyEvent(options.time().now(), vm, vmid, type, step, message));
+            options.listener().onEvent(new ApplyEvent(time.now(), vm, vmid, type, step, message));
         } catch (RuntimeException ignored) {
             // a listener's failure must not stop the apply
         }
@@ -342,7 +348,7 @@ public final class Applier {
         }
 
         private Guest guest() {
-            return Guest.of(hypervisor, options.time(), options.taskTimeout());
+            return Guest.of(hypervisor, time, options.taskTimeout());
         }
 
         private void awaitGuest(boolean cloudInit) {
@@ -421,7 +427,7 @@ public final class Applier {
 
         /** After a transport failure: whether VM {@code id} exists and is the one this run asked for. */
         private boolean isOurs(int id) {
-            Instant deadline = options.time().now().plus(options.lockWait());
+            Instant deadline = time.now().plus(options.lockWait());
             while (true) {
                 Optional<VmSummary> v = hypervisor.findVm(id);
                 if (v.isEmpty()) {
@@ -437,7 +443,7 @@ public final class Applier {
                     }
                     return true;
                 }
-                if (!options.time().now().isBefore(deadline)) {
+                if (!time.now().isBefore(deadline)) {
                     throw new LockedException("VM " + id + " is still locked (" + lock + ") after "
                             + options.lockWait().toSeconds() + " s", v.get().node(), id, lock);
                 }
@@ -608,7 +614,7 @@ public final class Applier {
 
         private void pause(Duration d) {
             try {
-                options.time().sleep(d);
+                time.sleep(d);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new OperationInterruptedException("interrupted while waiting to retry", e);
@@ -621,12 +627,10 @@ public final class Applier {
         }
     }
 
-    /** A task that died on a VM or storage lock ({@code VM is locked (...)}, {@code can't lock file ... got timeout}, {@code cfs-lock ... timeout}). */
+    /** A task that died on a VM or storage lock, as {@link ProxmoxErrorText}, the one classifier, reads its exit status. */
     static boolean isLockFailure(TaskFailedException e) {
-        String s = e.exitStatus() == null ? "" : e.exitStatus();
-        // pve-storage cluster_lock_storage: lock_file's text for a local storage, cfs_lock_storage's for a shared one
-        return s.contains("VM is locked") || (s.contains("can't lock file") && s.contains("got timeout"))
-                || (s.contains("cfs-lock '") && s.contains("got lock request timeout"));
+        return e.exitStatus() != null
+                && ProxmoxErrorText.classify(e.exitStatus(), null, null).filter(LockedException.class::isInstance).isPresent();
     }
 
 }

@@ -11,6 +11,7 @@ import ai.thinkheads.phoenix.hypervisor.OperationInterruptedException;
 import ai.thinkheads.phoenix.hypervisor.PowerState;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
 import ai.thinkheads.phoenix.hypervisor.StorageInfo;
+import ai.thinkheads.phoenix.hypervisor.TimeSource;
 import ai.thinkheads.phoenix.hypervisor.TransportException;
 import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmSummary;
@@ -36,7 +37,7 @@ import java.util.TreeMap;
  * definitions. Planning only reads; {@link Applier} acts.
  *
  * <pre>{@code
- * Planner planner = new Planner(hypervisor, PlanOptions.defaults());
+ * Planner planner = new Planner(hypervisor, PlanOptions.defaults(), TimeSource.system());
  * Plan plan = planner.plan(definitions);
  * System.out.println(plan.render());
  * }</pre>
@@ -82,10 +83,13 @@ public final class Planner {
 
     private final Hypervisor hypervisor;
     private final PlanOptions options;
+    private final TimeSource time;
 
-    public Planner(Hypervisor hypervisor, PlanOptions options) {
+    /** A planner over {@code hypervisor} that reads time from and waits on {@code time}. */
+    public Planner(Hypervisor hypervisor, PlanOptions options, TimeSource time) {
         this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
         this.options = Objects.requireNonNull(options, "options");
+        this.time = Objects.requireNonNull(time, "time");
     }
 
     public PlanOptions options() {
@@ -132,15 +136,15 @@ public final class Planner {
     // ---- reading --------------------------------------------------------------------------
 
     private List<VmSummary> readVms() {
-        Instant deadline = options.time().now().plus(options.lockWait());
+        Instant deadline = time.now().plus(options.lockWait());
         while (true) {
             List<VmSummary> vms = read(hypervisor::listVms);
             boolean busy = vms.stream().anyMatch(Planner::identityHidden);
-            if (!busy || !options.time().now().isBefore(deadline)) {
+            if (!busy || !time.now().isBefore(deadline)) {
                 return vms;
             }
             try {
-                options.time().sleep(LOCK_POLL);
+                time.sleep(LOCK_POLL);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new OperationInterruptedException("interrupted while waiting for VMs being created", e);
@@ -158,7 +162,7 @@ public final class Planner {
                     throw e;
                 }
                 try {
-                    options.time().sleep(Duration.ofSeconds(attempt));
+                    time.sleep(Duration.ofSeconds(attempt));
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw new OperationInterruptedException("interrupted while reading the cluster", ie);
