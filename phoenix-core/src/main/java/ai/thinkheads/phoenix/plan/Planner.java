@@ -372,7 +372,7 @@ public final class Planner {
     private CloudInitDelivery.Result deliver(VmDefinition def, ResolvedFeatures resolved, Map<String, String> own,
                                              Map<String, String> template, Context ctx) {
         if (resolved.userData().isEmpty()) {
-            // nothing to deliver: the config planOne worked out stands
+            // nothing to deliver: the spec's own config, built here once for this VM
             return new CloudInitDelivery.Result(DesiredConfig.of(resolved.spec(), options.ownerTag()), List.of(), null);
         }
         try {
