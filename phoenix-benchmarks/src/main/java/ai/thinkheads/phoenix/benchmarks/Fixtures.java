@@ -43,7 +43,7 @@ final class Fixtures {
     /** Makes {@code defs} exist on {@code fake} as Phoenix would leave them (owned, converged). */
     static void converge(FakeHypervisor fake, List<VmDefinition> defs) {
         ApplyResult r = Phoenix.on(fake).time(fake.clock())
-                .applyOptions(ApplyOptions.builder().maxParallel(16).maxPerNode(16).time(fake.clock()).build())
+                .applyOptions(ApplyOptions.builder().maxParallel(16).maxPerNode(16).build())
                 .converge(defs);
         if (!r.isComplete()) {
             throw new IllegalStateException("setting up the VMs failed: " + r.failed());

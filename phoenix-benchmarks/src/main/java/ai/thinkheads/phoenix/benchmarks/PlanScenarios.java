@@ -4,7 +4,6 @@ import ai.thinkheads.phoenix.backend.api.ProxmoxApi;
 import ai.thinkheads.phoenix.backend.qm.QmHypervisor;
 import ai.thinkheads.phoenix.definition.VmDefinition;
 import ai.thinkheads.phoenix.hypervisor.Hypervisor;
-import ai.thinkheads.phoenix.hypervisor.TimeSource;
 import ai.thinkheads.phoenix.plan.Phoenix;
 import ai.thinkheads.phoenix.plan.Plan;
 import ai.thinkheads.phoenix.plan.PlanOptions;
@@ -30,7 +29,7 @@ final class PlanScenarios {
     }
 
     private static Plan plan(Hypervisor hv, List<VmDefinition> defs, int parallelism) {
-        Plan plan = Phoenix.on(hv).planOptions(PlanOptions.builder().readParallelism(parallelism).time(TimeSource.system()).build())
+        Plan plan = Phoenix.on(hv).planOptions(PlanOptions.builder().readParallelism(parallelism).build())
                 .plan(defs);
         if (!plan.isEmpty()) {
             throw new IllegalStateException("the benchmark's VMs are not up to date:\n" + plan.render());

@@ -22,8 +22,13 @@ public final class ProxmoxErrorText {
     /** pve-common Tools.pm assert_if_modified; qemu-server API2/Qemu.pm update_vm and resize_vm. */
     private static final List<String> MODIFIED = List.of("detected modified configuration", "checksum mismatch");
 
-    /** pve-common Tools.pm lock_file_full; pve-guest-common AbstractConfig.pm check_lock. */
-    private static final List<String> LOCKED = List.of("can't lock file", "is locked");
+    /**
+     * pve-common Tools.pm lock_file_full ("can't lock file '...' - got timeout"); pve-guest-common
+     * AbstractConfig.pm check_lock ("VM is locked (clone)"); pve-cluster Cluster.pm cfs_lock, which
+     * pve-storage cluster_lock_storage takes for a shared storage ("cfs-lock 'storage-x' error: got
+     * lock request timeout").
+     */
+    private static final List<String> LOCKED = List.of("can't lock file", "is locked", "got lock request timeout");
 
     /**
      * PVE::Cluster::check_vmid_unused ("VM 100 already exists on node"), clone_vm ("config file

@@ -14,11 +14,13 @@ import ai.thinkheads.phoenix.hypervisor.LockedException;
 import ai.thinkheads.phoenix.hypervisor.NotFoundException;
 import ai.thinkheads.phoenix.hypervisor.OperationInterruptedException;
 import ai.thinkheads.phoenix.hypervisor.PowerState;
+import ai.thinkheads.phoenix.hypervisor.ProxmoxErrorText;
 import ai.thinkheads.phoenix.hypervisor.StorageContent;
 import ai.thinkheads.phoenix.feature.Guest;
 import ai.thinkheads.phoenix.hypervisor.Task;
 import ai.thinkheads.phoenix.hypervisor.TaskFailedException;
 import ai.thinkheads.phoenix.hypervisor.TaskResult;
+import ai.thinkheads.phoenix.hypervisor.TimeSource;
 import ai.thinkheads.phoenix.hypervisor.TransportException;
 import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
@@ -52,7 +54,8 @@ import java.util.function.Supplier;
  * Runs a {@link Plan} against the cluster.
  *
  * <pre>{@code
- * Applier applier = new Applier(hypervisor, ApplyOptions.builder().listener(ConsoleApplyListener.stdout()).build());
+ * Applier applier = new Applier(hypervisor, ApplyOptions.builder().listener(ConsoleApplyListener.stdout()).build(),
+ *     TimeSource.system());
  * ApplyResult result = applier.apply(plan);
  * }</pre>
  *
@@ -84,10 +87,13 @@ public final class Applier {
 
     private final Hypervisor hypervisor;
     private final ApplyOptions options;
+    private final TimeSource time;
 
-    public Applier(Hypervisor hypervisor, ApplyOptions options) {
+    /** An applier over {@code hypervisor} that reads time from and waits on {@code time}. */
+    public Applier(Hypervisor hypervisor, ApplyOptions options, TimeSource time) {
         this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
         this.options = Objects.requireNonNull(options, "options");
+        this.time = Objects.requireNonNull(time, "time");
     }
 
     /**
@@ -203,7 +209,7 @@ public final class Applier {
 
     private void emit(String vm, Integer vmid, ApplyEvent.Type type, ChangeKind step, String message) {
         try {
-            options.listener().onEvent(new ApplyEvent(options.time().now(), vm, vmid, type, step, message));
+            options.listener().onEvent(new ApplyEvent(time.now(), vm, vmid, type, step, message));
         } catch (RuntimeException ignored) {
             // a listener's failure must not stop the apply
         }
@@ -245,8 +251,7 @@ public final class Applier {
             this.plan = plan;
             this.allocator = allocator;
             this.ownerTag = ownerTag;
-            this.desired = plan.definition() == null ? null
-                    : DesiredConfig.of(plan.definition().spec(), ownerTag);
+            this.desired = plan.desired();
             this.ref = plan.existing().orElse(null);
             this.vmid = plan.vmid();
         }
@@ -273,34 +278,47 @@ public final class Applier {
             }
         }
 
+        /** Runs one step with the values it carries (Java 17: an instanceof chain over the sealed type). */
         private void step(Change c) {
-            switch (c.kind()) {
-                case STOP -> call(c.kind(), () -> hypervisor.stop(ref), () -> state().map(s -> s == PowerState.STOPPED).orElse(false));
-                case DELETE -> {
-                    call(c.kind(), () -> hypervisor.destroy(ref, DestroyOptions.everything()), () -> hypervisor.findVm(ref.vmid()).isEmpty());
-                    ref = null;
-                }
-                case CREATE -> {
-                    create();
-                    converge(false);
-                }
-                case CLONE -> {
-                    cloneVm();
-                    converge(false);
-                }
-                case UPDATE_CONFIG -> update(c);
-                case GROW_DISK -> grow(c.disk(), c.toSize());
-                case START -> call(c.kind(), () -> hypervisor.start(ref), () -> state().map(s -> s == PowerState.RUNNING).orElse(false));
-                case REBOOT -> call(c.kind(), () -> hypervisor.reboot(ref), () -> false);
-                case CONVERT_TO_TEMPLATE -> call(c.kind(), () -> hypervisor.convertToTemplate(ref),
-                        () -> hypervisor.getConfig(ref).isTemplate());
-                case SNAPSHOT -> call(c.kind(), () -> hypervisor.createSnapshot(ref, c.snapshot(), "taken by Phoenix", false),
-                        () -> hypervisor.listSnapshots(ref).stream().anyMatch(s -> s.name().equals(c.snapshot())));
-                case UPLOAD -> upload(c.upload());
-                case AWAIT_GUEST -> awaitGuest(c.description().contains("cloud-init"));
-                case GUEST_STEP -> guest().run(ref, c.guestStep());
-                case MARK_PROVISIONED -> markProvisioned(c.keys().get(0).after());
-                default -> throw new IllegalStateException("unknown step " + c.kind());
+            if (c instanceof Change.Power p) {
+                power(p);
+            } else if (c instanceof Change.Delete) {
+                call(c.kind(), () -> hypervisor.destroy(ref, DestroyOptions.everything()), () -> hypervisor.findVm(ref.vmid()).isEmpty());
+                ref = null;
+            } else if (c instanceof Change.Create create) {
+                create(create);
+                converge(false);
+            } else if (c instanceof Change.Clone clone) {
+                cloneVm(clone);
+                converge(false);
+            } else if (c instanceof Change.UpdateConfig update) {
+                update(update);
+            } else if (c instanceof Change.GrowDisk g) {
+                grow(g.disk(), g.toSize());
+            } else if (c instanceof Change.ConvertToTemplate) {
+                call(c.kind(), () -> hypervisor.convertToTemplate(ref), () -> hypervisor.getConfig(ref).isTemplate());
+            } else if (c instanceof Change.Snapshot snap) {
+                call(c.kind(), () -> hypervisor.createSnapshot(ref, snap.name(), "taken by Phoenix", false),
+                        () -> hypervisor.listSnapshots(ref).stream().anyMatch(s -> s.name().equals(snap.name())));
+            } else if (c instanceof Change.Upload u) {
+                upload(u.file());
+            } else if (c instanceof Change.AwaitGuest a) {
+                awaitGuest(a.cloudInit());
+            } else if (c instanceof Change.RunGuestStep r) {
+                guest().run(ref, r.step());
+            } else if (c instanceof Change.MarkProvisioned m) {
+                markProvisioned(m.marker());
+            } else {
+                throw new IllegalStateException("unknown step " + c);
+            }
+        }
+
+        private void power(Change.Power p) {
+            switch (p.action()) {
+                case START -> call(p.kind(), () -> hypervisor.start(ref), () -> state().map(s -> s == PowerState.RUNNING).orElse(false));
+                case STOP -> call(p.kind(), () -> hypervisor.stop(ref), () -> state().map(s -> s == PowerState.STOPPED).orElse(false));
+                case REBOOT -> call(p.kind(), () -> hypervisor.reboot(ref), () -> false);
+                default -> throw new IllegalStateException("unknown power action " + p.action());
             }
         }
 
@@ -309,7 +327,7 @@ public final class Applier {
         }
 
         /** Writes a cloud-init file to the node the VM is going to, unless a volume of its name (its content) is there. */
-        private void upload(Change.Upload u) {
+        private void upload(Change.UploadFile u) {
             StorageContent content = StorageContent.fromWord(u.content()).orElseThrow();
             String node = ref != null ? ref.node() : plan.node();
             boolean there = retrying(ChangeKind.UPLOAD, () -> hypervisor.listVolumes(node, u.storage(), content))
@@ -342,7 +360,7 @@ public final class Applier {
         }
 
         private Guest guest() {
-            return Guest.of(hypervisor, options.time(), options.taskTimeout());
+            return Guest.of(hypervisor, time, options.taskTimeout());
         }
 
         private void awaitGuest(boolean cloudInit) {
@@ -360,17 +378,17 @@ public final class Applier {
 
         // ---- create and clone -------------------------------------------------------------
 
-        private void create() {
-            VmSpec spec = plan.definition().spec();
+        private void create(Change.Create step) {
+            VmSpec spec = desired.spec();
             allocateAndRun(ChangeKind.CREATE, id -> {
-                CreateRequest req = new CreateRequest(plan.node(), id, desired.createConfig(), spec.pool().orElse(null), false);
+                CreateRequest req = new CreateRequest(plan.node(), id, step.config(), spec.pool().orElse(null), false);
                 return hypervisor.create(req);
             });
         }
 
-        private void cloneVm() {
-            VmSpec spec = plan.definition().spec();
-            Source.CloneTemplate src = (Source.CloneTemplate) spec.source();
+        private void cloneVm(Change.Clone step) {
+            VmSpec spec = desired.spec();
+            Source.CloneTemplate src = step.source();
             VmSummary template = retrying(ChangeKind.CLONE, () -> hypervisor.findVm(src.templateVmid())).orElseThrow(() -> new NotFoundException(
                     "template VM " + src.templateVmid() + " does not exist", null, src.templateVmid()));
             allocateAndRun(ChangeKind.CLONE, id -> {
@@ -382,7 +400,7 @@ public final class Applier {
 
         /** Runs create or clone with a VMID: the declared one, or allocated (and again while others are faster). */
         private void allocateAndRun(ChangeKind kind, java.util.function.IntFunction<Task> action) {
-            Integer fixed = plan.definition().spec().vmid().orElse(plan.action() == VmPlan.Action.REPLACE ? plan.vmid() : null);
+            Integer fixed = desired.spec().vmid().orElse(plan.action() == VmPlan.Action.REPLACE ? plan.vmid() : null);
             for (int attempt = 0; attempt < ALLOCATION_ATTEMPTS; attempt++) {
                 int id = fixed != null ? fixed : allocator.next();
                 vmid = id;
@@ -421,7 +439,7 @@ public final class Applier {
 
         /** After a transport failure: whether VM {@code id} exists and is the one this run asked for. */
         private boolean isOurs(int id) {
-            Instant deadline = options.time().now().plus(options.lockWait());
+            Instant deadline = time.now().plus(options.lockWait());
             while (true) {
                 Optional<VmSummary> v = hypervisor.findVm(id);
                 if (v.isEmpty()) {
@@ -437,7 +455,7 @@ public final class Applier {
                     }
                     return true;
                 }
-                if (!options.time().now().isBefore(deadline)) {
+                if (!time.now().isBefore(deadline)) {
                     throw new LockedException("VM " + id + " is still locked (" + lock + ") after "
                             + options.lockWait().toSeconds() + " s", v.get().node(), id, lock);
                 }
@@ -447,7 +465,7 @@ public final class Applier {
 
         // ---- config -----------------------------------------------------------------------
 
-        private void update(Change c) {
+        private void update(Change.UpdateConfig c) {
             if (!fresh && plan.digest() != null) {
                 Map<String, String> set = new TreeMap<>();
                 Set<String> delete = new TreeSet<>();
@@ -487,7 +505,7 @@ public final class Applier {
                     diff.destructive().forEach(d -> warn("not done (destructive): " + d));
                 }
                 if (diff.keys().isEmpty()) {
-                    for (Change g : diff.grows()) {
+                    for (Change.GrowDisk g : diff.grows()) {
                         grow(g.disk(), g.toSize());
                     }
                     return;
@@ -504,7 +522,7 @@ public final class Applier {
                 try {
                     call(ChangeKind.UPDATE_CONFIG, () -> hypervisor.updateConfig(ref, new ConfigUpdate(set, delete, null)
                             .ifDigest(cfg.digest())), () -> false);
-                    for (Change g : diff.grows()) {
+                    for (Change.GrowDisk g : diff.grows()) {
                         grow(g.disk(), g.toSize());
                     }
                     return;
@@ -608,7 +626,7 @@ public final class Applier {
 
         private void pause(Duration d) {
             try {
-                options.time().sleep(d);
+                time.sleep(d);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new OperationInterruptedException("interrupted while waiting to retry", e);
@@ -621,12 +639,10 @@ public final class Applier {
         }
     }
 
-    /** A task that died on a VM or storage lock ({@code VM is locked (...)}, {@code can't lock file ... got timeout}, {@code cfs-lock ... timeout}). */
+    /** A task that died on a VM or storage lock, as {@link ProxmoxErrorText}, the one classifier, reads its exit status. */
     static boolean isLockFailure(TaskFailedException e) {
-        String s = e.exitStatus() == null ? "" : e.exitStatus();
-        // pve-storage cluster_lock_storage: lock_file's text for a local storage, cfs_lock_storage's for a shared one
-        return s.contains("VM is locked") || (s.contains("can't lock file") && s.contains("got timeout"))
-                || (s.contains("cfs-lock '") && s.contains("got lock request timeout"));
+        return e.exitStatus() != null
+                && ProxmoxErrorText.classify(e.exitStatus(), null, null).filter(LockedException.class::isInstance).isPresent();
     }
 
 }

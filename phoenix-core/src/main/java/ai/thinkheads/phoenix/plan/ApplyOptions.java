@@ -1,11 +1,11 @@
 package ai.thinkheads.phoenix.plan;
 
-import ai.thinkheads.phoenix.hypervisor.TimeSource;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How {@link Applier} runs a plan.
+ * How {@link Applier} runs a plan. Options hold no time source: {@link Phoenix#time(ai.thinkheads.phoenix.hypervisor.TimeSource)}
+ * owns it and hands it to planning and applying alike, so no order of calls can split them.
  *
  * @param maxParallel VMs worked on at once, overall (at least 1)
  * @param maxPerNode VMs worked on at once on one node (at least 1)
@@ -17,11 +17,10 @@ import java.util.Objects;
  *     {@link ai.thinkheads.phoenix.hypervisor.TaskTimeoutException}
  * @param lockWait how long to wait for a VM this apply created or cloned to drop its lock after a
  *     transport failure left its outcome unknown
- * @param time where apply reads time and waits (the fake's clock in tests)
  * @param listener who hears about progress
  */
 public record ApplyOptions(int maxParallel, int maxPerNode, int retries, Duration firstBackoff, Duration maxBackoff,
-                           Duration taskTimeout, Duration lockWait, TimeSource time, ApplyListener listener) {
+                           Duration taskTimeout, Duration lockWait, ApplyListener listener) {
 
     public ApplyOptions {
         if (maxParallel < 1 || maxPerNode < 1) {
@@ -34,7 +33,6 @@ public record ApplyOptions(int maxParallel, int maxPerNode, int retries, Duratio
         Objects.requireNonNull(maxBackoff, "maxBackoff");
         Objects.requireNonNull(taskTimeout, "taskTimeout");
         Objects.requireNonNull(lockWait, "lockWait");
-        Objects.requireNonNull(time, "time");
         Objects.requireNonNull(listener, "listener");
     }
 
@@ -46,6 +44,20 @@ public record ApplyOptions(int maxParallel, int maxPerNode, int retries, Duratio
         return new Builder();
     }
 
+    /** A builder holding these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.maxParallel = maxParallel;
+        b.maxPerNode = maxPerNode;
+        b.retries = retries;
+        b.firstBackoff = firstBackoff;
+        b.maxBackoff = maxBackoff;
+        b.taskTimeout = taskTimeout;
+        b.lockWait = lockWait;
+        b.listener = listener;
+        return b;
+    }
+
     /** Builds {@link ApplyOptions}; defaults: 4 in parallel, 2 per node, 6 retries from 1 s to 30 s, 15 min per task. */
     public static final class Builder {
         private int maxParallel = 4;
@@ -55,7 +67,6 @@ public record ApplyOptions(int maxParallel, int maxPerNode, int retries, Duratio
         private Duration maxBackoff = Duration.ofSeconds(30);
         private Duration taskTimeout = Duration.ofMinutes(15);
         private Duration lockWait = Duration.ofMinutes(5);
-        private TimeSource time = TimeSource.system();
         private ApplyListener listener = ApplyListener.none();
 
         private Builder() {
@@ -92,18 +103,13 @@ public record ApplyOptions(int maxParallel, int maxPerNode, int retries, Duratio
             return this;
         }
 
-        public Builder time(TimeSource value) {
-            time = value;
-            return this;
-        }
-
         public Builder listener(ApplyListener value) {
             listener = value;
             return this;
         }
 
         public ApplyOptions build() {
-            return new ApplyOptions(maxParallel, maxPerNode, retries, firstBackoff, maxBackoff, taskTimeout, lockWait, time, listener);
+            return new ApplyOptions(maxParallel, maxPerNode, retries, firstBackoff, maxBackoff, taskTimeout, lockWait, listener);
         }
     }
 }

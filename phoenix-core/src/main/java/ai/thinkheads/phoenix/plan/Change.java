@@ -1,57 +1,271 @@
 package ai.thinkheads.phoenix.plan;
 
 import ai.thinkheads.phoenix.config.DiskSize;
+import ai.thinkheads.phoenix.feature.GuestStep;
+import ai.thinkheads.phoenix.spec.Source;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * One step of a {@link VmPlan}.
+ * One step of a {@link VmPlan}: what the planner decided, with the values apply acts on. Each kind
+ * of step is its own record and carries only what it needs (the config to create with, the disk
+ * and its size, the snapshot's name, the file to upload, the guest command ...), so apply takes
+ * its work from the step and never from its description.
  *
- * @param kind what the step does
- * @param impact how it reaches the VM (the strongest of its keys for a config update)
- * @param description one line for people, e.g. {@code linked clone of template 9000 on pve1}
- * @param keys for {@link ChangeKind#CREATE} the config written, for {@link ChangeKind#UPDATE_CONFIG}
- *     the keys set and deleted; empty otherwise
- * @param disk for {@link ChangeKind#GROW_DISK} the disk key ({@code scsi0}), else null
- * @param fromSize for {@link ChangeKind#GROW_DISK} the current size, or null when not known yet
- * @param toSize for {@link ChangeKind#GROW_DISK} the size to grow to, else null
- * @param snapshot for {@link ChangeKind#SNAPSHOT} the snapshot's name, else null
- * @param upload for {@link ChangeKind#UPLOAD} the file to write, else null
- * @param guestStep for {@link ChangeKind#GUEST_STEP} the command to run in the guest, else null
+ * <p>Every step has a {@link #kind()} (its label in events and results), an {@link #impact()} and a
+ * {@link #description()} for people; steps that write config keys list them in {@link #keys()}.
  */
-public record Change(ChangeKind kind, Impact impact, String description, List<KeyChange> keys, String disk,
-                     DiskSize fromSize, DiskSize toSize, String snapshot, Upload upload,
-                     ai.thinkheads.phoenix.feature.GuestStep guestStep) {
+public sealed interface Change permits Change.Create, Change.Clone, Change.UpdateConfig, Change.GrowDisk, Change.Power,
+        Change.ConvertToTemplate, Change.Snapshot, Change.Delete, Change.Upload, Change.AwaitGuest, Change.RunGuestStep,
+        Change.MarkProvisioned {
 
-    public Change {
-        Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(impact, "impact");
-        description = description == null ? "" : description;
-        keys = List.copyOf(keys);
-        if (kind == ChangeKind.GROW_DISK && (disk == null || toSize == null)) {
-            throw new IllegalArgumentException("grow disk needs the disk and its new size");
+    /** What the step does, as a label. */
+    ChangeKind kind();
+
+    /** How it reaches the VM (for a config update the strongest of its keys). */
+    Impact impact();
+
+    /** One line for people, e.g. {@code linked clone of template 9000 on pve1}. */
+    String description();
+
+    /** The config keys the step writes, as the plan shows them; empty for steps that write none. */
+    default List<KeyChange> keys() {
+        return List.of();
+    }
+
+    /**
+     * {@code Hypervisor.create} with {@code config} (sorted; for a template it holds {@code template: 1}).
+     *
+     * @param description e.g. {@code create with empty disks as VMID 120 on pve1}
+     * @param config key → value sent with the create request
+     */
+    record Create(String description, Map<String, String> config) implements Change {
+        public Create {
+            Objects.requireNonNull(description, "description");
+            config = Collections.unmodifiableMap(new TreeMap<>(config));
         }
-        if (kind == ChangeKind.SNAPSHOT && snapshot == null) {
-            throw new IllegalArgumentException("snapshot needs a name");
+
+        @Override
+        public ChangeKind kind() {
+            return ChangeKind.CREATE;
         }
-        if (kind == ChangeKind.UPLOAD && upload == null) {
-            throw new IllegalArgumentException("upload needs the file");
+
+        @Override
+        public Impact impact() {
+            return Impact.LIVE;
         }
-        if (kind == ChangeKind.GUEST_STEP && guestStep == null) {
-            throw new IllegalArgumentException("a guest step needs its command");
+
+        /** Each key of {@link #config()} as an added key. */
+        @Override
+        public List<KeyChange> keys() {
+            List<KeyChange> out = new ArrayList<>();
+            config.forEach((k, v) -> out.add(new KeyChange(k, null, v, Impact.LIVE)));
+            return List.copyOf(out);
         }
     }
 
-    /** Writes {@code upload} to its storage. */
-    public static Change upload(Upload upload, String why) {
-        return new Change(ChangeKind.UPLOAD, Impact.LIVE, why, List.of(), null, null, null, null, upload, null);
+    /**
+     * {@code Hypervisor.clone} of {@code source}'s template.
+     *
+     * @param source the template, full or linked, snapshot and target storage
+     * @param description e.g. {@code linked clone of template 9000 as VMID 101 on pve1}
+     */
+    record Clone(Source.CloneTemplate source, String description) implements Change {
+        public Clone {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(description, "description");
+        }
+
+        @Override
+        public ChangeKind kind() {
+            return ChangeKind.CLONE;
+        }
+
+        @Override
+        public Impact impact() {
+            return Impact.LIVE;
+        }
     }
 
-    /** Runs {@code step} in the guest. */
-    public static Change guestStep(ai.thinkheads.phoenix.feature.GuestStep step) {
-        return new Change(ChangeKind.GUEST_STEP, Impact.LIVE, step.description() + ": " + String.join(" ", step.command()),
-                List.of(), null, null, null, null, null, step);
+    /**
+     * {@code Hypervisor.updateConfig}: the keys set and deleted; its impact is the strongest of its
+     * keys' (LIVE when there are none).
+     */
+    record UpdateConfig(String description, List<KeyChange> keys) implements Change {
+        public UpdateConfig {
+            Objects.requireNonNull(description, "description");
+            keys = List.copyOf(keys);
+        }
+
+        @Override
+        public ChangeKind kind() {
+            return ChangeKind.UPDATE_CONFIG;
+        }
+
+        @Override
+        public Impact impact() {
+            Impact impact = Impact.LIVE;
+            for (KeyChange k : keys) {
+                impact = impact.max(k.impact());
+            }
+            return impact;
+        }
+    }
+
+    /**
+     * {@code Hypervisor.resizeDisk}: grows {@code disk} to {@code toSize}.
+     *
+     * @param disk the disk key ({@code scsi0})
+     * @param fromSize the current size, or null when not known until apply (an imported image)
+     * @param toSize the size to grow to
+     */
+    record GrowDisk(String disk, DiskSize fromSize, DiskSize toSize) implements Change {
+        public GrowDisk {
+            Objects.requireNonNull(disk, "disk");
+            Objects.requireNonNull(toSize, "toSize");
+        }
+
+        @Override
+        public ChangeKind kind() {
+            return ChangeKind.GROW_DISK;
+        }
+
+        @Override
+        public Impact impact() {
+            return Impact.LIVE;
+        }
+
+        @Override
+        public String description() {
+            return disk + " to " + toSize;
+        }
+
+        public Optional<DiskSize> fromSizeIfAny() {
+            return Optional.ofNullable(fromSize);
+        }
+    }
+
+    /** {@code Hypervisor.start}, {@code stop} or {@code reboot}. */
+    record Power(Action action, Impact impact, String description) implements Change {
+
+        /** Which power primitive. */
+        public enum Action {
+            START(ChangeKind.START), STOP(ChangeKind.STOP), REBOOT(ChangeKind.REBOOT);
+
+            private final ChangeKind kind;
+
+            Action(ChangeKind kind) {
+                this.kind = kind;
+            }
+        }
+
+        public Power {
+            Objects.requireNonNull(action, "action");
+            Objects.requireNonNull(impact, "impact");
+            Objects.requireNonNull(description, "description");
+        }
+
+        public static Power start(String description) {
+            return new Power(Action.START, Impact.LIVE, description);
+        }
+
+        /** A stop before a delete, a recreate or a template conversion (destructive: the guest goes down). */
+        public static Power stop(String description) {
+            return new Power(Action.STOP, Impact.DESTRUCTIVE, description);
+        }
+
+        /** A reboot so that pending changes take effect. */
+        public static Power reboot(String description) {
+            return new Power(Action.REBOOT, Impact.NEEDS_REBOOT, description);
+        }
+
+        @Override
+        public ChangeKind kind() {
+            return action.kind;
+        }
+    }
+
+    /** {@code Hypervisor.convertToTemplate}. */
+    record ConvertToTemplate(Impact impact, String description) implements Change {
+        public ConvertToTemplate {
+            Objects.requireNonNull(impact, "impact");
+            Objects.requireNonNull(description, "description");
+        }
+
+        @Override
+        public ChangeKind kind() {
+            return ChangeKind.CONVERT_TO_TEMPLATE;
+        }
+    }
+
+    /** {@code Hypervisor.createSnapshot} of the snapshot {@code name}. */
+    record Snapshot(String name, String description) implements Change {
+        public Snapshot {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(description, "description");
+        }
+
+        @Override
+        public ChangeKind kind() {
+            return ChangeKind.SNAPSHOT;
+        }
+
+        @Override
+        public Impact impact() {
+            return Impact.LIVE;
+        }
+    }
+
+    /** {@code Hypervisor.destroy} with the VM's disks. */
+    record Delete(String description) implements Change {
+        public Delete {
+            Objects.requireNonNull(description, "description");
+        }
+
+        @Override
+        public ChangeKind kind() {
+            return ChangeKind.DELETE;
+        }
+
+        @Override
+        public Impact impact() {
+            return Impact.DESTRUCTIVE;
+        }
+    }
+
+    /**
+     * {@code Hypervisor.uploadFile} of the VM's user-data (a snippet or a NoCloud ISO), skipped when
+     * the volume exists (it is named by its content).
+     *
+     * @param file the file
+     * @param how how the user-data is delivered ({@code snippet}, {@code NoCloud ISO})
+     */
+    record Upload(UploadFile file, String how) implements Change {
+        public Upload {
+            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(how, "how");
+        }
+
+        @Override
+        public ChangeKind kind() {
+            return ChangeKind.UPLOAD;
+        }
+
+        @Override
+        public Impact impact() {
+            return Impact.LIVE;
+        }
+
+        @Override
+        public String description() {
+            return "write " + how + " " + file;
+        }
     }
 
     /**
@@ -63,11 +277,11 @@ public record Change(ChangeKind kind, Impact impact, String description, List<Ke
      * @param filename the file name
      * @param data the bytes (not in {@code toString}: user-data may hold a password hash)
      */
-    public record Upload(String storage, String content, String filename, byte[] data) {
-        public Upload {
-            java.util.Objects.requireNonNull(storage, "storage");
-            java.util.Objects.requireNonNull(content, "content");
-            java.util.Objects.requireNonNull(filename, "filename");
+    record UploadFile(String storage, String content, String filename, byte[] data) {
+        public UploadFile {
+            Objects.requireNonNull(storage, "storage");
+            Objects.requireNonNull(content, "content");
+            Objects.requireNonNull(filename, "filename");
             data = data.clone();
         }
 
@@ -88,7 +302,7 @@ public record Change(ChangeKind kind, Impact impact, String description, List<Ke
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Upload u && u.volid().equals(volid()) && java.util.Arrays.equals(u.data, data);
+            return o instanceof UploadFile u && u.volid().equals(volid()) && Arrays.equals(u.data, data);
         }
 
         @Override
@@ -102,31 +316,77 @@ public record Change(ChangeKind kind, Impact impact, String description, List<Ke
         }
     }
 
-    /** A step without keys, disk or snapshot. */
-    public static Change of(ChangeKind kind, Impact impact, String description) {
-        return new Change(kind, impact, description, List.of(), null, null, null, null, null, null);
-    }
-
-    /** A step that writes {@code keys}; its impact is the strongest of theirs (LIVE when there are none). */
-    public static Change withKeys(ChangeKind kind, String description, List<KeyChange> keys) {
-        Impact impact = Impact.LIVE;
-        for (KeyChange k : keys) {
-            impact = impact.max(k.impact());
+    /**
+     * Waits for the guest: the agent answers and reports an address, and with {@code cloudInit}
+     * (the user-data is Phoenix's) {@code cloud-init status --wait} ends.
+     */
+    record AwaitGuest(boolean cloudInit) implements Change {
+        @Override
+        public ChangeKind kind() {
+            return ChangeKind.AWAIT_GUEST;
         }
-        return new Change(kind, impact, description, keys, null, null, null, null, null, null);
+
+        @Override
+        public Impact impact() {
+            return Impact.LIVE;
+        }
+
+        @Override
+        public String description() {
+            return "wait for the guest agent, an IP address" + (cloudInit ? " and cloud-init to finish" : "");
+        }
     }
 
-    /** Grows {@code disk} from {@code from} (null: not known until apply) to {@code to}. */
-    public static Change growDisk(String disk, DiskSize from, DiskSize to) {
-        return new Change(ChangeKind.GROW_DISK, Impact.LIVE, disk + " to " + to, List.of(), disk, from, to, null, null, null);
+    /** A feature's command run in the guest through the agent, which must exit 0. */
+    record RunGuestStep(GuestStep step) implements Change {
+        public RunGuestStep {
+            Objects.requireNonNull(step, "step");
+        }
+
+        @Override
+        public ChangeKind kind() {
+            return ChangeKind.GUEST_STEP;
+        }
+
+        @Override
+        public Impact impact() {
+            return Impact.LIVE;
+        }
+
+        @Override
+        public String description() {
+            return step.description() + ": " + String.join(" ", step.command());
+        }
     }
 
-    /** Takes snapshot {@code name}. */
-    public static Change snapshot(String name, String why) {
-        return new Change(ChangeKind.SNAPSHOT, Impact.LIVE, why, List.of(), null, null, null, name, null, null);
-    }
+    /**
+     * Adds the provisioned marker {@code marker} to the VM's tags (replacing an older one), once the
+     * guest steps ran, so that an interrupted apply runs them again.
+     */
+    record MarkProvisioned(String marker) implements Change {
+        public MarkProvisioned {
+            Objects.requireNonNull(marker, "marker");
+        }
 
-    public Optional<DiskSize> fromSizeIfAny() {
-        return Optional.ofNullable(fromSize);
+        @Override
+        public ChangeKind kind() {
+            return ChangeKind.MARK_PROVISIONED;
+        }
+
+        @Override
+        public Impact impact() {
+            return Impact.LIVE;
+        }
+
+        @Override
+        public String description() {
+            return "tag the VM " + marker + ": its guest is up and its features' steps ran";
+        }
+
+        /** The marker as the one tag added. */
+        @Override
+        public List<KeyChange> keys() {
+            return List.of(new KeyChange("tags", null, marker, Impact.LIVE));
+        }
     }
 }

@@ -1,6 +1,9 @@
 package ai.thinkheads.phoenix.plan;
 
-/** What one step of a {@link VmPlan} does; each maps to one or two {@code Hypervisor} primitives. */
+/**
+ * The label of a {@link Change}: what one step of a {@link VmPlan} does, as events and results name
+ * it. Each maps to one or two {@code Hypervisor} primitives.
+ */
 public enum ChangeKind {
     /** {@code Hypervisor.create} with empty disks or an imported image. */
     CREATE,
@@ -29,8 +32,8 @@ public enum ChangeKind {
     /** A feature's command run in the guest through the agent ({@code agent/exec}), which must exit 0. */
     GUEST_STEP,
     /**
-     * {@code Hypervisor.updateConfig} of {@code tags}: the provisioned marker (its one key change
-     * holds it), set once the guest steps ran, so that an interrupted apply runs them again.
+     * {@code Hypervisor.updateConfig} of {@code tags}: the provisioned marker, set once the guest
+     * steps ran, so that an interrupted apply runs them again.
      */
     MARK_PROVISIONED;
 

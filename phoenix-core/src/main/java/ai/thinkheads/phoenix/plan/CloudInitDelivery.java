@@ -45,7 +45,17 @@ import java.util.function.Function;
 final class CloudInitDelivery {
 
     /** What the planner compares and what apply writes first. */
-    record Result(VmSpec spec, DesiredConfig desired, List<Change.Upload> uploads, String how) {
+    record Result(DesiredConfig desired, List<Change.UploadFile> uploads, String how) {
+
+        /** The spec with the delivery worked in. */
+        VmSpec spec() {
+            return desired.spec();
+        }
+
+        /** The uploads as plan steps. */
+        List<Change> steps() {
+            return uploads.stream().<Change>map(u -> new Change.Upload(u, how)).toList();
+        }
     }
 
     private CloudInitDelivery() {
@@ -71,10 +81,10 @@ final class CloudInitDelivery {
             String storage = snippetStorage.get();
             VmSpec withDoc = spec.toBuilder().cloudInit(ci.toBuilder().userData(doc).snippetStorage(storage).build()).build();
             DesiredConfig desired = DesiredConfig.of(withDoc, ownerTag);
-            List<Change.Upload> uploads = new ArrayList<>();
-            desired.create().snippets().forEach((volid, text) -> uploads.add(new Change.Upload(storage, "snippets",
+            List<Change.UploadFile> uploads = new ArrayList<>();
+            desired.create().snippets().forEach((volid, text) -> uploads.add(new Change.UploadFile(storage, "snippets",
                     volid.substring(volid.indexOf('/') + 1), text.getBytes(StandardCharsets.UTF_8))));
-            return new Result(withDoc, desired, uploads, "snippet");
+            return new Result(desired, uploads, "snippet");
         }
         // no snippet storage (Proxmox's local has none by default: content iso,vztmpl,backup), or a backend that cannot write one
         if (!uploadable.contains(StorageContent.ISO)) {
@@ -93,7 +103,7 @@ final class CloudInitDelivery {
                 .build().bytes();
         String filename = "phoenix-" + spec.name() + "-" + NoCloudData.sha1(data.instanceId() + data.metaData()).substring(0, 12) + ".iso";
         VmSpec withIso = fixed.toBuilder().cloudInit(ci.toBuilder().noCloudIso(storage + ":iso/" + filename).build()).build();
-        return new Result(withIso, DesiredConfig.of(withIso, ownerTag), List.of(new Change.Upload(storage, "iso", filename, iso)),
+        return new Result(DesiredConfig.of(withIso, ownerTag), List.of(new Change.UploadFile(storage, "iso", filename, iso)),
                 "NoCloud ISO");
     }
 

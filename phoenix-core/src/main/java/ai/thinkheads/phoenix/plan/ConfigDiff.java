@@ -57,7 +57,7 @@ final class ConfigDiff {
      * @param destructive what can only be done by recreating the VM, one line each
      * @param shrinks disks that would shrink, one line each
      */
-    record Result(List<KeyChange> keys, List<Change> grows, List<String> destructive, List<String> shrinks) {
+    record Result(List<KeyChange> keys, List<Change.GrowDisk> grows, List<String> destructive, List<String> shrinks) {
         Result {
             keys = List.copyOf(keys);
             grows = List.copyOf(grows);
@@ -84,7 +84,7 @@ final class ConfigDiff {
         Hotplug hotplug = Hotplug.of(actual.get("hotplug"));
         boolean clone = desired.isClone();
         List<KeyChange> keys = new ArrayList<>();
-        List<Change> grows = new ArrayList<>();
+        List<Change.GrowDisk> grows = new ArrayList<>();
         List<String> destructive = new ArrayList<>();
         List<String> shrinks = new ArrayList<>();
         for (Map.Entry<String, String> e : desired.config().entrySet()) {
@@ -132,7 +132,7 @@ final class ConfigDiff {
     }
 
     private static void compareDrive(String key, String want, String have, DiskSize declaredSize, boolean running,
-                                     Hotplug hotplug, List<KeyChange> keys, List<Change> grows, List<String> destructive,
+                                     Hotplug hotplug, List<KeyChange> keys, List<Change.GrowDisk> grows, List<String> destructive,
                                      List<String> shrinks) {
         DriveConfig wanted = DriveConfig.parse(want);
         if (have == null) {
@@ -182,7 +182,7 @@ final class ConfigDiff {
         if (target != null && current.isPresent()) {
             int cmp = target.compareTo(current.get());
             if (cmp > 0) {
-                grows.add(Change.growDisk(key, current.get(), target));
+                grows.add(new Change.GrowDisk(key, current.get(), target));
             } else if (cmp < 0) {
                 shrinks.add("disk " + key + " is " + current.get() + " and cannot shrink to " + target
                         + " (Proxmox resize_vm: \"shrinking disks is not supported\")");

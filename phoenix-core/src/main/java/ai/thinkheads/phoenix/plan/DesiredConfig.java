@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The config a spec wants, as the planner compares it: {@link ProxmoxConfigMapping#forCreate}'s
+ * The config a spec wants, built once per VM by the planner (with its user-data's delivery worked
+ * in) and carried by its {@link VmPlan} to apply, which compares and writes the same values: {@link ProxmoxConfigMapping#forCreate}'s
  * keys with the ownership tag added to {@code tags}, without {@code template} (compared apart: a new
  * VM is created as a template, a clone or an existing VM is converted by a
  * {@link ChangeKind#CONVERT_TO_TEMPLATE} step), plus the declared size of each disk slot.
@@ -26,7 +27,7 @@ import java.util.TreeMap;
  * @param diskSizes disk key → declared size (null: keep the image's or the template's size), in declaration order
  * @param ownerTag the ownership tag (also names the marker an interrupted clone carries)
  */
-record DesiredConfig(VmSpec spec, CreateConfig create, Map<String, String> config, Map<String, DiskSize> diskSizes,
+public record DesiredConfig(VmSpec spec, CreateConfig create, Map<String, String> config, Map<String, DiskSize> diskSizes,
                      String ownerTag) {
 
     static DesiredConfig of(VmSpec spec, String ownerTag) {
@@ -43,7 +44,7 @@ record DesiredConfig(VmSpec spec, CreateConfig create, Map<String, String> confi
         return new DesiredConfig(spec, create, Collections.unmodifiableMap(config), Collections.unmodifiableMap(sizes), ownerTag);
     }
 
-    boolean isClone() {
+    public boolean isClone() {
         return spec.source() instanceof Source.CloneTemplate;
     }
 
@@ -53,7 +54,7 @@ record DesiredConfig(VmSpec spec, CreateConfig create, Map<String, String> confi
      * then allocates base volumes: "change created disk to a base volume in case the VM is a
      * template") and an interrupted apply never leaves a half-made template behind.
      */
-    Map<String, String> createConfig() {
+    public Map<String, String> createConfig() {
         if (!spec.template()) {
             return config;
         }

@@ -20,38 +20,45 @@ import java.util.Objects;
  *
  * <p>{@link Planner} reads the cluster and decides; {@link Applier} acts. Both see the cluster only
  * through the {@code Hypervisor} seam, so every backend (HTTP API, qm over SSH, the in-memory fake)
- * gets the same orchestration. Immutable: the {@code ...Options} methods return a new instance.
+ * gets the same orchestration. Immutable: {@code planOptions}, {@code applyOptions} and {@code time}
+ * each return a new instance that differs in that one part only.
  */
 public final class Phoenix {
 
     private final Hypervisor hypervisor;
     private final PlanOptions planOptions;
     private final ApplyOptions applyOptions;
+    private final TimeSource time;
 
-    private Phoenix(Hypervisor hypervisor, PlanOptions planOptions, ApplyOptions applyOptions) {
+    private Phoenix(Hypervisor hypervisor, PlanOptions planOptions, ApplyOptions applyOptions, TimeSource time) {
         this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
         this.planOptions = Objects.requireNonNull(planOptions, "planOptions");
         this.applyOptions = Objects.requireNonNull(applyOptions, "applyOptions");
+        this.time = Objects.requireNonNull(time, "time");
     }
 
     /** Phoenix over {@code hypervisor} with the safe defaults on the system clock. */
     public static Phoenix on(Hypervisor hypervisor) {
-        return new Phoenix(hypervisor, PlanOptions.defaults(), ApplyOptions.defaults());
+        return new Phoenix(hypervisor, PlanOptions.defaults(), ApplyOptions.defaults(), TimeSource.system());
     }
 
+    /** The same Phoenix planning with {@code value}; the time source and the apply options stay. */
     public Phoenix planOptions(PlanOptions value) {
-        return new Phoenix(hypervisor, value, applyOptions);
+        return new Phoenix(hypervisor, value, applyOptions, time);
     }
 
+    /** The same Phoenix applying with {@code value}; the time source and the plan options stay. */
     public Phoenix applyOptions(ApplyOptions value) {
-        return new Phoenix(hypervisor, planOptions, value);
+        return new Phoenix(hypervisor, planOptions, value, time);
     }
 
-    /** The same Phoenix reading time from (and waiting on) {@code time}, for planning and applying. */
-    public Phoenix time(TimeSource time) {
-        return new Phoenix(hypervisor, planOptions.toBuilder().time(time).build(), new ApplyOptions(applyOptions.maxParallel(),
-                applyOptions.maxPerNode(), applyOptions.retries(), applyOptions.firstBackoff(), applyOptions.maxBackoff(),
-                applyOptions.taskTimeout(), applyOptions.lockWait(), time, applyOptions.listener()));
+    /**
+     * The same Phoenix reading time from (and waiting on) {@code value}, for planning and applying.
+     * Phoenix is the one owner of the time source (the options carry none), so the order of
+     * {@code time}, {@code planOptions} and {@code applyOptions} calls does not matter.
+     */
+    public Phoenix time(TimeSource value) {
+        return new Phoenix(hypervisor, planOptions, applyOptions, value);
     }
 
     public PlanOptions planOptions() {
@@ -62,14 +69,19 @@ public final class Phoenix {
         return applyOptions;
     }
 
+    /** Where planning and applying read time and wait (the system clock unless {@link #time(TimeSource)} set one). */
+    public TimeSource time() {
+        return time;
+    }
+
     /** Plans {@code definitions} against the cluster as it is now; reads only. */
     public Plan plan(List<VmDefinition> definitions) {
-        return new Planner(hypervisor, planOptions).plan(definitions);
+        return new Planner(hypervisor, planOptions, time).plan(definitions);
     }
 
     /** Runs {@code plan}; throws {@link PlanRefusedException} if it has refusals. */
     public ApplyResult apply(Plan plan) {
-        return new Applier(hypervisor, applyOptions).apply(plan);
+        return new Applier(hypervisor, applyOptions, time).apply(plan);
     }
 
     /** Plans and, when nothing is refused, applies. */

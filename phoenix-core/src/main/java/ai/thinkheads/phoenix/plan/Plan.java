@@ -91,8 +91,8 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
             }
             for (Change c : v.changes()) {
                 sb.append("    ").append(c.kind().words()).append(": ").append(c.description());
-                if (c.kind() == ChangeKind.GROW_DISK) {
-                    sb.append(" (").append(c.fromSize() == null ? "if smaller" : c.fromSize() + " → " + c.toSize()).append(')');
+                if (c instanceof Change.GrowDisk g) {
+                    sb.append(" (").append(g.fromSize() == null ? "if smaller" : g.fromSize() + " → " + g.toSize()).append(')');
                 }
                 sb.append("  [").append(c.impact().words()).append("]\n");
                 for (KeyChange k : c.keys()) {
@@ -103,7 +103,7 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
                     } else {
                         sb.append("        ~ ").append(k.key()).append(": ").append(k.shownBefore()).append(" → ").append(k.shownAfter());
                     }
-                    if (c.kind() == ChangeKind.UPDATE_CONFIG) {
+                    if (c instanceof Change.UpdateConfig) {
                         sb.append("  [").append(k.impact().words()).append(']');
                     }
                     sb.append('\n');
@@ -158,21 +158,18 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
                 cn.put("kind", c.kind().name());
                 cn.put("impact", c.impact().name());
                 cn.put("description", c.description());
-                if (c.disk() != null) {
-                    cn.put("disk", c.disk());
-                    cn.put("from", c.fromSize() == null ? null : c.fromSize().toString());
-                    cn.put("to", c.toSize().toString());
-                }
-                if (c.snapshot() != null) {
-                    cn.put("snapshot", c.snapshot());
-                }
-                if (c.upload() != null) {
-                    cn.put("volume", c.upload().volid());
-                    cn.put("bytes", c.upload().size());
-                }
-                if (c.guestStep() != null) {
+                if (c instanceof Change.GrowDisk g) {
+                    cn.put("disk", g.disk());
+                    cn.put("from", g.fromSize() == null ? null : g.fromSize().toString());
+                    cn.put("to", g.toSize().toString());
+                } else if (c instanceof Change.Snapshot snap) {
+                    cn.put("snapshot", snap.name());
+                } else if (c instanceof Change.Upload u) {
+                    cn.put("volume", u.file().volid());
+                    cn.put("bytes", u.file().size());
+                } else if (c instanceof Change.RunGuestStep r) {
                     ArrayNode cmd = cn.putArray("command");
-                    c.guestStep().command().forEach(cmd::add);
+                    r.step().command().forEach(cmd::add);
                 }
                 if (!c.keys().isEmpty()) {
                     ArrayNode ks = cn.putArray("keys");

@@ -1,7 +1,6 @@
 package ai.thinkheads.phoenix.plan;
 
 import ai.thinkheads.phoenix.config.TagList;
-import ai.thinkheads.phoenix.hypervisor.TimeSource;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Locale;
@@ -11,7 +10,9 @@ import java.util.TreeSet;
 
 /**
  * What a {@link Planner} may plan. The defaults are the safe ones: own only what carries the
- * ownership tag, adopt nothing, delete nothing, refuse destructive changes, never reboot.
+ * ownership tag, adopt nothing, delete nothing, refuse destructive changes, never reboot. Options
+ * hold no time source: {@link Phoenix#time(ai.thinkheads.phoenix.hypervisor.TimeSource)} owns it and
+ * hands it to planning and applying alike.
  *
  * <pre>{@code
  * PlanOptions options = PlanOptions.builder()
@@ -29,14 +30,13 @@ import java.util.TreeSet;
  * @param rebootForPendingChanges reboot running VMs whose changes would otherwise stay pending
  * @param lockWait how long the planner waits for VMs that are being created or cloned (their
  *     identity is unknown until the task ends) before refusing
- * @param time where the planner reads time and waits
  * @param features the features definitions may name (default {@link ai.thinkheads.phoenix.feature.FeatureSet#builtIns()})
  * @param readParallelism how many VM configs the planner reads at once (default 8), so that reading
  *     N configs takes about {@code RTT × ⌈N / readParallelism⌉}; a backend that reads them all in
  *     one request ({@link ai.thinkheads.phoenix.hypervisor.Hypervisor#getConfigs}) ignores it
  */
 public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOwned, Set<String> allowDestructive,
-                          boolean allowDestructiveForAll, boolean rebootForPendingChanges, Duration lockWait, TimeSource time,
+                          boolean allowDestructiveForAll, boolean rebootForPendingChanges, Duration lockWait,
                           int readParallelism, ai.thinkheads.phoenix.feature.FeatureSet features) {
 
     /** The default of {@link #readParallelism()}. */
@@ -53,14 +53,13 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
         adopted = Collections.unmodifiableSet(new TreeSet<>(adopted));
         allowDestructive = Collections.unmodifiableSet(new TreeSet<>(allowDestructive));
         Objects.requireNonNull(lockWait, "lockWait");
-        Objects.requireNonNull(time, "time");
         if (readParallelism < 1) {
             throw new IllegalArgumentException("readParallelism must be at least 1");
         }
         Objects.requireNonNull(features, "features");
     }
 
-    /** The safe defaults on the system clock. */
+    /** The safe defaults. */
     public static PlanOptions defaults() {
         return builder().build();
     }
@@ -84,7 +83,6 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
         b.allowDestructiveForAll = allowDestructiveForAll;
         b.rebootForPendingChanges = rebootForPendingChanges;
         b.lockWait = lockWait;
-        b.time = time;
         b.readParallelism = readParallelism;
         b.features = features;
         return b;
@@ -99,7 +97,6 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
         private boolean allowDestructiveForAll;
         private boolean rebootForPendingChanges;
         private Duration lockWait = Duration.ofMinutes(5);
-        private TimeSource time = TimeSource.system();
         private int readParallelism = DEFAULT_READ_PARALLELISM;
         private ai.thinkheads.phoenix.feature.FeatureSet features = ai.thinkheads.phoenix.feature.FeatureSet.builtIns();
 
@@ -143,11 +140,6 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
             return this;
         }
 
-        public Builder time(TimeSource value) {
-            time = value;
-            return this;
-        }
-
         /** How many VM configs to read at once (at least 1; default {@value PlanOptions#DEFAULT_READ_PARALLELISM}). */
         public Builder readParallelism(int value) {
             readParallelism = value;
@@ -162,7 +154,7 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
 
         public PlanOptions build() {
             return new PlanOptions(ownerTag, adopted, pruneOwned, allowDestructive, allowDestructiveForAll,
-                    rebootForPendingChanges, lockWait, time, readParallelism, features);
+                    rebootForPendingChanges, lockWait, readParallelism, features);
         }
     }
 }

@@ -11,6 +11,7 @@ import ai.thinkheads.phoenix.hypervisor.OperationInterruptedException;
 import ai.thinkheads.phoenix.hypervisor.PowerState;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
 import ai.thinkheads.phoenix.hypervisor.StorageInfo;
+import ai.thinkheads.phoenix.hypervisor.TimeSource;
 import ai.thinkheads.phoenix.hypervisor.TransportException;
 import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmSummary;
@@ -36,7 +37,7 @@ import java.util.TreeMap;
  * definitions. Planning only reads; {@link Applier} acts.
  *
  * <pre>{@code
- * Planner planner = new Planner(hypervisor, PlanOptions.defaults());
+ * Planner planner = new Planner(hypervisor, PlanOptions.defaults(), TimeSource.system());
  * Plan plan = planner.plan(definitions);
  * System.out.println(plan.render());
  * }</pre>
@@ -82,10 +83,13 @@ public final class Planner {
 
     private final Hypervisor hypervisor;
     private final PlanOptions options;
+    private final TimeSource time;
 
-    public Planner(Hypervisor hypervisor, PlanOptions options) {
+    /** A planner over {@code hypervisor} that reads time from and waits on {@code time}. */
+    public Planner(Hypervisor hypervisor, PlanOptions options, TimeSource time) {
         this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
         this.options = Objects.requireNonNull(options, "options");
+        this.time = Objects.requireNonNull(time, "time");
     }
 
     public PlanOptions options() {
@@ -132,15 +136,15 @@ public final class Planner {
     // ---- reading --------------------------------------------------------------------------
 
     private List<VmSummary> readVms() {
-        Instant deadline = options.time().now().plus(options.lockWait());
+        Instant deadline = time.now().plus(options.lockWait());
         while (true) {
             List<VmSummary> vms = read(hypervisor::listVms);
             boolean busy = vms.stream().anyMatch(Planner::identityHidden);
-            if (!busy || !options.time().now().isBefore(deadline)) {
+            if (!busy || !time.now().isBefore(deadline)) {
                 return vms;
             }
             try {
-                options.time().sleep(LOCK_POLL);
+                time.sleep(LOCK_POLL);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new OperationInterruptedException("interrupted while waiting for VMs being created", e);
@@ -158,7 +162,7 @@ public final class Planner {
                     throw e;
                 }
                 try {
-                    options.time().sleep(Duration.ofSeconds(attempt));
+                    time.sleep(Duration.ofSeconds(attempt));
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw new OperationInterruptedException("interrupted while reading the cluster", ie);
@@ -179,7 +183,8 @@ public final class Planner {
         final List<Refusal> refusals = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();
         final Map<Integer, VmConfig> configs = new HashMap<>();
-        final Map<String, DesiredConfig> desiredByName = new HashMap<>();
+        /** The spec (features resolved) of each definition planned so far, by name. */
+        final Map<String, VmSpec> specByName = new HashMap<>();
         final Map<Integer, String> plannedVmids = new HashMap<>();
         private Placement placement;
         private Set<StorageContent> uploadable;
@@ -293,8 +298,7 @@ public final class Planner {
                     + " that are not VMs of these definitions (containers?); Phoenix neither orders nor checks them");
         }
         VmSpec spec = resolved.spec();
-        DesiredConfig desired = DesiredConfig.of(spec, options.ownerTag());
-        ctx.desiredByName.put(name, desired);
+        ctx.specByName.put(name, spec);
         if (!resolved.guestSteps().isEmpty() && !spec.agent().map(a -> a.enabled()).orElse(false)) {
             refusals.add(new Refusal(name, Refusal.Reason.FEATURE, "features run steps in the guest through the guest agent,"
                     + " which the VM does not enable (agent)"));
@@ -368,8 +372,8 @@ public final class Planner {
     private CloudInitDelivery.Result deliver(VmDefinition def, ResolvedFeatures resolved, Map<String, String> own,
                                              Map<String, String> template, Context ctx) {
         if (resolved.userData().isEmpty()) {
-            // nothing to deliver: the config planOne worked out stands
-            return new CloudInitDelivery.Result(resolved.spec(), ctx.desiredByName.get(def.name()), List.of(), null);
+            // nothing to deliver: the spec's own config, built here once for this VM
+            return new CloudInitDelivery.Result(DesiredConfig.of(resolved.spec(), options.ownerTag()), List.of(), null);
         }
         try {
             return CloudInitDelivery.of(resolved, options.ownerTag(), ctx.uploadable(), own, template, ctx::storageWith);
@@ -390,17 +394,15 @@ public final class Planner {
         boolean ours = resolved.userData().isPresent();
         if (!spec.agent().map(a -> a.enabled()).orElse(false) || !ours && resolved.guestSteps().isEmpty()) {
             // nothing of Phoenix's to wait for: a VM without features may not even have an OS yet
-            def.snapshots().afterFeaturesIfAny().filter(haveSnapshots::add).ifPresent(s -> out.add(Change.snapshot(s, "snapshot " + s)));
+            def.snapshots().afterFeaturesIfAny().filter(haveSnapshots::add).ifPresent(s -> out.add(new Change.Snapshot(s, "snapshot " + s)));
             return out;
         }
-        out.add(Change.of(ChangeKind.AWAIT_GUEST, Impact.LIVE, "wait for the guest agent, an IP address"
-                + (ours ? " and cloud-init to finish" : "")));
-        resolved.guestSteps().forEach(st -> out.add(Change.guestStep(st)));
+        out.add(new Change.AwaitGuest(ours));
+        resolved.guestSteps().forEach(st -> out.add(new Change.RunGuestStep(st)));
         def.snapshots().afterFeaturesIfAny().filter(haveSnapshots::add)
-                .ifPresent(s -> out.add(Change.snapshot(s, "snapshot " + s + " after the features")));
+                .ifPresent(s -> out.add(new Change.Snapshot(s, "snapshot " + s + " after the features")));
         String marker = provisionedTag(resolved);
-        out.add(Change.withKeys(ChangeKind.MARK_PROVISIONED, "tag the VM " + marker + ": its guest is up and its features' steps ran",
-                List.of(new KeyChange("tags", null, marker, Impact.LIVE))));
+        out.add(new Change.MarkProvisioned(marker));
         return out;
     }
 
@@ -421,20 +423,10 @@ public final class Planner {
         return PROVISIONED_TAG_PREFIX + ai.thinkheads.phoenix.cloudinit.NoCloudData.sha1(what.toString()).substring(0, 10);
     }
 
-    /** The definition as apply acts on it: the spec with the features' changes and the user-data's delivery. */
-    private static VmDefinition effective(VmDefinition def, CloudInitDelivery.Result delivery) {
-        return new VmDefinition(delivery.spec(), def.dependsOn(), def.features(), def.snapshots(), def.ignored(), def.extras());
-    }
-
-    /** {@code uploads} as steps, each said once. */
-    private static List<Change> uploads(CloudInitDelivery.Result d) {
-        return d.uploads().stream().map(u -> Change.upload(u, "write " + d.how() + " " + u)).toList();
-    }
-
     private VmPlan refused(VmDefinition def, List<String> deps, VmSummary existing) {
         Integer vmid = existing == null ? def.spec().vmid().orElse(null) : Integer.valueOf(existing.vmid());
         return new VmPlan(def.name(), VmPlan.Action.REFUSED, vmid,
-                existing == null ? def.spec().node().orElse(null) : existing.node(), List.of(), deps, null, List.of(), def);
+                existing == null ? def.spec().node().orElse(null) : existing.node(), List.of(), deps, null, List.of(), null);
     }
 
     private VmPlan planExisting(VmDefinition def, List<String> deps, ResolvedFeatures resolved, VmSummary vm, Context ctx) {
@@ -447,7 +439,6 @@ public final class Planner {
             return refused(def, deps, vm);
         }
         DesiredConfig desired = delivery.desired();
-        ctx.desiredByName.put(name, desired);
         ConfigDiff.Result diff = userDataAtBoot(ConfigDiff.compare(desired, cfg.values(), running), spec, running);
         boolean newUserData = diff.keys().stream().anyMatch(k -> isUserDataKey(k.key(), spec));
         List<String> destructive = new ArrayList<>(diff.destructive());
@@ -475,19 +466,19 @@ public final class Planner {
             }
             List<Change> first = new ArrayList<>();
             if (running) {
-                first.add(Change.of(ChangeKind.STOP, Impact.DESTRUCTIVE, "stop VM " + vm.vmid() + " to recreate it"));
+                first.add(Change.Power.stop("stop VM " + vm.vmid() + " to recreate it"));
             }
-            first.add(Change.of(ChangeKind.DELETE, Impact.DESTRUCTIVE, "destroy VM " + vm.vmid() + " and its disks: "
+            first.add(new Change.Delete("destroy VM " + vm.vmid() + " and its disks: "
                     + String.join("; ", destructive)));
             notes.add("recreated because: " + String.join("; ", destructive));
             return planNew(def, deps, resolved, ctx, vm.vmid(), vm.node(), first, VmPlan.Action.REPLACE, new HashSet<>());
         }
         List<Change> changes = new ArrayList<>();
         if (newUserData) {
-            changes.addAll(uploads(delivery));
+            changes.addAll(delivery.steps());
         }
         if (!diff.keys().isEmpty()) {
-            changes.add(Change.withKeys(ChangeKind.UPDATE_CONFIG, "set " + diff.keys().stream().filter(k -> !k.isDelete()).count()
+            changes.add(new Change.UpdateConfig("set " + diff.keys().stream().filter(k -> !k.isDelete()).count()
                     + ", delete " + diff.keys().stream().filter(KeyChange::isDelete).count() + " keys", diff.keys()));
         }
         changes.addAll(diff.grows());
@@ -495,7 +486,7 @@ public final class Planner {
         boolean booting = false;
         if (pending) {
             if (options.rebootForPendingChanges()) {
-                changes.add(Change.of(ChangeKind.REBOOT, Impact.NEEDS_REBOOT, "reboot so the pending changes take effect"));
+                changes.add(Change.Power.reboot("reboot so the pending changes take effect"));
                 booting = true;
             } else {
                 notes.add("changes marked 'needs reboot' stay pending until the VM restarts");
@@ -511,30 +502,30 @@ public final class Planner {
                 return refused(def, deps, vm);
             }
             if (running) {
-                changes.add(Change.of(ChangeKind.STOP, Impact.DESTRUCTIVE, "stop VM " + vm.vmid() + " to convert it"));
+                changes.add(Change.Power.stop("stop VM " + vm.vmid() + " to convert it"));
             }
-            changes.add(Change.of(ChangeKind.CONVERT_TO_TEMPLATE, Impact.DESTRUCTIVE, "convert VM " + vm.vmid() + " to a template"));
+            changes.add(new Change.ConvertToTemplate(Impact.DESTRUCTIVE, "convert VM " + vm.vmid() + " to a template"));
         } else if (spec.start() && !running && !cfg.isTemplate()) {
-            changes.add(Change.of(ChangeKind.START, Impact.LIVE, "start VM " + vm.vmid()));
+            changes.add(Change.Power.start("start VM " + vm.vmid()));
             booting = true;
         }
         if (!spec.template()) {
             Set<String> have = snapshotNames(def, vm);
             int beforeBoot = changes.size() - (booting ? 1 : 0);
             def.snapshots().beforeFeaturesIfAny().filter(have::add).ifPresent(s -> changes.add(beforeBoot,
-                    Change.snapshot(s, "snapshot " + s + " before the features")));
+                    new Change.Snapshot(s, "snapshot " + s + " before the features")));
             boolean provisioned = !provisions(resolved) || vm.tags().contains(provisionedTag(resolved));
             if (booting && newUserData || provisions(resolved) && !newUserData && !provisioned && (booting || running)) {
                 // a new document after the reboot, or a guest whose steps never ran (an interrupted apply)
                 changes.addAll(guestPhase(def, resolved, have));
             } else {
-                def.snapshots().afterFeaturesIfAny().filter(have::add).ifPresent(s -> changes.add(Change.snapshot(s,
+                def.snapshots().afterFeaturesIfAny().filter(have::add).ifPresent(s -> changes.add(new Change.Snapshot(s,
                         "snapshot " + s + (resolved.guestSteps().isEmpty() ? "" : " (the features' guest steps run when the VM is provisioned)"))));
             }
         }
         notes.addAll(resolved.notes());
         VmPlan.Action action = changes.isEmpty() ? VmPlan.Action.NO_CHANGE : VmPlan.Action.UPDATE;
-        return new VmPlan(name, action, vm.vmid(), vm.node(), changes, deps, cfg.digest(), notes, effective(def, delivery));
+        return new VmPlan(name, action, vm.vmid(), vm.node(), changes, deps, cfg.digest(), notes, delivery.desired());
     }
 
     /** The VM's snapshots, read only when the definition declares some around its features. */
@@ -571,7 +562,6 @@ public final class Planner {
             return refused(def, deps, null);
         }
         DesiredConfig desired = delivery.desired();
-        ctx.desiredByName.put(name, desired);
         spec = delivery.spec();
         Placement.Decision where = ctx.placement().place(spec, fixedNode);
         if (!where.placed()) {
@@ -583,14 +573,14 @@ public final class Planner {
             ctx.plannedVmids.put(vmid, name);
         }
         String id = vmid == null ? "a new VMID" : "VMID " + vmid;
-        changes.addAll(uploads(delivery));
+        changes.addAll(delivery.steps());
         if (spec.source() instanceof Source.CloneTemplate c) {
-            changes.add(Change.of(ChangeKind.CLONE, Impact.LIVE, (c.full() ? "full" : "linked") + " clone of template "
+            changes.add(new Change.Clone(c, (c.full() ? "full" : "linked") + " clone of template "
                     + c.templateVmid() + c.snapshotIfAny().map(s -> " at snapshot " + s).orElse("") + " as " + id + " on " + node
                     + (c.targetStorage() == null ? "" : " to storage " + c.targetStorage())));
             ConfigDiff.Result diff = ConfigDiff.compare(desired, templateConfig, false);
             if (!diff.keys().isEmpty()) {
-                changes.add(Change.withKeys(ChangeKind.UPDATE_CONFIG, "set what the template does not already give", diff.keys()));
+                changes.add(new Change.UpdateConfig("set what the template does not already give", diff.keys()));
             }
             changes.addAll(diff.grows());
             if (!diff.shrinks().isEmpty()) {
@@ -601,17 +591,15 @@ public final class Planner {
                 notes.add("after cloning: " + String.join("; ", diff.destructive()));
             }
         } else {
-            List<KeyChange> keys = new ArrayList<>();
-            desired.createConfig().forEach((k, v) -> keys.add(new KeyChange(k, null, v, Impact.LIVE)));
             String how = spec.source() instanceof Source.ImportImage imp ? "import of " + imp.from() : "empty disks";
-            changes.add(Change.withKeys(ChangeKind.CREATE, "create with " + how + " as " + id + " on " + node, keys));
+            changes.add(new Change.Create("create with " + how + " as " + id + " on " + node, desired.createConfig()));
             if (spec.source() instanceof Source.ImportImage && !spec.disks().isEmpty() && spec.disks().get(0).size() != null) {
-                changes.add(Change.growDisk(spec.disks().get(0).key(), null, spec.disks().get(0).size()));
+                changes.add(new Change.GrowDisk(spec.disks().get(0).key(), null, spec.disks().get(0).size()));
             }
         }
         if (spec.template()) {
             if (spec.source() instanceof Source.CloneTemplate) {
-                changes.add(Change.of(ChangeKind.CONVERT_TO_TEMPLATE, Impact.LIVE, "convert the new clone to a template"));
+                changes.add(new Change.ConvertToTemplate(Impact.LIVE, "convert the new clone to a template"));
             }
             // qemu-server PVE::API2::Qemu 'template': "unable to create template, because VM contains snapshots";
             // PVE::QemuConfig snapshot on a template: "you can't take a snapshot if it's a template"
@@ -623,12 +611,12 @@ public final class Planner {
         } else {
             Set<String> have = new HashSet<>();
             def.snapshots().beforeFeaturesIfAny().filter(have::add)
-                    .ifPresent(s -> changes.add(Change.snapshot(s, "snapshot " + s + " before the features")));
+                    .ifPresent(s -> changes.add(new Change.Snapshot(s, "snapshot " + s + " before the features")));
             if (spec.start()) {
-                changes.add(Change.of(ChangeKind.START, Impact.LIVE, "start the new VM"));
+                changes.add(Change.Power.start("start the new VM"));
                 changes.addAll(guestPhase(def, resolved, have));
             } else {
-                def.snapshots().afterFeaturesIfAny().filter(have::add).ifPresent(s -> changes.add(Change.snapshot(s,
+                def.snapshots().afterFeaturesIfAny().filter(have::add).ifPresent(s -> changes.add(new Change.Snapshot(s,
                         "snapshot " + s + (resolved.userData().isPresent() ? " (the VM is not started: its user-data runs at first boot)" : ""))));
                 if (!resolved.guestSteps().isEmpty()) {
                     notes.add("the features' guest steps run when Phoenix starts the VM (declare start)");
@@ -639,7 +627,7 @@ public final class Planner {
             notes.add("VMID allocated on apply");
         }
         notes.addAll(resolved.notes());
-        return new VmPlan(name, action, vmid, node, changes, deps, null, notes, effective(def, delivery));
+        return new VmPlan(name, action, vmid, node, changes, deps, null, notes, delivery.desired());
     }
 
     private record TemplateInfo(String node, Map<String, String> config, String refusal) {
@@ -647,17 +635,17 @@ public final class Planner {
 
     private TemplateInfo template(Source.CloneTemplate c, Context ctx) {
         String plannedName = null;
-        for (Map.Entry<String, DesiredConfig> e : ctx.desiredByName.entrySet()) {
-            if (e.getValue().spec().vmid().filter(id -> id == c.templateVmid()).isPresent()) {
+        for (Map.Entry<String, VmSpec> e : ctx.specByName.entrySet()) {
+            if (e.getValue().vmid().filter(id -> id == c.templateVmid()).isPresent()) {
                 plannedName = e.getKey();
             }
         }
         if (plannedName != null) {
             VmPlan p = ctx.plans.get(plannedName);
-            DesiredConfig t = ctx.desiredByName.get(plannedName);
             if (p == null || p.action() == VmPlan.Action.REFUSED) {
                 return new TemplateInfo(null, null, "its template '" + plannedName + "' (" + c.templateVmid() + ") is refused");
             }
+            DesiredConfig t = p.desired();
             if (!c.full() && !t.spec().template()) {
                 return new TemplateInfo(null, null, "a linked clone needs a template, but '" + plannedName + "' ("
                         + c.templateVmid() + ") is not declared as one");
@@ -711,9 +699,9 @@ public final class Planner {
             }
             List<Change> changes = new ArrayList<>();
             if (v.state() != PowerState.STOPPED) {
-                changes.add(Change.of(ChangeKind.STOP, Impact.DESTRUCTIVE, "stop VM " + v.vmid()));
+                changes.add(Change.Power.stop("stop VM " + v.vmid()));
             }
-            changes.add(Change.of(ChangeKind.DELETE, Impact.DESTRUCTIVE, "destroy VM " + v.vmid() + " and its disks (no longer declared)"));
+            changes.add(new Change.Delete("destroy VM " + v.vmid() + " and its disks (no longer declared)"));
             out.add(new VmPlan(name, VmPlan.Action.DELETE, v.vmid(), v.node(), changes, List.of(), null, List.of(), null));
         }
         return out;

@@ -1,6 +1,5 @@
 package ai.thinkheads.phoenix.plan;
 
-import ai.thinkheads.phoenix.definition.VmDefinition;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
 import java.util.List;
 import java.util.Objects;
@@ -17,10 +16,12 @@ import java.util.Optional;
  * @param dependsOn names of VMs in the same plan that must be in place first
  * @param digest the config digest read at plan time (guards the update), or null for a new VM
  * @param notes things worth knowing that are not changes (pending until reboot, kept VMs ...)
- * @param definition the definition this plan came from, or null for a prune
+ * @param desired the config the VM is to have, with its spec (the definition's, with the features'
+ *     changes and the user-data's delivery), built once by the planner and used as is by apply; null
+ *     for a prune and a refused VM
  */
 public record VmPlan(String name, Action action, Integer vmid, String node, List<Change> changes, List<String> dependsOn,
-                     String digest, List<String> notes, VmDefinition definition) {
+                     String digest, List<String> notes, DesiredConfig desired) {
 
     /** The overall action on one VM. */
     public enum Action {
@@ -44,6 +45,10 @@ public record VmPlan(String name, Action action, Integer vmid, String node, List
         changes = List.copyOf(changes);
         dependsOn = List.copyOf(dependsOn);
         notes = List.copyOf(notes);
+    }
+
+    public Optional<DesiredConfig> desiredIfAny() {
+        return Optional.ofNullable(desired);
     }
 
     public Optional<Integer> vmidIfKnown() {

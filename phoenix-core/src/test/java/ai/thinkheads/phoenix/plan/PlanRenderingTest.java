@@ -14,18 +14,17 @@ class PlanRenderingTest {
 
     private static Plan plan() {
         VmPlan create = new VmPlan("web01", VmPlan.Action.CREATE, null, "pve1", List.of(
-                Change.withKeys(ChangeKind.CREATE, "create with empty disks as a new VMID on pve1", List.of(
-                        new KeyChange("cipassword", null, "$6$salt$secret", Impact.LIVE),
-                        new KeyChange("memory", null, "2048", Impact.LIVE))),
-                Change.of(ChangeKind.START, Impact.LIVE, "start the new VM")), List.of(), null, List.of("VMID allocated on apply"), null);
+                new Change.Create("create with empty disks as a new VMID on pve1",
+                        java.util.Map.of("cipassword", "$6$salt$secret", "memory", "2048")),
+                Change.Power.start("start the new VM")), List.of(), null, List.of("VMID allocated on apply"), null);
         VmPlan update = new VmPlan("db01", VmPlan.Action.UPDATE, 101, "pve2", List.of(
-                Change.withKeys(ChangeKind.UPDATE_CONFIG, "set 1, delete 1 keys", List.of(
+                new Change.UpdateConfig("set 1, delete 1 keys", List.of(
                         new KeyChange("memory", "2048", "4096", Impact.NEEDS_REBOOT),
                         new KeyChange("onboot", "1", null, Impact.LIVE))),
-                Change.growDisk("scsi0", DiskSize.ofGiB(32), DiskSize.ofGiB(64))), List.of("web01"), "abc", List.of(), null);
+                new Change.GrowDisk("scsi0", DiskSize.ofGiB(32), DiskSize.ofGiB(64))), List.of("web01"), "abc", List.of(), null);
         VmPlan same = new VmPlan("cache", VmPlan.Action.NO_CHANGE, 102, "pve1", List.of(), List.of(), "def", List.of(), null);
         VmPlan gone = new VmPlan("old", VmPlan.Action.DELETE, 130, "pve1", List.of(
-                Change.of(ChangeKind.DELETE, Impact.DESTRUCTIVE, "destroy VM 130 and its disks (no longer declared)")),
+                new Change.Delete("destroy VM 130 and its disks (no longer declared)")),
                 List.of(), null, List.of(), null);
         return new Plan(List.of(create, update, same, gone),
                 List.of(new Refusal("big", Refusal.Reason.NO_CAPACITY, "no node has room")), List.of("a warning"), "phoenix-managed");

@@ -40,8 +40,12 @@ import org.slf4j.LoggerFactory;
  * Sends one API request and returns its {@code data}, or throws what the reply means: the wire
  * layer under {@link ProxmoxApi}. It adds authentication (token header, or ticket cookie plus
  * {@code CSRFPreventionToken} on writes), logs request lines (never parameters), bounds concurrency,
- * retries where repeating is safe (GETs; any request that failed before it was sent), logs in again
- * once on a 401, and scrubs every secret it knows from error texts.
+ * logs in again once on a 401, and scrubs every secret it knows from error texts.
+ *
+ * <p>It sends each request once: a failure is a {@code TransportException} whose
+ * {@code requestSent()} says whether Proxmox may have seen it. Retrying is core's (the planner's
+ * reads, the applier's steps), the one owner of retries, so that tries never multiply across layers
+ * and a write is repeated only after core checked whether it already happened.
  */
 final class ApiTransport implements AutoCloseable {
 
@@ -87,20 +91,18 @@ final class ApiTransport implements AutoCloseable {
     private final OkHttpClient client;
     private final TimeSource time;
     private final Duration renewAfter;
-    private final int maxRetries;
     private final Semaphore permits;
     private final Object authLock = new Object();
     private final Map<String, String> refusedHostFingerprints;
     private volatile Session session;
 
     ApiTransport(HttpUrl apiBase, Credentials credentials, OkHttpClient client, TimeSource time, Duration renewAfter,
-                 int maxRetries, int maxConcurrent, Map<String, String> refusedHostFingerprints) {
+                 int maxConcurrent, Map<String, String> refusedHostFingerprints) {
         this.apiBase = apiBase;
         this.credentials = credentials;
         this.client = client;
         this.time = time;
         this.renewAfter = renewAfter;
-        this.maxRetries = maxRetries;
         this.permits = new Semaphore(maxConcurrent, true);
         this.refusedHostFingerprints = refusedHostFingerprints;
     }
@@ -166,10 +168,8 @@ final class ApiTransport implements AutoCloseable {
     }
 
     private Reply execute(Method method, Target target, Form form, boolean authenticated, FilePart file) {
-        int attempt = 0;
         boolean loggedInAgain = false;
         while (true) {
-            attempt++;
             Session used = authenticated && !credentials.isApiToken() ? session() : null;
             SentFlag sent = new SentFlag();
             Request request = build(method, target, form, used, sent, authenticated, file);
@@ -177,16 +177,8 @@ final class ApiTransport implements AutoCloseable {
             long started = System.nanoTime();
             Exchange x = exchange(request);
             if (x.failure() != null) {
-                IOException e = x.failure();
-                TransportException failure = transportFailure(method, target, e, sent.sent, secrets);
-                boolean repeatable = !(failure instanceof UntrustedCertificateException)
-                        && (method == Method.GET || !sent.sent) && attempt <= maxRetries;
-                if (!repeatable) {
-                    throw failure;
-                }
-                log.debug("{} {} failed ({}); trying again", method, target.display(), e.getClass().getSimpleName());
-                pause(attempt);
-                continue;
+                // not repeated here: core owns retries (see the class comment)
+                throw transportFailure(method, target, x.failure(), sent.sent, secrets);
             }
             int code = x.code();
             log.debug("{} {} -> {} ({} ms)", method, target.display(), code,
@@ -195,15 +187,11 @@ final class ApiTransport implements AutoCloseable {
                 return parse(x.body(), target);
             }
             if (code == 401 && used != null && !loggedInAgain) {
-                // the ticket may have been revoked or the node restarted: log in once more
+                // the ticket may have been revoked or the node restarted: log in once more (a new
+                // session, not a retry of a failure: pveproxy refused the request without acting)
                 log.debug("{} {} -> 401; logging in again", method, target.display());
                 invalidate(used);
                 loggedInAgain = true;
-                attempt--;
-                continue;
-            }
-            if (method == Method.GET && code >= 595 && code <= 599 && attempt <= maxRetries) {
-                pause(attempt);
                 continue;
             }
             JsonNode parsed = tryParse(redact(x.body(), secrets));
@@ -237,15 +225,6 @@ final class ApiTransport implements AutoCloseable {
 
     private void release() {
         permits.release();
-    }
-
-    private void pause(int attempt) {
-        try {
-            time.sleep(Duration.ofMillis(200L * attempt));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OperationInterruptedException("interrupted before retrying a request", e);
-        }
     }
 
     private Request build(Method method, Target target, Form form, Session auth, SentFlag sent, boolean authenticated,

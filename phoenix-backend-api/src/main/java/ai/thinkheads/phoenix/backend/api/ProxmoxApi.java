@@ -100,8 +100,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Connections</h2>
  * pveproxy closes idle keep-alive connections after about five seconds, so pooled connections are
  * dropped after {@link Builder#keepAlive} (3 s). Requests are bounded by {@link
- * Builder#maxConcurrentRequests}; GETs are retried after I/O failures and 595–599, other requests
- * only when they failed before being sent. Errors are mapped in one place ({@code PveErrors}).
+ * Builder#maxConcurrentRequests}. Each request is sent once: retries are core's (the planner and the
+ * applier), and a {@code TransportException} says whether the request was sent. Errors are mapped in
+ * one place ({@code PveErrors}).
  *
  * <h2>Secrets</h2>
  * Passwords, token secrets, tickets, CSRF tokens and {@code cipassword} values never reach a log
@@ -621,7 +622,6 @@ public final class ProxmoxApi implements Hypervisor {
         private Duration keepAlive = Duration.ofSeconds(3);
         private Duration ticketRenewal = Duration.ofMinutes(90);
         private int maxConcurrentRequests = 8;
-        private int maxRetries = 2;
 
         private Builder() {
         }
@@ -722,15 +722,6 @@ public final class ProxmoxApi implements Hypervisor {
             return this;
         }
 
-        /** How often a repeatable request is tried again after a failure (2 by default; 0 disables). */
-        public Builder maxRetries(int retries) {
-            if (retries < 0 || retries > 10) {
-                throw new IllegalArgumentException("maxRetries must be 0..10, got " + retries);
-            }
-            this.maxRetries = retries;
-            return this;
-        }
-
         public ProxmoxApi build() {
             if (baseUrl == null) {
                 throw new IllegalStateException("baseUrl is required");
@@ -782,7 +773,7 @@ public final class ProxmoxApi implements Hypervisor {
             }
             HttpUrl apiBase = baseUrl.newBuilder().addPathSegments("api2/json").build();
             ApiTransport transport = new ApiTransport(apiBase, credentials, http.build(), time, ticketRenewal,
-                    maxRetries, maxConcurrentRequests, refused);
+                    maxConcurrentRequests, refused);
             return new ProxmoxApi(this, transport);
         }
 

@@ -45,7 +45,7 @@ class ErrorMappingTest {
     @BeforeEach
     void start() throws Exception {
         server = new SchemaCheckingServer().start();
-        api = ApiTestSupport.tokenApi(server, time).maxRetries(2).build();
+        api = ApiTestSupport.tokenApi(server, time).build();
     }
 
     @AfterEach
@@ -113,12 +113,13 @@ class ErrorMappingTest {
     }
 
     @Test
-    void http596IsATransportFailureAndAGetIsTriedAgain() {
-        server.enqueue(error(596, "Connection timed out", NULL_BODY));
+    void http596IsATransportFailureAndAGetIsSentOnce() {
+        // retries are core's (the planner's reads, the applier's steps): the transport never repeats a request
         server.enqueue(error(596, "Connection timed out", NULL_BODY));
         server.data("\"101\"");
-        assertEquals(101, api.nextFreeVmid());
-        assertEquals(3, server.requestCount());
+        TransportException e = assertThrows(TransportException.class, api::nextFreeVmid);
+        assertTrue(e.requestSent());
+        assertEquals(1, server.requestCount());
     }
 
     @Test
@@ -131,34 +132,32 @@ class ErrorMappingTest {
     }
 
     @Test
-    void aGetGivesUpAfterItsRetries() {
-        for (int i = 0; i < 3; i++) {
-            server.enqueue(error(595, "Errors during connection establishment, proxy handshake", NULL_BODY));
-        }
+    void http595IsATransportFailureThatWasNotSentOn() {
+        server.enqueue(error(595, "Errors during connection establishment, proxy handshake", NULL_BODY));
         TransportException e = assertThrows(TransportException.class, api::listNodes);
         assertFalse(e.requestSent(), "595: the target node was never reached");
-        assertEquals(3, server.requestCount());
+        assertEquals(1, server.requestCount());
     }
 
     @Test
-    void aWriteCutOffAfterSendingIsNotRepeatedButAGetIs() {
+    void aRequestCutOffAfterSendingIsSentOnceWriteOrRead() {
         server.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST));
         TransportException post = assertThrows(TransportException.class, () -> api.start(VM));
         assertTrue(post.requestSent(), "the server may have acted on it");
         assertEquals(1, server.requestCount());
 
         server.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST));
-        server.data("\"102\"");
-        assertEquals(102, api.nextFreeVmid());
-        assertEquals(3, server.requestCount());
+        TransportException get = assertThrows(TransportException.class, api::nextFreeVmid);
+        assertTrue(get.requestSent());
+        assertEquals(2, server.requestCount());
     }
 
     @Test
-    void aRefusedConnectionIsNotSentAndSoRepeatableEvenForWrites() throws IOException {
+    void aRefusedConnectionIsNotSent() throws IOException {
         SchemaCheckingServer gone = new SchemaCheckingServer().start();
         String url = gone.baseUrl();
         gone.close();
-        try (ProxmoxApi offline = ProxmoxApi.builder().baseUrl(url).timeSource(time).maxRetries(1)
+        try (ProxmoxApi offline = ProxmoxApi.builder().baseUrl(url).timeSource(time)
                 .credentials(Credentials.apiToken(ApiTestSupport.TOKEN_ID, Secret.of(ApiTestSupport.TOKEN_SECRET))).build()) {
             TransportException e = assertThrows(TransportException.class, () -> offline.start(VM));
             assertFalse(e.requestSent());

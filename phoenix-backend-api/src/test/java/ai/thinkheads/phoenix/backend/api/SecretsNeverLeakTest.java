@@ -174,7 +174,7 @@ class SecretsNeverLeakTest {
 
     private void tokenLifecycle() throws Exception {
         try (SchemaCheckingServer server = new SchemaCheckingServer().start();
-             ProxmoxApi api = ApiTestSupport.tokenApi(server, time).maxRetries(0).build()) {
+             ProxmoxApi api = ApiTestSupport.tokenApi(server, time).build()) {
             texts.add(api.toString());
             server.enqueue(error(401, "invalid token value!", "{\"data\":null}"));
             capture(api::listVms);

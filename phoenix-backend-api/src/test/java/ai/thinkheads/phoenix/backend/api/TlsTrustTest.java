@@ -46,7 +46,7 @@ class TlsTrustTest {
     }
 
     private ProxmoxApi api(SchemaCheckingServer server, TlsTrust tls) {
-        return ApiTestSupport.tokenApi(server, time).baseUrl(server.httpsBaseUrl()).tls(tls).maxRetries(0).build();
+        return ApiTestSupport.tokenApi(server, time).baseUrl(server.httpsBaseUrl()).tls(tls).build();
     }
 
     private static void assertRefusedWithFingerprint(UntrustedCertificateException e, Issued offered) {

@@ -286,7 +286,7 @@ class MilestoneOnFakeTest {
         };
         FakeHypervisor fake = fake();
         Phoenix phoenix = Phoenix.on(fake).time(fake.clock())
-                .planOptions(PlanOptions.builder().time(fake.clock()).features(FeatureSet.builtIns().with(motd)).build());
+                .planOptions(PlanOptions.builder().features(FeatureSet.builtIns().with(motd)).build());
         List<VmDefinition> defs = List.of(milestone().get(0), UbuntuCloud.clone("web-01", 9000).vmid(9103).features("motd").build());
         ApplyResult r = phoenix.apply(phoenix.plan(defs));
         assertTrue(r.isComplete(), r.render());

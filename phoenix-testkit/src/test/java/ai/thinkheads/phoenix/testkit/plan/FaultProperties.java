@@ -115,27 +115,27 @@ class FaultProperties {
      */
     private static Optional<Prepared> prepare(Scenario s) {
         FakeHypervisor fake = s.cluster();
-        PlanOptions options = s.planOptions(fake);
-        Phoenix clean = Phoenix.on(fake).planOptions(PlanOptions.builder().time(fake.clock()).build())
+        PlanOptions options = s.planOptions();
+        Phoenix clean = Phoenix.on(fake)
                 .applyOptions(ApplyOptions.builder().maxParallel(1).build()).time(fake.clock());
         Plan setup = clean.plan(s.beforeDefinitions());
         if (!setup.hasRefusals()) {
             assertTrue(clean.apply(setup).isComplete());
         }
         List<VmDefinition> defs = s.afterDefinitions();
-        Plan plan = Phoenix.on(fake).planOptions(options).plan(defs);
+        Plan plan = Phoenix.on(fake).time(fake.clock()).planOptions(options).plan(defs);
         if (plan.hasRefusals()) {
             fake = s.cluster();
-            options = s.planOptions(fake);
+            options = s.planOptions();
             defs = s.beforeDefinitions();
-            plan = Phoenix.on(fake).planOptions(options).plan(defs);
+            plan = Phoenix.on(fake).time(fake.clock()).planOptions(options).plan(defs);
         }
         if (plan.isEmpty()) {
             // nothing to do, so no call to meet a fault: the 'before' set on the strangers-only cluster
             fake = s.cluster();
-            options = s.planOptions(fake);
+            options = s.planOptions();
             defs = s.beforeDefinitions();
-            plan = Phoenix.on(fake).planOptions(options).plan(defs);
+            plan = Phoenix.on(fake).time(fake.clock()).planOptions(options).plan(defs);
         }
         for (int narrowed = 0; plan.hasRefusals() && narrowed < 5; narrowed++) {
             // drop the refused VMs; their dependents are refused in the next plan and dropped in turn
@@ -144,7 +144,7 @@ class FaultProperties {
             if (defs.isEmpty()) {
                 return Optional.empty();
             }
-            plan = Phoenix.on(fake).planOptions(options).plan(defs);
+            plan = Phoenix.on(fake).time(fake.clock()).planOptions(options).plan(defs);
         }
         return plan.hasRefusals() || plan.isEmpty() ? Optional.empty() : Optional.of(new Prepared(fake, options, defs, plan));
     }

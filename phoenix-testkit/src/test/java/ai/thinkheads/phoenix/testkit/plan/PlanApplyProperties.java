@@ -54,7 +54,7 @@ class PlanApplyProperties {
     @Property(tries = 150)
     void applyConvergesAndRespectsOwnership(@ForAll("scenarios") Scenario s) {
         FakeHypervisor hv = s.cluster();
-        Phoenix setup = phoenix(hv, PlanOptions.builder().time(hv.clock()).build());
+        Phoenix setup = phoenix(hv, PlanOptions.builder().build());
         Plan first = setup.plan(s.beforeDefinitions());
         if (!first.hasRefusals()) {
             ApplyResult r0 = setup.apply(first);
@@ -66,7 +66,7 @@ class PlanApplyProperties {
         Map<String, Integer> ownedBefore = hv.listVms().stream().filter(v -> v.tags().contains(PlanOptions.DEFAULT_OWNER_TAG))
                 .collect(Collectors.toMap(VmSummary::name, VmSummary::vmid));
 
-        Phoenix p = phoenix(hv, s.planOptions(hv));
+        Phoenix p = phoenix(hv, s.planOptions());
         List<VmDefinition> defs = s.afterDefinitions();
         Plan plan = p.plan(defs);
         if (plan.hasRefusals()) {
@@ -129,7 +129,7 @@ class PlanApplyProperties {
         }
         List<VmDefinition> defs = new java.util.ArrayList<>(s.afterDefinitions());
         defs.add(VmDefinition.of(b.build()));
-        Phoenix p = phoenix(hv, s.planOptions(hv));
+        Phoenix p = phoenix(hv, s.planOptions());
         Map<Integer, String> before = Scenario.snapshot(hv);
         Plan plan = p.plan(defs);
         assertTrue(plan.refusals().stream().anyMatch(r -> r.vm().equals("huge") && r.reason() == Refusal.Reason.NO_CAPACITY),

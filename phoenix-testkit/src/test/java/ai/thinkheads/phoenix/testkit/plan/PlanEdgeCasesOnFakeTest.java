@@ -170,7 +170,7 @@ class PlanEdgeCasesOnFakeTest {
         FakeHypervisor hv = FakeHypervisor.singleNode();
         hv.create(ai.thinkheads.phoenix.hypervisor.CreateRequest.of("pve", 200, Map.of("name", "other", "memory", "512")));
         Phoenix impatient = phoenix(hv).planOptions(ai.thinkheads.phoenix.plan.PlanOptions.builder().lockWait(Duration.ZERO)
-                .time(hv.clock()).build());
+                .build());
         Plan refused = impatient.plan(List.of(VmDefinition.of(vm("web").build())));
         assertEquals(List.of(Refusal.Reason.IN_PROGRESS), refused.refusals().stream().map(Refusal::reason).toList());
         Plan waited = phoenix(hv).plan(List.of(VmDefinition.of(vm("web").build())));

@@ -64,7 +64,7 @@ class PlanReadsConfigsInBatchTest {
             }
         };
         Plan plan = Phoenix.on(counting).time(fake.clock())
-                .planOptions(PlanOptions.builder().readParallelism(4).time(fake.clock()).build()).plan(defs);
+                .planOptions(PlanOptions.builder().readParallelism(4).build()).plan(defs);
         assertEquals(List.of(20), batchSizes);
         assertEquals(List.of(4), parallelisms);
         assertEquals(0, singles.get(), "no config is read one by one");

@@ -94,8 +94,8 @@ record Scenario(int nodes, List<Stranger> strangers, List<Shape> before, List<Sh
         return out;
     }
 
-    PlanOptions planOptions(FakeHypervisor hv) {
-        return PlanOptions.builder().allowDestructiveForAll(allowDestructive).pruneOwned(prune).time(hv.clock()).build();
+    PlanOptions planOptions() {
+        return PlanOptions.builder().allowDestructiveForAll(allowDestructive).pruneOwned(prune).build();
     }
 
     /** The cluster before anything is applied: nodes, the import image on every node, the strangers, a stopped drain VM. */
