@@ -27,7 +27,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,7 +71,7 @@ public final class NativeDefinitionFormat {
 
     /** Reads {@code file} (UTF-8); problems name the file by its file name. */
     public static DefinitionSet read(Path file) throws IOException {
-        return read(Files.readString(file, StandardCharsets.UTF_8), String.valueOf(file.getFileName()));
+        return read(Utf8File.read(file, String.valueOf(file.getFileName())), String.valueOf(file.getFileName()));
     }
 
     /**
@@ -507,7 +506,7 @@ public final class NativeDefinitionFormat {
             if (!nameF.present()) {
                 r.missing(vmPath, "name", "");
             }
-            VmSpec.Builder b = VmSpec.collectingBuilder(name == null ? "unnamed" : name);
+            VmSpec.Builder b = VmSpec.builder(name == null ? "unnamed" : name);
             Map<String, String> specPaths = new LinkedHashMap<>();
             specPaths.put("name", nameF.path());
             setInt(vm, "vmid", b::vmid, specPaths);

@@ -19,8 +19,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -115,7 +113,7 @@ public final class OrchestratorConfigReader {
 
     /** Reads {@code file} (UTF-8); problems name the file by its file name. */
     public DefinitionSet read(Path file) throws IOException {
-        return read(Files.readString(file, StandardCharsets.UTF_8), String.valueOf(file.getFileName()));
+        return read(Utf8File.read(file, String.valueOf(file.getFileName())), String.valueOf(file.getFileName()));
     }
 
     /**
@@ -316,7 +314,7 @@ public final class OrchestratorConfigReader {
                         + " is not supported: Phoenix declares one VM per entry (give each its own vmid and name)");
             }
 
-            VmSpec.Builder b = VmSpec.collectingBuilder(name == null ? "unnamed" : name);
+            VmSpec.Builder b = VmSpec.builder(name == null ? "unnamed" : name);
             Map<String, String> specPaths = new LinkedHashMap<>();
             specPaths.put("name", nameF.path());
             if (vmid != null) {
