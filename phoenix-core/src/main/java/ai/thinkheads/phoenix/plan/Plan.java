@@ -23,8 +23,10 @@ import java.util.Set;
  * @param refusals why parts of it will not run; apply refuses a plan that has any
  * @param warnings things worth knowing that do not stop apply
  * @param ownerTag the ownership tag the plan was made with
+ * @param ignored what the definition files declare that Phoenix knows and does not act on, one line
+ *     per file ({@code DefinitionNotice.Kind.IGNORED})
  */
-public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnings, String ownerTag) {
+public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnings, String ownerTag, List<String> ignored) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -33,6 +35,12 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
         refusals = List.copyOf(refusals);
         warnings = List.copyOf(warnings);
         Objects.requireNonNull(ownerTag, "ownerTag");
+        ignored = ignored == null ? List.of() : List.copyOf(ignored);
+    }
+
+    /** A plan whose definitions ignore nothing. */
+    public Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnings, String ownerTag) {
+        this(vms, refusals, warnings, ownerTag, List.of());
     }
 
     /** Whether there is nothing to do and nothing refused. */
@@ -119,6 +127,9 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
         for (String w : warnings) {
             sb.append("  warning: ").append(w).append('\n');
         }
+        for (String i : ignored) {
+            sb.append("  ignored: ").append(i).append('\n');
+        }
         long unchanged = vms.stream().filter(v -> v.action() == VmPlan.Action.NO_CHANGE).count();
         if (unchanged > 0) {
             sb.append("  ").append(unchanged).append(unchanged == 1 ? " VM is" : " VMs are").append(" up to date\n");
@@ -197,6 +208,8 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
         }
         ArrayNode ws = root.putArray("warnings");
         warnings.forEach(ws::add);
+        ArrayNode is = root.putArray("ignored");
+        ignored.forEach(is::add);
         return root;
     }
 
