@@ -8,8 +8,12 @@ import ai.thinkheads.phoenix.hypervisor.TimeSource;
 import ai.thinkheads.phoenix.hypervisor.TransportException;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.hypervisor.WrongStateException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,6 +35,7 @@ public final class Guest {
 
     private static final Duration FIRST_POLL = Duration.ofSeconds(1);
     private static final Duration MAX_POLL = Duration.ofSeconds(5);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Hypervisor hypervisor;
     private final TimeSource time;
@@ -85,8 +90,10 @@ public final class Guest {
 
     /**
      * Until {@code cloud-init status --wait} ends. Exit 0 is done; 2 is done with recoverable errors
-     * (cloud-init's "degraded", {@code cloudinit/cmd/status.py}), returned as a warning; anything
-     * else fails with cloud-init's output.
+     * (cloud-init's "degraded", {@code cloudinit/cmd/status.py}), returned as a warning that carries
+     * the errors themselves, read from {@code cloud-init status --format json}'s
+     * {@code recoverable_errors} (log level → messages, aggregated over the stages by
+     * {@code get_errors}); anything else fails with cloud-init's output.
      *
      * @return a warning, or empty
      */
@@ -97,10 +104,33 @@ public final class Guest {
             return Optional.empty();
         }
         if (s.exitCode() == 2) {
-            return Optional.of("VM " + vm.vmid() + ": cloud-init finished with recoverable errors: " + tail(s.stdout() + s.stderr()));
+            return Optional.of("VM " + vm.vmid() + ": cloud-init finished with recoverable errors: " + recoverableErrors(vm)
+                    .orElse(tail(s.stdout() + s.stderr())));
         }
         throw new GuestStepFailedException("VM " + vm.vmid() + ": cloud-init failed (exit " + s.exitCode() + "): "
                 + tail(s.stdout() + s.stderr()), vm.vmid(), wait.command(), s.exitCode());
+    }
+
+    /** {@code WARNING: a; b | DEPRECATED: c} from {@code cloud-init status --format json}; empty if it has none or says nothing readable. */
+    private Optional<String> recoverableErrors(VmRef vm) {
+        GuestStep status = new GuestStep("cloud-init's recoverable errors", List.of("cloud-init", "status", "--format", "json"),
+                timeout);
+        GuestExecStatus s = exec(vm, status);
+        JsonNode errors;
+        try {
+            errors = JSON.readTree(s.stdout()).path("recoverable_errors");
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+        List<String> levels = new ArrayList<>();
+        errors.properties().forEach(level -> {
+            List<String> messages = new ArrayList<>();
+            level.getValue().forEach(m -> messages.add(m.asText().replace('\n', ' ')));
+            if (!messages.isEmpty()) {
+                levels.add(level.getKey() + ": " + String.join("; ", messages));
+            }
+        });
+        return levels.isEmpty() ? Optional.empty() : Optional.of(tail(String.join(" | ", levels)));
     }
 
     /**
