@@ -77,6 +77,21 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
 
     /** The text diff. */
     public String render() {
+        return render(Set.of());
+    }
+
+    /**
+     * The plan as text, as {@link #render()}, except that warnings and ignored lists that
+     * {@code previous} (an earlier plan of the same definitions) already showed are not shown again:
+     * one line says how many are the same. So planning an unchanged set again does not repeat them.
+     */
+    public String renderAfter(Plan previous) {
+        Set<String> shown = new HashSet<>(previous.warnings());
+        shown.addAll(previous.ignored());
+        return render(shown);
+    }
+
+    private String render(Set<String> alreadyShown) {
         StringBuilder sb = new StringBuilder();
         for (VmPlan v : vms) {
             if (v.action() == VmPlan.Action.NO_CHANGE || v.action() == VmPlan.Action.REFUSED) {
@@ -124,11 +139,21 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
         for (Refusal r : refusals) {
             sb.append("! refused ").append(r.vm()).append(": ").append(r.message()).append('\n');
         }
+        int same = 0;
         for (String w : warnings) {
-            sb.append("  warning: ").append(w).append('\n');
+            if (alreadyShown.contains(w)) {
+                same++;
+            } else {
+                sb.append("  warning: ").append(w).append('\n');
+            }
         }
         for (String i : ignored) {
-            sb.append("  ignored: ").append(i).append('\n');
+            if (!alreadyShown.contains(i)) {
+                sb.append("  ignored: ").append(i).append('\n');
+            }
+        }
+        if (same > 0) {
+            sb.append("  ").append(same).append(same == 1 ? " warning is" : " warnings are").append(" the same as before\n");
         }
         long unchanged = vms.stream().filter(v -> v.action() == VmPlan.Action.NO_CHANGE).count();
         if (unchanged > 0) {

@@ -130,6 +130,10 @@ class OrchestratorFilesOnFakeTest {
         List<String> warnings = render.lines().filter(l -> l.startsWith("  warning: ")).toList();
         assertEquals(new java.util.LinkedHashSet<>(warnings).size(), warnings.size(), render);
         assertEquals(plan.warnings().size(), warnings.size(), render);
+        // planned again, unchanged: the warnings and the ignored list are not repeated
+        String again = Phoenix.on(fake).time(fake.clock()).plan(set.vms()).renderAfter(plan);
+        assertFalse(again.contains("  warning: ") || again.contains("  ignored: "), again);
+        assertTrue(again.contains("\n  " + plan.warnings().size() + " warnings are the same as before\n"), again);
     }
 
     private static int occurrences(String text, String part) {
