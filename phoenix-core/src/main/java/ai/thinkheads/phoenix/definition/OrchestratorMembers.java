@@ -17,8 +17,8 @@ import java.util.Set;
  * <p>{@link #SCHEMA} is our own compact copy of what the orchestrator's schema
  * ({@code phoenix_vm_configs.schema.0385ea2.json}) defines; {@code OrchestratorMembersTest} checks
  * it against that file at test time. {@link #BEYOND_SCHEMA} are members the schema leaves out that
- * are known all the same: the orchestrator's own files use them (the revision is named), or Phoenix
- * maps them.
+ * are known all the same: the orchestrator's own files use them (the revision is named), Phoenix
+ * maps them, or JSON Schema defines them ({@code $schema}).
  */
 final class OrchestratorMembers {
 
@@ -53,6 +53,7 @@ final class OrchestratorMembers {
 
     /** Known beyond the schema: used by the orchestrator's own files (revision named) or mapped by Phoenix. */
     static final Map<String, Set<String>> BEYOND_SCHEMA = Map.of(
+            FILE, Set.of("$schema"), // JSON Schema's pointer from a document to its schema
             VM, Set.of("portainer_agent_hostname", "portainer_environment_name", "traefik_service"), // 0385ea2's file
             SNAPSHOTS, Set.of("pre_features", "post_features"), // 093e2b5's file
             NETWORK, Set.of("nameservers"), // 829c047's file
