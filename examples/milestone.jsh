@@ -13,5 +13,5 @@ var result = phoenix.apply(plan);
 System.out.println("complete: " + result.isComplete());
 var guest = pve.guest(9101);
 System.out.println("docker running: " + guest.running("docker") + ", ops in groups " + guest.users().get("ops") + ", cloud-init " + guest.cloudInit().status());
-System.out.print(phoenix.plan(List.of(template, docker)).render());
+System.out.print(phoenix.plan(List.of(template, docker)).renderAfter(plan));
 /exit

@@ -13,7 +13,7 @@ var phoenix = Phoenix.on(api).applyOptions(ApplyOptions.builder().listener(Conso
 var plan = phoenix.plan(set.vms());
 System.out.print(plan.render());
 phoenix.apply(plan);
-System.out.print(phoenix.plan(set.vms()).render());
+System.out.print(phoenix.plan(set.vms()).renderAfter(plan));
 api.close();
 sim.close();
 /exit

@@ -28,6 +28,11 @@ public record DefinitionSet(List<VmDefinition> vms, Map<String, String> ignored)
         return vms.stream().filter(v -> v.name().equals(name)).findFirst();
     }
 
+    /** The file's notices (warnings and the list of what Phoenix ignores), each once, in file order. */
+    public List<DefinitionNotice> notices() {
+        return vms.stream().flatMap(v -> v.notices().stream()).distinct().toList();
+    }
+
     /** Every ignored field of the file: the file-level ones and each VM's, sorted by path. */
     public Map<String, String> allIgnored() {
         TreeMap<String, String> all = new TreeMap<>(ignored);

@@ -43,6 +43,11 @@ final class JsonReading {
         return json;
     }
 
+    /** How problems name the input, e.g. the file name. */
+    String source() {
+        return source;
+    }
+
     /** Records a problem at {@code path}; the same problem twice (a bad default seen by each VM) is kept once. */
     /**
      * Of {@code candidates} (VmSpec field paths such as {@code nics[1]}), the longest that is

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -48,7 +47,7 @@ public final class NativeDefinitionFormat {
 
     /** Reads {@code file} (UTF-8); problems name the file by its file name. */
     public static DefinitionSet read(Path file) throws IOException {
-        return read(Files.readString(file, StandardCharsets.UTF_8), String.valueOf(file.getFileName()));
+        return read(Utf8File.read(file, String.valueOf(file.getFileName())), String.valueOf(file.getFileName()));
     }
 
     /**

@@ -205,7 +205,7 @@ final class NativeDefinitionReader {
         if (!nameF.present()) {
             r.missing(vmPath, "name", "");
         }
-        VmSpec.Builder b = VmSpec.collectingBuilder(name == null ? "unnamed" : name);
+        VmSpec.Builder b = VmSpec.builder(name == null ? "unnamed" : name);
         Map<String, String> specPaths = new LinkedHashMap<>();
         specPaths.put("name", nameF.path());
         setInt(vm, "vmid", b::vmid, specPaths);

@@ -19,8 +19,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,6 +76,8 @@ public final class OrchestratorConfigReader {
     private static final Pattern FEATURE_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]*$");
     private static final Pattern GUEST_ID = Pattern.compile("^[0-9]{1,9}$");
     private static final Pattern VOLUME_ID = Pattern.compile("^[a-zA-Z][a-zA-Z0-9\\-_.]*[a-zA-Z0-9]:.+$");
+    /** A JSON path's parent and its last member: {@code $.vms[1].portainer_role}, {@code $.vms[1]['odd key']}. */
+    private static final Pattern LAST_MEMBER = Pattern.compile("^(.*?)(?:\\.([A-Za-z_][A-Za-z0-9_-]*)|\\['((?:[^'\\\\]|\\\\.)*)'\\])$");
     private static final Pattern QM_OPTION = Pattern.compile("^--?([a-z][a-z0-9_-]*)(?:=(.*))?$");
 
     private final String imageDirectory;
@@ -115,7 +115,7 @@ public final class OrchestratorConfigReader {
 
     /** Reads {@code file} (UTF-8); problems name the file by its file name. */
     public DefinitionSet read(Path file) throws IOException {
-        return read(Files.readString(file, StandardCharsets.UTF_8), String.valueOf(file.getFileName()));
+        return read(Utf8File.read(file, String.valueOf(file.getFileName())), String.valueOf(file.getFileName()));
     }
 
     /**
@@ -183,6 +183,8 @@ public final class OrchestratorConfigReader {
         private final JsonReading r;
         private final Map<String, String> fileIgnored = new TreeMap<>();
         private final Map<Integer, Known> byVmid = new HashMap<>();
+        /** Warnings found while mapping (firewall rules, other guests, a dropped disk size): path → message. */
+        private final Map<String, String> warnings = new LinkedHashMap<>();
 
         Run(JsonReading r) {
             this.r = r;
@@ -232,17 +234,67 @@ public final class OrchestratorConfigReader {
             }
             index(entries, merged);
             List<VmDefinition> vms = new ArrayList<>();
+            List<String> vmPaths = new ArrayList<>();
             for (int i = 0; i < merged.size(); i++) {
                 if (merged.get(i) != null) {
                     VmDefinition d = vm(entries.get(i).path(), merged.get(i));
                     if (d != null) {
                         vms.add(d);
+                        vmPaths.add(entries.get(i).path());
                     }
                 }
             }
             checkCycles(entries, vms);
             r.throwIfAny();
-            return new DefinitionSet(vms, fileIgnored);
+            List<DefinitionNotice> notices = notices(doc, vms);
+            List<VmDefinition> withNotices = new ArrayList<>();
+            for (int i = 0; i < vms.size(); i++) {
+                String vmPath = vmPaths.get(i);
+                withNotices.add(vms.get(i).withNotices(notices.stream()
+                        .filter(n -> !n.path().startsWith("$.vms[") || within(n.path(), vmPath)).toList()));
+            }
+            return new DefinitionSet(withNotices, fileIgnored);
+        }
+
+        /**
+         * The file's notices: members the orchestrator does not define (typos, with a suggestion),
+         * what the mapping warned about, and one list of the members Phoenix knows and ignores.
+         */
+        private List<DefinitionNotice> notices(ObjectNode doc, List<VmDefinition> vms) {
+            List<DefinitionNotice> out = new ArrayList<>();
+            Set<String> unknown = new HashSet<>();
+            for (OrchestratorMembers.Unknown u : OrchestratorMembers.unknown(doc)) {
+                unknown.add(u.path());
+                out.add(DefinitionNotice.warning(r.source(), u.path(), r.json().at(u.path()).line(), u.message()));
+            }
+            warnings.forEach((path, message) -> out.add(DefinitionNotice.warning(r.source(), path, r.json().at(path).line(),
+                    message)));
+            out.sort(java.util.Comparator.comparingInt(DefinitionNotice::line)); // in file order (the sort is stable)
+            TreeMap<String, String> ignored = new TreeMap<>(fileIgnored);
+            vms.forEach(v -> ignored.putAll(v.ignored()));
+            // member name → where: each known member Phoenix does not act on, named once
+            Map<String, List<String>> byMember = new LinkedHashMap<>();
+            for (String path : ignored.keySet()) {
+                if (unknown.contains(path) || warnings.containsKey(path)) {
+                    continue;
+                }
+                Matcher m = LAST_MEMBER.matcher(path);
+                if (m.matches()) {
+                    String member = m.group(2) != null ? m.group(2) : m.group(3);
+                    byMember.computeIfAbsent(member, k -> new ArrayList<>()).add(m.group(1));
+                }
+            }
+            if (!byMember.isEmpty()) {
+                java.util.StringJoiner list = new java.util.StringJoiner("; ", "Phoenix does not act on ", "");
+                byMember.forEach((member, where) -> list.add(member + " (" + String.join(", ", where) + ")"));
+                out.add(new DefinitionNotice(DefinitionNotice.Kind.IGNORED, r.source(), "$", 1, list.toString()));
+            }
+            return out;
+        }
+
+        /** Whether {@code path} is {@code vmPath} or inside it ({@code $.vms[1].x}, not {@code $.vms[10]}). */
+        private static boolean within(String path, String vmPath) {
+            return path.equals(vmPath) || path.startsWith(vmPath + ".") || path.startsWith(vmPath + "[");
         }
 
         /** First pass: vmid → name and template flag; duplicate vmids and names are problems. */
@@ -316,7 +368,7 @@ public final class OrchestratorConfigReader {
                         + " is not supported: Phoenix declares one VM per entry (give each its own vmid and name)");
             }
 
-            VmSpec.Builder b = VmSpec.collectingBuilder(name == null ? "unnamed" : name);
+            VmSpec.Builder b = VmSpec.builder(name == null ? "unnamed" : name);
             Map<String, String> specPaths = new LinkedHashMap<>();
             specPaths.put("name", nameF.path());
             if (vmid != null) {
@@ -412,6 +464,9 @@ public final class OrchestratorConfigReader {
                 // PVE::API2::Qemu resize_vm: "shrinking disks is not supported"). So the smaller size
                 // is dropped and reported; a larger one still grows the clone's disk.
                 size = null;
+                warnings.put(diskF.path(), diskGb + " GiB is dropped: it is smaller than the " + template.diskGb()
+                        + " GiB disk of template " + cloneFrom + ", which the clone keeps (the orchestrator never resized"
+                        + " clones, and Proxmox cannot shrink a disk)");
                 ignored.put(diskF.path(), JsonReading.MAPPER.valueToTree(diskGb + " (dropped: smaller than the "
                         + template.diskGb() + " GiB disk of template " + cloneFrom
                         + "; the orchestrator never resized clones, and Proxmox cannot shrink a disk)").toString());
@@ -681,7 +736,12 @@ public final class OrchestratorConfigReader {
             if (!enabledF.present()) {
                 r.missing(fw.path(), "enabled", "");
             }
-            List<Field> rules = r.array(JsonReading.member(o, fw.path(), "rules"));
+            Field rulesF = JsonReading.member(o, fw.path(), "rules");
+            List<Field> rules = r.array(rulesF);
+            if (rules != null && !rules.isEmpty()) {
+                warnings.put(rulesF.path(), "firewall rules are declared but Phoenix does not manage Proxmox firewall rules;"
+                        + " only the NICs' firewall flag is applied");
+            }
             if (rules != null) {
                 for (Field rule : rules) {
                     ObjectNode ro = r.object(rule);
@@ -763,6 +823,8 @@ public final class OrchestratorConfigReader {
                 }
             }
             if (!external.isEmpty()) {
+                warnings.put(field.path(), "depends on guests " + JsonReading.raw("externalDependencies", external)
+                        + " that are not VMs of this file (containers?); Phoenix neither orders nor checks them");
                 extras.put("externalDependencies", JsonReading.raw("externalDependencies", external));
             }
         }

@@ -31,9 +31,11 @@ import java.util.regex.Pattern;
  *     (yet), by name, with their raw JSON text: {@code volumes} (NFS mounts in the guest),
  *     {@code firewall} (per-VM firewall rules), {@code externalDependencies} (guest IDs that are
  *     not VMs of the same file). Carried and reported; Phoenix does not act on them yet
+ * @param notices what the file said that a plan shows as warnings or as ignored (its file-level
+ *     notices included, so that a plan of a file's VMs shows them; the plan shows each once)
  */
 public record VmDefinition(VmSpec spec, List<String> dependsOn, List<Feature> features, SnapshotPolicy snapshots,
-                           Map<String, String> ignored, Map<String, String> extras) {
+                           Map<String, String> ignored, Map<String, String> extras, List<DefinitionNotice> notices) {
 
     public VmDefinition {
         Objects.requireNonNull(spec, "spec");
@@ -42,6 +44,13 @@ public record VmDefinition(VmSpec spec, List<String> dependsOn, List<Feature> fe
         snapshots = snapshots == null ? SnapshotPolicy.none() : snapshots;
         ignored = Map.copyOf(new TreeMap<>(ignored));
         extras = extras == null ? Map.of() : Map.copyOf(new TreeMap<>(extras));
+        notices = notices == null ? List.of() : List.copyOf(notices);
+    }
+
+    /** A definition without notices. */
+    public VmDefinition(VmSpec spec, List<String> dependsOn, List<Feature> features, SnapshotPolicy snapshots,
+                        Map<String, String> ignored, Map<String, String> extras) {
+        this(spec, dependsOn, features, snapshots, ignored, extras, List.of());
     }
 
     /** A definition without extras. */
@@ -53,6 +62,16 @@ public record VmDefinition(VmSpec spec, List<String> dependsOn, List<Feature> fe
     /** A definition that is only a spec. */
     public static VmDefinition of(VmSpec spec) {
         return new VmDefinition(spec, List.of(), List.of(), SnapshotPolicy.none(), Map.of(), Map.of());
+    }
+
+    /** This definition with {@code value} as its spec (everything else kept). */
+    public VmDefinition withSpec(VmSpec value) {
+        return new VmDefinition(value, dependsOn, features, snapshots, ignored, extras, notices);
+    }
+
+    /** This definition with {@code value} as its notices (everything else kept). */
+    public VmDefinition withNotices(List<DefinitionNotice> value) {
+        return new VmDefinition(spec, dependsOn, features, snapshots, ignored, extras, value);
     }
 
     public String name() {

@@ -8,8 +8,12 @@ import ai.thinkheads.phoenix.hypervisor.TimeSource;
 import ai.thinkheads.phoenix.hypervisor.TransportException;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.hypervisor.WrongStateException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,30 +30,76 @@ import java.util.Optional;
  *
  * <p>The agent answers only once the guest runs {@code qemu-guest-agent}; the stock Ubuntu cloud
  * image does not have it, which is why a wait that never ends says so instead of just timing out.
+ *
+ * <p>A long wait is told about: with {@link #onWaiting(Waiting)}, about every {@link #HEARTBEAT} of
+ * the time source (virtual or real) that a wait goes on, e.g. {@code the guest agent, 40 s}.
  */
 public final class Guest {
 
     private static final Duration FIRST_POLL = Duration.ofSeconds(1);
     private static final Duration MAX_POLL = Duration.ofSeconds(5);
+    /** How often a wait that goes on is told about. */
+    public static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Hypervisor hypervisor;
     private final TimeSource time;
     private final Duration timeout;
+    private final Waiting waiting;
 
-    private Guest(Hypervisor hypervisor, TimeSource time, Duration timeout) {
+    /** Hears that a wait goes on. Called on the waiting thread; must be quick. */
+    @FunctionalInterface
+    public interface Waiting {
+        /**
+         * @param forWhat what is waited for: {@code the guest agent}, {@code an IPv4 address},
+         *     {@code cloud-init to finish}, {@code the guest step '...'}
+         * @param waited how long so far
+         */
+        void stillWaiting(String forWhat, Duration waited);
+    }
+
+    private Guest(Hypervisor hypervisor, TimeSource time, Duration timeout, Waiting waiting) {
         this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
         this.time = Objects.requireNonNull(time, "time");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.waiting = Objects.requireNonNull(waiting, "waiting");
     }
 
     /** Waits on {@code time}; each wait (agent, address, cloud-init) may take up to {@code timeout}. */
     public static Guest of(Hypervisor hypervisor, TimeSource time, Duration timeout) {
-        return new Guest(hypervisor, time, timeout);
+        return new Guest(hypervisor, time, timeout, (what, waited) -> { });
+    }
+
+    /** The same guest, telling {@code value} about every {@link #HEARTBEAT} that a wait goes on. */
+    public Guest onWaiting(Waiting value) {
+        return new Guest(hypervisor, time, timeout, value);
+    }
+
+    /** Tells {@link #waiting} each time another {@link #HEARTBEAT} of one wait has passed. */
+    private final class Heartbeat {
+        private final String forWhat;
+        private final Instant start = time.now();
+        private Instant next = start.plus(HEARTBEAT);
+
+        Heartbeat(String forWhat) {
+            this.forWhat = forWhat;
+        }
+
+        void check() {
+            Instant now = time.now();
+            if (!now.isBefore(next)) {
+                waiting.stillWaiting(forWhat, Duration.between(start, now));
+                while (!next.isAfter(now)) {
+                    next = next.plus(HEARTBEAT);
+                }
+            }
+        }
     }
 
     /** Until the agent answers a ping. */
     public void awaitAgent(VmRef vm) {
         Instant deadline = time.now().plus(timeout);
+        Heartbeat beat = new Heartbeat("the guest agent");
         String last = "";
         for (Duration pause = FIRST_POLL; ; pause = next(pause)) {
             try {
@@ -64,12 +114,14 @@ public final class Guest {
                         + " not: install and start it through user-data, e.g. the qemu-guest-agent feature)", vm.vmid());
             }
             pause(pause);
+            beat.check();
         }
     }
 
     /** Until the agent reports an IPv4 address other than loopback; returns it. */
     public String awaitAddress(VmRef vm) {
         Instant deadline = time.now().plus(timeout);
+        Heartbeat beat = new Heartbeat("an IPv4 address");
         for (Duration pause = FIRST_POLL; ; pause = next(pause)) {
             Optional<String> ip = address(hypervisor.agentNetworkInterfaces(vm));
             if (ip.isPresent()) {
@@ -80,27 +132,53 @@ public final class Guest {
                         + timeout.toSeconds() + " s", vm.vmid());
             }
             pause(pause);
+            beat.check();
         }
     }
 
     /**
      * Until {@code cloud-init status --wait} ends. Exit 0 is done; 2 is done with recoverable errors
-     * (cloud-init's "degraded", {@code cloudinit/cmd/status.py}), returned as a warning; anything
-     * else fails with cloud-init's output.
+     * (cloud-init's "degraded", {@code cloudinit/cmd/status.py}), returned as a warning that carries
+     * the errors themselves, read from {@code cloud-init status --format json}'s
+     * {@code recoverable_errors} (log level → messages, aggregated over the stages by
+     * {@code get_errors}); anything else fails with cloud-init's output.
      *
      * @return a warning, or empty
      */
     public Optional<String> awaitCloudInit(VmRef vm) {
         GuestStep wait = new GuestStep("cloud-init finished", List.of("cloud-init", "status", "--wait"), timeout);
-        GuestExecStatus s = exec(vm, wait);
+        GuestExecStatus s = exec(vm, wait, "cloud-init to finish");
         if (s.exitCode() == 0) {
             return Optional.empty();
         }
         if (s.exitCode() == 2) {
-            return Optional.of("VM " + vm.vmid() + ": cloud-init finished with recoverable errors: " + tail(s.stdout() + s.stderr()));
+            return Optional.of("VM " + vm.vmid() + ": cloud-init finished with recoverable errors: " + recoverableErrors(vm)
+                    .orElse(tail(s.stdout() + s.stderr())));
         }
         throw new GuestStepFailedException("VM " + vm.vmid() + ": cloud-init failed (exit " + s.exitCode() + "): "
                 + tail(s.stdout() + s.stderr()), vm.vmid(), wait.command(), s.exitCode());
+    }
+
+    /** {@code WARNING: a; b | DEPRECATED: c} from {@code cloud-init status --format json}; empty if it has none or says nothing readable. */
+    private Optional<String> recoverableErrors(VmRef vm) {
+        GuestStep status = new GuestStep("cloud-init's recoverable errors", List.of("cloud-init", "status", "--format", "json"),
+                timeout);
+        GuestExecStatus s = exec(vm, status, "cloud-init's status");
+        JsonNode errors;
+        try {
+            errors = JSON.readTree(s.stdout()).path("recoverable_errors");
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+        List<String> levels = new ArrayList<>();
+        errors.properties().forEach(level -> {
+            List<String> messages = new ArrayList<>();
+            level.getValue().forEach(m -> messages.add(m.asText().replace('\n', ' ')));
+            if (!messages.isEmpty()) {
+                levels.add(level.getKey() + ": " + String.join("; ", messages));
+            }
+        });
+        return levels.isEmpty() ? Optional.empty() : Optional.of(tail(String.join(" | ", levels)));
     }
 
     /**
@@ -119,7 +197,7 @@ public final class Guest {
 
     /** Runs {@code step}; it must exit 0. */
     public GuestExecStatus run(VmRef vm, GuestStep step) {
-        GuestExecStatus s = exec(vm, step);
+        GuestExecStatus s = exec(vm, step, "the guest step '" + step.description() + "'");
         if (s.exitCode() != 0) {
             throw new GuestStepFailedException("VM " + vm.vmid() + ": " + step.description() + ": " + String.join(" ", step.command())
                     + " exited " + s.exitCode() + ": " + tail(s.stdout() + s.stderr()), vm.vmid(), step.command(), s.exitCode());
@@ -127,9 +205,10 @@ public final class Guest {
         return s;
     }
 
-    private GuestExecStatus exec(VmRef vm, GuestStep step) {
+    private GuestExecStatus exec(VmRef vm, GuestStep step, String forWhat) {
         int pid = hypervisor.agentExec(vm, step.command(), null);
         Instant deadline = time.now().plus(step.timeout());
+        Heartbeat beat = new Heartbeat(forWhat);
         for (Duration pause = FIRST_POLL; ; pause = next(pause)) {
             GuestExecStatus s = hypervisor.agentExecStatus(vm, pid);
             if (s.exited()) {
@@ -140,6 +219,7 @@ public final class Guest {
                         + " did not end within " + step.timeout().toSeconds() + " s", vm.vmid(), step.command(), null);
             }
             pause(pause);
+            beat.check();
         }
     }
 

@@ -208,8 +208,16 @@ public final class Applier {
     }
 
     private void emit(String vm, Integer vmid, ApplyEvent.Type type, ChangeKind step, String message) {
+        emit(vm, vmid, type, step, message, null);
+    }
+
+    private java.time.Duration since(java.time.Instant start) {
+        return java.time.Duration.between(start, time.now());
+    }
+
+    private void emit(String vm, Integer vmid, ApplyEvent.Type type, ChangeKind step, String message, java.time.Duration elapsed) {
         try {
-            options.listener().onEvent(new ApplyEvent(time.now(), vm, vmid, type, step, message));
+            options.listener().onEvent(new ApplyEvent(time.now(), vm, vmid, type, step, message, elapsed));
         } catch (RuntimeException ignored) {
             // a listener's failure must not stop the apply
         }
@@ -257,6 +265,7 @@ public final class Applier {
         }
 
         ApplyResult.Outcome run() {
+            java.time.Instant vmStart = time.now();
             emit(plan.name(), vmid, ApplyEvent.Type.VM_STARTED, null, plan.action().name().toLowerCase(Locale.ROOT));
             try {
                 if (plan.action() != VmPlan.Action.CREATE && vmid != null) {
@@ -266,14 +275,16 @@ public final class Applier {
                 for (Change c : plan.changes()) {
                     emit(plan.name(), vmid, ApplyEvent.Type.STEP_STARTED, c.kind(), c.description());
                     stepNote = "";
+                    java.time.Instant stepStart = time.now();
                     step(c);
                     done.add(c.kind());
-                    emit(plan.name(), vmid, ApplyEvent.Type.STEP_DONE, c.kind(), stepNote);
+                    emit(plan.name(), vmid, ApplyEvent.Type.STEP_DONE, c.kind(), stepNote, since(stepStart));
                 }
-                emit(plan.name(), vmid, ApplyEvent.Type.VM_SUCCEEDED, null, "");
+                emit(plan.name(), vmid, ApplyEvent.Type.VM_SUCCEEDED, null, "", since(vmStart));
                 return new ApplyResult.Outcome(plan.name(), vmid, ApplyResult.Status.SUCCEEDED, done, null, null, warnings);
             } catch (RuntimeException e) {
-                emit(plan.name(), vmid, ApplyEvent.Type.VM_FAILED, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+                emit(plan.name(), vmid, ApplyEvent.Type.VM_FAILED, null, e.getClass().getSimpleName() + ": " + e.getMessage(),
+                        since(vmStart));
                 return new ApplyResult.Outcome(plan.name(), vmid, ApplyResult.Status.FAILED, done, e, null, warnings);
             }
         }
@@ -360,7 +371,9 @@ public final class Applier {
         }
 
         private Guest guest() {
-            return Guest.of(hypervisor, time, options.taskTimeout());
+            return Guest.of(hypervisor, time, options.taskTimeout()).onWaiting((what, waited) ->
+                    emit(plan.name(), vmid, ApplyEvent.Type.STILL_WAITING, ChangeKind.AWAIT_GUEST, "still waiting for " + what
+                            + " on " + plan.name() + " (" + waited.toSeconds() + " s)", waited));
         }
 
         private void awaitGuest(boolean cloudInit) {

@@ -3,7 +3,11 @@ package ai.thinkheads.phoenix.plan;
 import java.io.PrintStream;
 import java.util.Objects;
 
-/** Prints one line per event, for scripts: {@code 00:01:02Z web01 (101): step done start}. */
+/**
+ * Prints one line per event, for people and scripts, with how long each step took instead of
+ * timestamps: {@code web01 (101): step done start (2.1 s)}; during a long wait
+ * {@code docker-01 (9101): still waiting for the guest agent on docker-01 (40 s)}.
+ */
 public final class ConsoleApplyListener implements ApplyListener {
 
     private final PrintStream out;
@@ -19,6 +23,6 @@ public final class ConsoleApplyListener implements ApplyListener {
 
     @Override
     public synchronized void onEvent(ApplyEvent event) {
-        out.println(event.at() + " " + event);
+        out.println(event);
     }
 }

@@ -23,8 +23,10 @@ import java.util.Set;
  * @param refusals why parts of it will not run; apply refuses a plan that has any
  * @param warnings things worth knowing that do not stop apply
  * @param ownerTag the ownership tag the plan was made with
+ * @param ignored what the definition files declare that Phoenix knows and does not act on, one line
+ *     per file ({@code DefinitionNotice.Kind.IGNORED})
  */
-public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnings, String ownerTag) {
+public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnings, String ownerTag, List<String> ignored) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -33,6 +35,12 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
         refusals = List.copyOf(refusals);
         warnings = List.copyOf(warnings);
         Objects.requireNonNull(ownerTag, "ownerTag");
+        ignored = ignored == null ? List.of() : List.copyOf(ignored);
+    }
+
+    /** A plan whose definitions ignore nothing. */
+    public Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnings, String ownerTag) {
+        this(vms, refusals, warnings, ownerTag, List.of());
     }
 
     /** Whether there is nothing to do and nothing refused. */
@@ -69,6 +77,21 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
 
     /** The text diff. */
     public String render() {
+        return render(Set.of());
+    }
+
+    /**
+     * The plan as text, as {@link #render()}, except that warnings and ignored lists that
+     * {@code previous} (an earlier plan of the same definitions) already showed are not shown again:
+     * one line says how many are the same. So planning an unchanged set again does not repeat them.
+     */
+    public String renderAfter(Plan previous) {
+        Set<String> shown = new HashSet<>(previous.warnings());
+        shown.addAll(previous.ignored());
+        return render(shown);
+    }
+
+    private String render(Set<String> alreadyShown) {
         StringBuilder sb = new StringBuilder();
         for (VmPlan v : vms) {
             if (v.action() == VmPlan.Action.NO_CHANGE || v.action() == VmPlan.Action.REFUSED) {
@@ -116,8 +139,21 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
         for (Refusal r : refusals) {
             sb.append("! refused ").append(r.vm()).append(": ").append(r.message()).append('\n');
         }
+        int same = 0;
         for (String w : warnings) {
-            sb.append("  warning: ").append(w).append('\n');
+            if (alreadyShown.contains(w)) {
+                same++;
+            } else {
+                sb.append("  warning: ").append(w).append('\n');
+            }
+        }
+        for (String i : ignored) {
+            if (!alreadyShown.contains(i)) {
+                sb.append("  ignored: ").append(i).append('\n');
+            }
+        }
+        if (same > 0) {
+            sb.append("  ").append(same).append(same == 1 ? " warning is" : " warnings are").append(" the same as before\n");
         }
         long unchanged = vms.stream().filter(v -> v.action() == VmPlan.Action.NO_CHANGE).count();
         if (unchanged > 0) {
@@ -194,6 +230,8 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
         }
         ArrayNode ws = root.putArray("warnings");
         warnings.forEach(ws::add);
+        ArrayNode is = root.putArray("ignored");
+        ignored.forEach(is::add);
         return root;
     }
 

@@ -1,5 +1,6 @@
 package ai.thinkheads.phoenix.plan;
 
+import ai.thinkheads.phoenix.definition.DefinitionNotice;
 import ai.thinkheads.phoenix.definition.VmDefinition;
 import ai.thinkheads.phoenix.feature.FeatureException;
 import ai.thinkheads.phoenix.feature.ResolvedFeatures;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -130,7 +132,18 @@ public final class Planner {
                 ctx.warnings.add("VM " + id + " is to be adopted but no definition matches it by VMID or name; it is left alone");
             }
         }
-        return new Plan(all, ctx.refusals, ctx.warnings, options.ownerTag());
+        // each warning once per plan: a definition file's notices (every VM of the file carries them), then
+        // the VMs' own (the same text for several VMs is one line naming them), then the cluster's
+        Set<String> warnings = new LinkedHashSet<>();
+        Set<String> ignored = new LinkedHashSet<>();
+        for (VmDefinition def : ordered) {
+            for (DefinitionNotice n : def.notices()) {
+                (n.kind() == DefinitionNotice.Kind.IGNORED ? ignored : warnings).add(n.toString());
+            }
+        }
+        ctx.vmWarnings.forEach((text, names) -> warnings.add(String.join(", ", names) + ": " + text));
+        warnings.addAll(ctx.warnings);
+        return new Plan(all, ctx.refusals, List.copyOf(warnings), options.ownerTag(), List.copyOf(ignored));
     }
 
     // ---- reading --------------------------------------------------------------------------
@@ -182,12 +195,18 @@ public final class Planner {
         final Map<String, VmPlan> plans = new LinkedHashMap<>();
         final List<Refusal> refusals = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();
+        /** The same warning about several VMs is shown once, naming them: text → VM names. */
+        final Map<String, List<String>> vmWarnings = new LinkedHashMap<>();
         final Map<Integer, VmConfig> configs = new HashMap<>();
         /** The spec (features resolved) of each definition planned so far, by name. */
         final Map<String, VmSpec> specByName = new HashMap<>();
         final Map<Integer, String> plannedVmids = new HashMap<>();
         private Placement placement;
         private Set<StorageContent> uploadable;
+
+        void vmWarning(String vm, String text) {
+            vmWarnings.computeIfAbsent(text, t -> new ArrayList<>()).add(vm);
+        }
 
         Context(List<VmSummary> vms) {
             this.vms = vms;
@@ -286,16 +305,8 @@ public final class Planner {
             return refused(def, deps, null);
         }
         if (!resolved.unknown().isEmpty()) {
-            ctx.warnings.add(name + ": features " + resolved.unknown() + " are not known to Phoenix (known: "
+            ctx.vmWarning(name, "features " + resolved.unknown() + " are not known to Phoenix (known: "
                     + options.features().names() + "); nothing is applied for them");
-        }
-        if (def.extras().containsKey("firewall") && def.extras().get("firewall").contains("\"rules\"")) {
-            ctx.warnings.add(name + ": firewall rules are declared but Phoenix does not manage Proxmox firewall rules;"
-                    + " only the NICs' firewall flag is applied");
-        }
-        if (def.extras().containsKey("externalDependencies")) {
-            ctx.warnings.add(name + ": depends on guests " + def.extras().get("externalDependencies")
-                    + " that are not VMs of these definitions (containers?); Phoenix neither orders nor checks them");
         }
         VmSpec spec = resolved.spec();
         ctx.specByName.put(name, spec);

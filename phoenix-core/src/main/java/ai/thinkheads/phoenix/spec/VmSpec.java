@@ -47,18 +47,14 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <h2>Validation</h2>
- * Each builder method checks its own argument and, by default, throws
- * {@link InvalidValueException} (an {@code IllegalArgumentException}) naming the field, e.g.
- * {@code memory: 8 is less than 16}. {@link Builder#build()} then checks the rules that
- * span fields (ipconfig for a NIC that does not exist, duplicate disk slots, boot order naming an
- * undeclared device, ...) and reports <em>all</em> of them in one {@link InvalidSpecException}.
- *
- * <p>A reader of definition files wants every problem at once, including bad single values. It
- * uses {@link #collectingBuilder(String)}: there, a bad value is recorded as a {@link Problem}
- * (the field keeps its previous value) instead of thrown, and {@code build()} throws one
- * {@code InvalidSpecException} with the recorded problems first, then the cross-field ones.
- * Problems found while making components ({@link Disk}, {@link Nic}, ...) can be added with
- * {@link Builder#problem(Problem)}.
+ * Each builder method checks its own argument; a bad value is recorded as a {@link Problem} naming
+ * the field (e.g. {@code memory: 8 is less than 16}) and the field keeps its previous value.
+ * {@link Builder#build()} then checks the rules that span fields (ipconfig for a NIC that does not
+ * exist, duplicate disk slots, boot order naming an undeclared device, ...) and reports
+ * <em>every</em> problem at once, the bad values first, in one {@link InvalidSpecException}.
+ * Problems found while making components ({@link Disk}, {@link Nic}, ...: these throw
+ * {@link InvalidValueException} at once) can be added with {@link Builder#problem(Problem)}, as the
+ * definition readers do.
  *
  * <h2>Clones and disks</h2>
  * With {@link Source.CloneTemplate} the template's disks come with the clone. Declared disks then
@@ -138,22 +134,17 @@ public final class VmSpec {
         options = Collections.unmodifiableMap(new TreeMap<>(b.options));
     }
 
-    /** A builder for VM {@code name} (a DNS name); throws at once on each bad value. */
-    public static Builder builder(String name) {
-        return new Builder(name, false);
-    }
-
     /**
-     * A builder for definition-file readers: bad values are recorded as {@link Problem}s instead
-     * of thrown, and {@link Builder#build()} reports them together with the cross-field problems.
+     * A builder for VM {@code name} (a DNS name). Bad values are recorded, not thrown;
+     * {@link Builder#build()} reports them all together with the cross-field problems.
      */
-    public static Builder collectingBuilder(String name) {
-        return new Builder(name, true);
+    public static Builder builder(String name) {
+        return new Builder(name);
     }
 
-    /** A strict builder holding this spec's values. */
+    /** A builder holding this spec's values. */
     public Builder toBuilder() {
-        Builder b = new Builder(name, false);
+        Builder b = new Builder(name);
         b.vmid = vmid;
         b.node = node;
         b.source = source;
@@ -408,7 +399,6 @@ public final class VmSpec {
      * add; {@link #bootOrder} and {@link #tags} replace.
      */
     public static final class Builder {
-        private final boolean collecting;
         private final List<Problem> problems = new ArrayList<>();
         private String name;
         private Integer vmid;
@@ -435,8 +425,7 @@ public final class VmSpec {
         private boolean start;
         private final Map<String, String> options = new LinkedHashMap<>();
 
-        private Builder(String name, boolean collecting) {
-            this.collecting = collecting;
+        private Builder(String name) {
             this.name = String.valueOf(name);
             check(() -> this.name = SpecChecks.dnsName("name", name));
         }
@@ -653,9 +642,6 @@ public final class VmSpec {
             try {
                 setter.run();
             } catch (InvalidValueException e) {
-                if (!collecting) {
-                    throw e;
-                }
                 problems.add(e.problem());
             }
             return this;

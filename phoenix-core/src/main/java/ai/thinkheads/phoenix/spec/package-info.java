@@ -3,8 +3,10 @@
  * its builder; components are {@link ai.thinkheads.phoenix.spec.Source},
  * {@link ai.thinkheads.phoenix.spec.Disk}, {@link ai.thinkheads.phoenix.spec.Nic},
  * {@link ai.thinkheads.phoenix.spec.CloudInit} and {@link ai.thinkheads.phoenix.spec.PciPassthrough}.
- * Bad values fail with {@link ai.thinkheads.phoenix.spec.InvalidValueException} (one field) or
- * {@link ai.thinkheads.phoenix.spec.InvalidSpecException} (all problems of a spec).
+ * A bad value of a component fails at once with
+ * {@link ai.thinkheads.phoenix.spec.InvalidValueException} (one field); the spec's builder records
+ * its bad values and {@code build()} throws {@link ai.thinkheads.phoenix.spec.InvalidSpecException}
+ * with every problem of the spec.
  * {@link ai.thinkheads.phoenix.spec.ProxmoxConfigMapping} turns a spec into the Proxmox config it
  * wants.
  */

@@ -119,7 +119,9 @@ class NativeDefinitionFormatTest {
     void orchestratorFilesConvertToTheNativeFormatWithoutLoss(String rev) throws Exception {
         DefinitionSet read = OrchestratorConfigReader.defaults().read(SharedReference.file("phoenix_vm_configs." + rev + ".json"));
         String json = NativeDefinitionFormat.write(read);
-        assertEquals(read, NativeDefinitionFormat.read(json, rev + ".phoenix.json"));
+        // notices are about the orchestrator file's text (paths, lines), not part of what it declares: not converted
+        DefinitionSet declared = new DefinitionSet(read.vms().stream().map(v -> v.withNotices(List.of())).toList(), read.ignored());
+        assertEquals(declared, NativeDefinitionFormat.read(json, rev + ".phoenix.json"));
         assertEquals(List.of(), schema().validate(MAPPER.readTree(json)));
     }
 

@@ -491,6 +491,37 @@ class OrchestratorConfigReaderTest {
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
     }
 
+    @Test
+    void aMemberTheOrchestratorsSchemaDoesNotDefineIsAWarningWithFilePathLineAndSuggestion() {
+        String json = "{\"vm_defaults\": {\"cores\": 1, \"memory_mb\": 1024, \"storage_pool\": \"local-lvm\","
+                + " \"network_bridge\": \"vmbr0\", \"templte\": \"x\"},\n"
+                + "\"vms\": [\n"
+                + "  {\"vmid\": 200, \"name\": \"a\", \"template_image\": \"a.img\",\n"
+                + "   \"memroy_mb\": 32768, \"portainer_role\": \"none\", \"network_config\": {\"ip\": \"dhcp\", \"gateway\": \"10.0.0.1\"}},\n"
+                + "  {\"vmid\": 201, \"name\": \"b\", \"template_image\": \"a.img\", \"portainer_role\": \"agent\", \"colour\": \"red\"}\n"
+                + "]}";
+        DefinitionSet set = reader.read(json, "phoenix_vm_configs.json");
+        // the typo is still read as nothing: the VM gets the default memory, but it is said
+        assertEquals(1024, set.vms().get(0).spec().memoryMiB());
+        List<String> a = set.vms().get(0).notices().stream().map(DefinitionNotice::toString).toList();
+        assertEquals(List.of(
+                "phoenix_vm_configs.json: $.vm_defaults.templte (line 1): 'templte' is not a member the orchestrator's"
+                        + " schema defines for a VM (vm_defaults); did you mean 'template'? It is ignored",
+                "phoenix_vm_configs.json: $.vms[0].memroy_mb (line 4): 'memroy_mb' is not a member the orchestrator's schema"
+                        + " defines for a VM; did you mean 'memory_mb'? It is ignored",
+                "phoenix_vm_configs.json: $.vms[0].network_config.gateway (line 4): 'gateway' is not a member the"
+                        + " orchestrator's schema defines in network_config; it is ignored",
+                "phoenix_vm_configs.json: Phoenix does not act on portainer_role ($.vms[0], $.vms[1])"), a);
+        List<String> b = set.vms().get(1).notices().stream().map(DefinitionNotice::toString).toList();
+        assertEquals(List.of(a.get(0),
+                "phoenix_vm_configs.json: $.vms[1].colour (line 5): 'colour' is not a member the orchestrator's schema"
+                        + " defines for a VM; it is ignored",
+                a.get(3)), b);
+        assertEquals(List.of(DefinitionNotice.Kind.WARNING, DefinitionNotice.Kind.WARNING, DefinitionNotice.Kind.WARNING,
+                DefinitionNotice.Kind.IGNORED), set.vms().get(0).notices().stream().map(DefinitionNotice::kind).toList());
+        assertEquals(5, set.notices().size());
+    }
+
     private static List<String> names(DefinitionSet set) {
         return set.vms().stream().map(VmDefinition::name).collect(Collectors.toList());
     }

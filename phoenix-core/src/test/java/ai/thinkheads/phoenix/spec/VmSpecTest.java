@@ -60,44 +60,43 @@ class VmSpecTest {
     }
 
     @Test
-    void builderMethodsRejectTheirOwnBadValueAtOnce() {
-        assertRejected("name: 'web_01' does not look like a valid DNS name", () -> VmSpec.builder("web_01"));
-        VmSpec.Builder b = VmSpec.builder("web01");
-        assertRejected("vmid: 99 is outside 100..999999999", () -> b.vmid(99));
-        assertRejected("vmid: 1000000000 is outside 100..999999999", () -> b.vmid(1_000_000_000));
-        assertRejected("node: '-pve' does not look like a valid DNS name", () -> b.node("-pve"));
-        assertRejected("sockets: 0 is less than 1", () -> b.sockets(0));
-        assertRejected("cores: 0 is less than 1", () -> b.cores(0));
-        assertRejected("cpu: 'host,flags=+aes' is not a CPU type name", () -> b.cpu("host,flags=+aes"));
-        assertRejected("memory: 8 is less than 16", () -> b.memory(8));
-        assertRejected("balloon: -1 is less than 0", () -> b.balloon(-1));
-        assertRejected("scsihw: 'virtio' is not one of [lsi, lsi53c810, virtio-scsi-pci, virtio-scsi-single, megasas, pvscsi]",
-                () -> b.scsihw("virtio"));
-        assertRejected("boot[1]: 'efidisk0' is not a boot device key", () -> b.bootOrder("scsi0", "efidisk0"));
-        assertRejected("boot[1]: 'scsi0' is listed twice", () -> b.bootOrder("scsi0", "scsi0"));
-        assertRejected("startup: order: -1 is negative", () -> b.startup(-1, null, null));
-        assertRejected("tags: 'a b' has invalid characters for a tag", () -> b.tag("a b"));
-        assertRejected("pool: 'a b' is not a valid pool ID", () -> b.pool("a b"));
-        assertRejected("description: 8193 characters exceed the limit of 8192", () -> b.description("x".repeat(8193)));
-        assertRejected("source: must not be null", () -> b.source(null));
-        assertRejected("options.frobnicate: is not a VM option Phoenix knows (see ConfigKeys)", () -> b.option("frobnicate", "1"));
-        assertRejected("options.cores: is set by a typed field of VmSpec; use that instead", () -> b.option("cores", "2"));
-        assertRejected("options.net0: is set by a typed field of VmSpec; use that instead", () -> b.option("net0", "virtio"));
-        assertRejected("options.ostype: 'dos' is not one of [other, wxp, w2k, w2k3, w2k8, wvista, win7, win8, win10, win11, l24, l26, solaris]",
-                () -> b.option("ostype", "dos"));
-        assertRejected("options.cpuunits: 0 is outside 1..262144", () -> b.option("cpuunits", "0"));
-        assertRejected("options.numa: 'maybe' is not a boolean (1|0)", () -> b.option("numa", "maybe"));
-        assertRejected("options.vga.colour: is not a known vga option", () -> b.option("vga", "std,colour=1"));
-        assertRejected("options.vga.memory: 1024 is outside 4..512", () -> b.option("vga", "std,memory=1024"));
-        assertRejected("options.efidisk0: duplicate key in comma-separated list property: file",
-                () -> b.option("efidisk0", "local-lvm:1,local-lvm:2"));
-        assertRejected("options.hotplug: must not contain control characters", () -> b.option("hotplug", "disk\nnetwork"));
-        assertRejected("options.hotplug: must not be blank", () -> b.option("hotplug", " "));
-        assertRejected("options.cpuunits: '1,2' contains a comma", () -> b.option("cpuunits", "1,2"));
-        assertRejected("options.cpuunits: '1.5' is not an integer", () -> b.option("cpuunits", "1.5"));
-        assertRejected("options.cpulimit: 'half' is not a number", () -> b.option("cpulimit", "half"));
-        assertRejected("options.cpulimit: 129 is outside 0..128", () -> b.option("cpulimit", "129"));
-        VmSpec spec = b.option("numa", "yes").option("hotplug", "network,disk").option("vga", "memory=32,std")
+    void builderMethodsRecordTheirOwnBadValueWithItsFieldAndBuildReportsIt() {
+        assertProblem("name: 'web_01' does not look like a valid DNS name", VmSpec.builder("web_01"));
+        assertRecorded("vmid: 99 is outside 100..999999999", b -> b.vmid(99));
+        assertRecorded("vmid: 1000000000 is outside 100..999999999", b -> b.vmid(1_000_000_000));
+        assertRecorded("node: '-pve' does not look like a valid DNS name", b -> b.node("-pve"));
+        assertRecorded("sockets: 0 is less than 1", b -> b.sockets(0));
+        assertRecorded("cores: 0 is less than 1", b -> b.cores(0));
+        assertRecorded("cpu: 'host,flags=+aes' is not a CPU type name", b -> b.cpu("host,flags=+aes"));
+        assertRecorded("memory: 8 is less than 16", b -> b.memory(8));
+        assertRecorded("balloon: -1 is less than 0", b -> b.balloon(-1));
+        assertRecorded("scsihw: 'virtio' is not one of [lsi, lsi53c810, virtio-scsi-pci, virtio-scsi-single, megasas, pvscsi]",
+                b -> b.scsihw("virtio"));
+        assertRecorded("boot[1]: 'efidisk0' is not a boot device key", b -> b.bootOrder("scsi0", "efidisk0"));
+        assertRecorded("boot[1]: 'scsi0' is listed twice", b -> b.bootOrder("scsi0", "scsi0"));
+        assertRecorded("startup: order: -1 is negative", b -> b.startup(-1, null, null));
+        assertRecorded("tags: 'a b' has invalid characters for a tag", b -> b.tag("a b"));
+        assertRecorded("pool: 'a b' is not a valid pool ID", b -> b.pool("a b"));
+        assertRecorded("description: 8193 characters exceed the limit of 8192", b -> b.description("x".repeat(8193)));
+        assertRecorded("source: must not be null", b -> b.source(null));
+        assertRecorded("options.frobnicate: is not a VM option Phoenix knows (see ConfigKeys)", b -> b.option("frobnicate", "1"));
+        assertRecorded("options.cores: is set by a typed field of VmSpec; use that instead", b -> b.option("cores", "2"));
+        assertRecorded("options.net0: is set by a typed field of VmSpec; use that instead", b -> b.option("net0", "virtio"));
+        assertRecorded("options.ostype: 'dos' is not one of [other, wxp, w2k, w2k3, w2k8, wvista, win7, win8, win10, win11, l24, l26, solaris]",
+                b -> b.option("ostype", "dos"));
+        assertRecorded("options.cpuunits: 0 is outside 1..262144", b -> b.option("cpuunits", "0"));
+        assertRecorded("options.numa: 'maybe' is not a boolean (1|0)", b -> b.option("numa", "maybe"));
+        assertRecorded("options.vga.colour: is not a known vga option", b -> b.option("vga", "std,colour=1"));
+        assertRecorded("options.vga.memory: 1024 is outside 4..512", b -> b.option("vga", "std,memory=1024"));
+        assertRecorded("options.efidisk0: duplicate key in comma-separated list property: file",
+                b -> b.option("efidisk0", "local-lvm:1,local-lvm:2"));
+        assertRecorded("options.hotplug: must not contain control characters", b -> b.option("hotplug", "disk\nnetwork"));
+        assertRecorded("options.hotplug: must not be blank", b -> b.option("hotplug", " "));
+        assertRecorded("options.cpuunits: '1,2' contains a comma", b -> b.option("cpuunits", "1,2"));
+        assertRecorded("options.cpuunits: '1.5' is not an integer", b -> b.option("cpuunits", "1.5"));
+        assertRecorded("options.cpulimit: 'half' is not a number", b -> b.option("cpulimit", "half"));
+        assertRecorded("options.cpulimit: 129 is outside 0..128", b -> b.option("cpulimit", "129"));
+        VmSpec spec = VmSpec.builder("web01").option("numa", "yes").option("hotplug", "network,disk").option("vga", "memory=32,std")
                 .option("efidisk0", "local-lvm:1,pre-enrolled-keys=yes,efitype=4m").build();
         assertEquals(Map.of("numa", "1", "hotplug", "network,disk", "vga", "std,memory=32",
                 "efidisk0", "local-lvm:1,efitype=4m,pre-enrolled-keys=1"), spec.options());
@@ -245,8 +244,9 @@ class VmSpecTest {
     }
 
     @Test
-    void aCollectingBuilderRecordsBadValuesAndReportsThemWithTheCrossFieldProblems() {
-        VmSpec.Builder b = VmSpec.collectingBuilder("web_01")
+    void everyProblemIsReportedAtOnceSetterValuesAndCrossFieldRulesAlike() {
+        // the README's promise: one build() reports them all (bad single values no longer throw at the setter)
+        VmSpec.Builder b = VmSpec.builder("web_01")
                 .vmid(5)
                 .memory(8)
                 .nic(Nic.virtio(0, "vmbr0"))
@@ -277,6 +277,13 @@ class VmSpecTest {
     private static void assertProblem(String expected, VmSpec.Builder builder) {
         InvalidSpecException e = assertThrows(InvalidSpecException.class, builder::build);
         assertEquals(List.of(expected), e.problems().stream().map(Problem::toString).toList());
+    }
+
+    /** {@code setter} on a fresh valid builder throws nothing; {@code build()} then reports exactly {@code message}. */
+    private static void assertRecorded(String message, java.util.function.Consumer<VmSpec.Builder> setter) {
+        VmSpec.Builder b = VmSpec.builder("web01");
+        setter.accept(b);
+        assertProblem(message, b);
     }
 
     private static void assertRejected(String message, Executable call) {

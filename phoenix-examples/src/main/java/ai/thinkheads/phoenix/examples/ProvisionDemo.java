@@ -104,7 +104,7 @@ public final class ProvisionDemo {
             Plan again = phoenix.plan(definitions);
             System.out.println();
             System.out.println("== plan again");
-            System.out.print(again.render());
+            System.out.print(again.renderAfter(plan));
             if (!result.isComplete()) {
                 System.err.println("apply did not complete: " + result.failed().size() + " failed, "
                         + result.notAttempted().size() + " not attempted");

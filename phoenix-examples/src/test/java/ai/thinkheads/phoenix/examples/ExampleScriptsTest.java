@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ExampleScriptsTest {
 
     /** What the jshell tool's {@code --startup DEFAULT} imports (the JShell API runs no startup of its own). */
-    private static final List<String> DEFAULT_STARTUP = List.of("import java.io.*;", "import java.math.*;", "import java.net.*;",
+    static final List<String> DEFAULT_STARTUP = List.of("import java.io.*;", "import java.math.*;", "import java.net.*;",
             "import java.nio.file.*;", "import java.util.*;", "import java.util.concurrent.*;", "import java.util.function.*;",
             "import java.util.prefs.*;", "import java.util.regex.*;", "import java.util.stream.*;");
 
@@ -57,7 +57,7 @@ class ExampleScriptsTest {
         assertTrue(root.resolve("bin/phoenix-shell").toFile().canExecute(), "the launcher is executable");
     }
 
-    private static List<String> lines(Path file) throws Exception {
+    static List<String> lines(Path file) throws Exception {
         return Files.readAllLines(file).stream().map(String::strip)
                 .filter(l -> !l.isEmpty() && !l.startsWith("//") && !l.startsWith("/exit")).toList();
     }

@@ -18,7 +18,7 @@ import java.util.Set;
  *   <li>{@code docker version|info}, {@code docker compose version}: need docker installed and
  *       running, and for a user other than root the {@code docker} group</li>
  *   <li>{@code nvidia-smi}: needs an NVIDIA driver and a {@code hostpciN} device on the VM</li>
- *   <li>{@code cloud-init status [--wait] [--long]}</li>
+ *   <li>{@code cloud-init status [--wait] [--long] [--format json|yaml|tabular]}</li>
  *   <li>{@code true}, {@code false}, {@code echo}, {@code hostname}</li>
  *   <li>{@code sh -c '<a> && <b>; <c>'} (also {@code bash}): split on {@code &&}, {@code ;} and
  *       newlines only, words split like a shell with quotes but without expansions</li>
@@ -384,7 +384,27 @@ final class GuestCommands {
         if (!sys.packages.contains("cloud-init")) {
             return notFound("cloud-init");
         }
-        return sys.cloudInitStatus(a.contains("--long"));
+        String format = statusFormat(a);
+        if (format == null) {
+            // argparse: choices=["json", "tabular", "yaml"]
+            return Outcome.fail(2, "usage: cloud-init status [-h] [--format {json,tabular,yaml}] [-l] [-w]\n"
+                    + "cloud-init status: error: argument --format: invalid choice (choose from 'json', 'tabular', 'yaml')\n");
+        }
+        return sys.cloudInitStatus(a.contains("--long") || a.contains("-l"), format);
+    }
+
+    /** The {@code --format} of {@code cloud-init status} args ({@code --format json} or {@code --format=json}); null if invalid. */
+    static String statusFormat(List<String> args) {
+        String format = "tabular";
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--format")) {
+                format = i + 1 < args.size() ? args.get(i + 1) : "";
+            } else if (a.startsWith("--format=")) {
+                format = a.substring("--format=".length());
+            }
+        }
+        return List.of("json", "tabular", "yaml").contains(format) ? format : null;
     }
 
     // ---- sh -c -------------------------------------------------------------------------------

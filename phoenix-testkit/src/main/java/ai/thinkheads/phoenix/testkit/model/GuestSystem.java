@@ -68,6 +68,8 @@ final class GuestSystem {
     String ciStatus = "not run";
     boolean ciDegraded;
     final List<String> ciErrors = new ArrayList<>();
+    /** cloud-init's recoverable errors by log level, as status.json's {@code recoverable_errors} aggregates them. */
+    final Map<String, List<String>> ciRecoverable = new TreeMap<>();
     String ciDatasource = "";
     private PlannedRun planned;
 
@@ -178,6 +180,7 @@ final class GuestSystem {
         ciStatus = "not run";
         ciDegraded = false;
         ciErrors.clear();
+        ciRecoverable.clear();
         ciDatasource = "";
     }
 
@@ -280,8 +283,10 @@ final class GuestSystem {
             rewriteFstab();
             Outcome r = mountAll();
             if (r.exitCode() != 0) {
-                // cloudinit/config/cc_mounts.py: util.logexc(log, "Activating mounts via 'mount -a' failed")
+                // cloudinit/config/cc_mounts.py: util.logexc(log, "Activating mounts via 'mount -a' failed"),
+                // a WARNING that cloud-init's log handler records among the stage's recoverable_errors
                 ciDegraded = true;
+                ciRecoverable.computeIfAbsent("WARNING", k -> new ArrayList<>()).add("Activating mounts via 'mount -a' failed");
             }
         }
     }
@@ -528,28 +533,116 @@ final class GuestSystem {
         return GuestCommands.run(this, argv, stdin, "root", "agent");
     }
 
-    /** The outcome of {@code cloud-init status [--long]} now; exit codes per cloudinit/cmd/status.py. */
+    /** The outcome of {@code cloud-init status [--long]} now, in tabular form. */
     Outcome cloudInitStatus(boolean longForm) {
+        return cloudInitStatus(longForm, "tabular");
+    }
+
+    /**
+     * The outcome of {@code cloud-init status [--long] [--format json|yaml|tabular]} now, as
+     * {@code cloudinit/cmd/status.py} prints it: {@code print_status} (tabular: {@code status:} and,
+     * long, {@code TABULAR_LONG_TMPL}; json: the details sorted, indented by 2; yaml: the same
+     * details) and {@code handle_status_args}' exit codes (error 1, degraded 2: cloud-init >= 23.4,
+     * as on noble).
+     */
+    Outcome cloudInitStatus(boolean longForm, String format) {
         String status = ciStatus;
+        // translate_status: an error is "error - <running>", a degraded run "degraded <running>"
+        String extended = status.equals("error") ? "error - done" : (ciDegraded ? "degraded " : "") + status;
+        String boot = status.equals("disabled") ? "disabled-by-generator" : "enabled-by-generator";
+        String detail = ciDatasource.isEmpty() ? "" : "DataSource" + ciDatasource;
+        int exit = status.equals("error") ? 1 : ciDegraded ? 2 : 0;
+        if (!format.equals("tabular")) {
+            Map<String, Object> details = new TreeMap<>();
+            details.put("boot_status_code", boot);
+            // get_datasource: "DataSourceNoCloud [seed=/dev/sr0]" -> "nocloud"
+            details.put("datasource", detail.split(" ", 2)[0].toLowerCase(java.util.Locale.ROOT).replace("datasource", ""));
+            details.put("detail", detail);
+            details.put("errors", List.copyOf(ciErrors));
+            details.put("extended_status", extended);
+            details.put("last_update", "");
+            details.put("recoverable_errors", new TreeMap<>(ciRecoverable));
+            details.put("status", status);
+            if (format.equals("json")) {
+                StringBuilder json = new StringBuilder();
+                pythonJson(details, "", json);
+                return new Outcome(exit, json.append('\n').toString(), "");
+            }
+            try {
+                return new Outcome(exit, new YAMLMapper().writeValueAsString(details), "");
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("a map of strings always serialises", e);
+            }
+        }
         StringBuilder out = new StringBuilder("status: ").append(status).append('\n');
         if (longForm) {
-            String extended = (ciDegraded && !status.equals("error") ? "degraded " : "") + status;
             out.append("extended_status: ").append(extended).append('\n');
-            out.append("boot_status_code: ").append(status.equals("disabled") ? "disabled-by-generator" : "enabled-by-generator")
-                    .append('\n');
-            out.append("detail: ").append(ciDatasource.isEmpty() ? "" : "DataSource" + ciDatasource).append('\n');
+            out.append("boot_status_code: ").append(boot).append('\n');
+            out.append("detail: ").append(detail).append('\n');
             if (ciErrors.isEmpty()) {
                 out.append("errors: []\n");
             } else {
                 out.append("errors:\n");
                 ciErrors.forEach(e -> out.append("\t- ").append(e).append('\n'));
             }
-            out.append(ciDegraded ? "recoverable_errors:\nWARNING:\n\t- Activating mounts via 'mount -a' failed\n"
-                    : "recoverable_errors: {}\n");
+            if (ciRecoverable.isEmpty()) {
+                out.append("recoverable_errors: {}\n");
+            } else {
+                out.append("recoverable_errors:\n");
+                ciRecoverable.forEach((level, messages) -> {
+                    out.append(level).append(":\n");
+                    messages.forEach(m -> out.append("\t- ").append(m.replace("\n", " ")).append('\n'));
+                });
+            }
         }
-        // handle_status_args: error -> 1; degraded (recoverable errors) -> 2 (cloud-init >= 23.4, as on noble)
-        int exit = status.equals("error") ? 1 : ciDegraded ? 2 : 0;
         return new Outcome(exit, out.toString(), "");
+    }
+
+    /** Python's {@code json.dumps(value, indent=2, sort_keys=True, separators=(",", ": "))} of maps, lists and strings. */
+    private static void pythonJson(Object value, String indent, StringBuilder out) {
+        String inner = indent + "  ";
+        if (value instanceof Map<?, ?> m) {
+            if (m.isEmpty()) {
+                out.append("{}");
+                return;
+            }
+            out.append("{\n");
+            int i = 0;
+            for (Map.Entry<?, ?> e : new TreeMap<>(m).entrySet()) {
+                out.append(inner);
+                pythonJson(String.valueOf(e.getKey()), inner, out);
+                out.append(": ");
+                pythonJson(e.getValue(), inner, out);
+                out.append(++i < m.size() ? ",\n" : "\n");
+            }
+            out.append(indent).append('}');
+        } else if (value instanceof List<?> l) {
+            if (l.isEmpty()) {
+                out.append("[]");
+                return;
+            }
+            out.append("[\n");
+            for (int i = 0; i < l.size(); i++) {
+                out.append(inner);
+                pythonJson(l.get(i), inner, out);
+                out.append(i + 1 < l.size() ? ",\n" : "\n");
+            }
+            out.append(indent).append(']');
+        } else {
+            // ensure_ascii (the default): non-ASCII as \\uXXXX
+            out.append('"');
+            for (char c : String.valueOf(value).toCharArray()) {
+                switch (c) {
+                    case '"' -> out.append("\\\"");
+                    case '\\' -> out.append("\\\\");
+                    case '\n' -> out.append("\\n");
+                    case '\t' -> out.append("\\t");
+                    case '\r' -> out.append("\\r");
+                    default -> out.append(c < 0x20 || c > 0x7e ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+                }
+            }
+            out.append('"');
+        }
     }
 
     GuestState view() {

@@ -1372,7 +1372,8 @@ public final class PveCluster {
             boolean longForm = argv.contains("--long");
             vm.execs.put(pid, new Exec(ciEnd, null, () -> {
                 settleGuest(vm);
-                GuestSystem.Outcome o = os.cloudInitStatus(longForm);
+                String format = GuestCommands.statusFormat(argv);
+                GuestSystem.Outcome o = os.cloudInitStatus(longForm, format == null ? "tabular" : format);
                 os.commands.add(new GuestState.Command("agent", argv, o.exitCode()));
                 return new GuestBehaviour.Outcome(o.exitCode(), o.stdout(), o.stderr(), Duration.ZERO);
             }));

@@ -333,6 +333,51 @@ class GuestModelTest {
     }
 
     @Test
+    void cloudInitStatusFormatJsonListsTheRecoverableErrorsAsCloudInitPrintsThem() {
+        agentImage();
+        images();
+        snippet("#cloud-config\nmounts:\n  - [\"nas:/export/media\", /mnt/media, nfs4, \"defaults,_netdev\", \"0\", \"0\"]\n");
+        VmRef vm = create(100, "local:import/with-agent.img", Map.of("cicustom", "user=" + SNIPPET));
+        hv.start(vm).await(LONG);
+        settle();
+        GuestExecStatus json = exec(vm, "cloud-init", "status", "--format", "json");
+        assertEquals(2, json.exitCode());
+        // cloudinit/cmd/status.py print_status: json.dumps(details, indent=2, sort_keys=True, separators=(",", ": "))
+        assertEquals("{\n"
+                + "  \"boot_status_code\": \"enabled-by-generator\",\n"
+                + "  \"datasource\": \"nocloud\",\n"
+                + "  \"detail\": \"DataSourceNoCloud [seed=/dev/sr0]\",\n"
+                + "  \"errors\": [],\n"
+                + "  \"extended_status\": \"degraded done\",\n"
+                + "  \"last_update\": \"\",\n"
+                + "  \"recoverable_errors\": {\n"
+                + "    \"WARNING\": [\n"
+                + "      \"Activating mounts via 'mount -a' failed\"\n"
+                + "    ]\n"
+                + "  },\n"
+                + "  \"status\": \"done\"\n"
+                + "}\n", json.stdout());
+        assertEquals(json.stdout(), exec(vm, "cloud-init", "status", "--format=json").stdout());
+        assertTrue(exec(vm, "cloud-init", "status", "--long").stdout()
+                .endsWith("recoverable_errors:\nWARNING:\n\t- Activating mounts via 'mount -a' failed\n"));
+        assertEquals(2, exec(vm, "cloud-init", "status", "--format", "xml").exitCode());
+    }
+
+    @Test
+    void theCloudInitWarningCarriesTheRecoverableErrorsThemselves() {
+        agentImage();
+        images();
+        snippet("#cloud-config\nmounts:\n  - [\"nas:/export/media\", /mnt/media, nfs4, \"defaults,_netdev\", \"0\", \"0\"]\n");
+        VmRef vm = create(100, "local:import/with-agent.img", Map.of("cicustom", "user=" + SNIPPET));
+        hv.start(vm).await(LONG);
+        ai.thinkheads.phoenix.feature.Guest guest = ai.thinkheads.phoenix.feature.Guest.of(hv, clock, Duration.ofMinutes(30));
+        guest.awaitAgent(vm);
+        Optional<String> warning = guest.awaitCloudInit(vm);
+        assertEquals(Optional.of("VM 100: cloud-init finished with recoverable errors: WARNING: Activating mounts via"
+                + " 'mount -a' failed"), warning);
+    }
+
+    @Test
     void anNfsMountNeedsNfsCommon() {
         agentImage();
         images();

@@ -95,7 +95,7 @@ class OrchestratorFilesOnFakeTest {
     /**
      * What the planner refuses per revision, as VM → reason: nothing. 0385ea2 declares Portainer
      * with {@code disk_size_gb: 32}, cloned from a template whose disk is 50G ({@code vm_defaults});
-     * the reader drops that size and reports it as ignored (the shell orchestrator never resized
+     * the reader drops that size and warns of it (the shell orchestrator never resized
      * clones, and Proxmox cannot shrink a disk), so Portainer keeps 50G and drphoenix, which depends
      * on it, is planned too.
      */
@@ -103,6 +103,46 @@ class OrchestratorFilesOnFakeTest {
             "829c047", Map.of(),
             "093e2b5", Map.of(),
             "0385ea2", Map.of());
+
+    @org.junit.jupiter.api.Test
+    void aTypoInTheFileIsAPlanWarningWithFilePathLineAndSuggestionAndIgnoredMembersAreListedOnce() throws Exception {
+        String text = Files.readString(sharedFile("phoenix_vm_configs.0385ea2.json"));
+        int at = text.indexOf("\"memory_mb\": 8192");
+        String typo = text.substring(0, at) + "\"memroy_mb\": 8192" + text.substring(at + "\"memory_mb\": 8192".length());
+        int line = (int) text.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+        DefinitionSet set = OrchestratorConfigReader.builder().imageStorage("local").build().read(typo, "phoenix_vm_configs.json");
+        FakeHypervisor fake = prepared();
+        Plan plan = Phoenix.on(fake).time(fake.clock()).plan(set.vms());
+        String render = plan.render();
+
+        String warning = "  warning: phoenix_vm_configs.json: $.vms[1].memroy_mb (line " + line + "): 'memroy_mb' is not a member"
+                + " the orchestrator's schema defines for a VM; did you mean 'memory_mb'? It is ignored\n";
+        assertEquals(1, occurrences(render, warning), render);
+        // the VM falls back to vm_defaults' memory, as the orchestrator would: the warning is what tells
+        assertTrue(render.contains("+ create Portainer"), render);
+        // the members Phoenix knows and ignores: one line for the file, each member once
+        List<String> ignored = render.lines().filter(l -> l.startsWith("  ignored: ")).toList();
+        assertEquals(List.of("  ignored: phoenix_vm_configs.json: Phoenix does not act on template ($.vm_defaults);"
+                + " docker_stacks ($.vms[1], $.vms[2]); portainer_role ($.vms[1], $.vms[2]); traefik_service ($.vms[1], $.vms[2]);"
+                + " dns_records ($.vms[2]); portainer_agent_hostname ($.vms[2]); portainer_environment_name ($.vms[2]);"
+                + " trigger_sync_on_completion ($.vms[2])"), ignored);
+        // every warning once per plan, though three VMs carry the file's notices
+        List<String> warnings = render.lines().filter(l -> l.startsWith("  warning: ")).toList();
+        assertEquals(new java.util.LinkedHashSet<>(warnings).size(), warnings.size(), render);
+        assertEquals(plan.warnings().size(), warnings.size(), render);
+        // planned again, unchanged: the warnings and the ignored list are not repeated
+        String again = Phoenix.on(fake).time(fake.clock()).plan(set.vms()).renderAfter(plan);
+        assertFalse(again.contains("  warning: ") || again.contains("  ignored: "), again);
+        assertTrue(again.contains("\n  " + plan.warnings().size() + " warnings are the same as before\n"), again);
+    }
+
+    private static int occurrences(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"829c047", "093e2b5", "0385ea2"})
@@ -121,7 +161,8 @@ class OrchestratorFilesOnFakeTest {
         Map<String, Refusal.Reason> refused = new TreeMap<>();
         full.refusals().forEach(r -> refused.put(r.vm(), r.reason()));
         assertEquals(REFUSED.get(revision), refused, full.render());
-        assertFalse(full.render().contains("cannot shrink"), full.render());
+        // no refusal to shrink: the reader dropped the smaller size (and says so in a warning)
+        assertFalse(full.refusals().stream().anyMatch(r -> r.message().contains("shrink")), full.render());
         List<VmDefinition> applicable = set.vms().stream().filter(d -> !refused.containsKey(d.name())).toList();
 
         Plan plan = phoenix.plan(applicable);
