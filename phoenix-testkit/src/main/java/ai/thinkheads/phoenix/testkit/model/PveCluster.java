@@ -17,14 +17,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * An in-memory Proxmox VE cluster: nodes, storages with volumes, QEMU VMs with their config files,
@@ -88,18 +87,11 @@ public final class PveCluster {
         if (b.nodes.isEmpty()) {
             throw new IllegalArgumentException("a cluster needs at least one node");
         }
-        Map<String, NodeSpec> nodes = new TreeMap<>();
-        b.nodes.forEach(n -> nodes.put(n.name(), n));
-        Set<String> seen = new TreeSet<>();
-        for (StorageSpec s : b.storages) {
-            if (!seen.add(s.id())) {
-                throw new IllegalArgumentException("storage '" + s.id() + "' declared twice");
-            }
-        }
+        Map<String, NodeSpec> nodes = new TreeMap<>(b.nodes);
         Random random = new Random(b.seed);
         this.tasks = new TaskEngine(clock, b.taskDurations, b.defaultTaskDuration);
         this.inventory = new Inventory(nodes, tasks);
-        this.storages = new Storages(b.storages, nodes.keySet(), inventory, tasks, random);
+        this.storages = new Storages(b.storages.values(), nodes.keySet(), inventory, tasks, random);
         Drives drives = new Drives(storages);
         // no reader given: the cluster's own file volumes (read without settling: the reader runs while a boot settles)
         VolumeReader reader = b.volumeReader != null ? b.volumeReader : (node, volid) -> !inventory.hasNode(node)
@@ -464,16 +456,17 @@ public final class PveCluster {
 
     /**
      * How to build a {@link PveCluster}. At least one node; storages, task durations, the guest's
-     * boot delay and DHCP pool are optional.
+     * boot delay and DHCP pool are optional. Adding a node or storage with a name that exists
+     * replaces it.
      */
     public static final class Builder {
         TimeSource clock = TimeSource.system();
-        final List<NodeSpec> nodes = new ArrayList<>();
-        final List<StorageSpec> storages = new ArrayList<>();
+        final Map<String, NodeSpec> nodes = new LinkedHashMap<>();
+        final Map<String, StorageSpec> storages = new LinkedHashMap<>();
         final Map<String, Duration> taskDurations = new HashMap<>();
         Duration defaultTaskDuration = Duration.ofSeconds(1);
         Duration guestBootDelay = Duration.ofSeconds(20);
-        final List<String> dhcpPool = new ArrayList<>();
+        final List<String> dhcpPool = new ArrayList<>(defaultDhcpPool());
         int dhcpPrefix = 24;
         GuestBehaviour guest;
         GuestImages guestImages = GuestImages.stock();
@@ -485,6 +478,38 @@ public final class PveCluster {
         boolean storageLocks;
 
         private Builder() {
+        }
+
+        /** 10.10.0.100 to 10.10.0.199. */
+        private static List<String> defaultDhcpPool() {
+            List<String> pool = new ArrayList<>();
+            for (int i = 100; i < 200; i++) {
+                pool.add("10.10.0." + i);
+            }
+            return pool;
+        }
+
+        /** A new builder holding the same settings (the same time source). */
+        public Builder copy() {
+            Builder b = new Builder();
+            b.clock = clock;
+            b.nodes.putAll(nodes);
+            b.storages.putAll(storages);
+            b.taskDurations.putAll(taskDurations);
+            b.defaultTaskDuration = defaultTaskDuration;
+            b.guestBootDelay = guestBootDelay;
+            b.dhcpPool.clear();
+            b.dhcpPool.addAll(dhcpPool);
+            b.dhcpPrefix = dhcpPrefix;
+            b.guest = guest;
+            b.guestImages = guestImages;
+            b.volumeReader = volumeReader;
+            b.cloudInitBase = cloudInitBase;
+            b.cloudInitPerPackage = cloudInitPerPackage;
+            b.macPrefix = macPrefix;
+            b.seed = seed;
+            b.storageLocks = storageLocks;
+            return b;
         }
 
         /**
@@ -502,13 +527,30 @@ public final class PveCluster {
             return this;
         }
 
+        /** Adds a node; a node of that name is replaced. */
         public Builder node(NodeSpec node) {
-            nodes.add(Objects.requireNonNull(node, "node"));
+            nodes.put(Objects.requireNonNull(node, "node").name(), node);
             return this;
         }
 
+        /** A node with {@code cpus} CPUs and {@code memoryGiB} GiB. */
+        public Builder node(String name, int cpus, long memoryGiB) {
+            return node(NodeSpec.of(name, cpus, memoryGiB));
+        }
+
+        public Builder withoutNode(String name) {
+            nodes.remove(name);
+            return this;
+        }
+
+        /** Adds a storage; a storage of that id is replaced. */
         public Builder storage(StorageSpec storage) {
-            storages.add(Objects.requireNonNull(storage, "storage"));
+            storages.put(Objects.requireNonNull(storage, "storage").id(), storage);
+            return this;
+        }
+
+        public Builder withoutStorage(String id) {
+            storages.remove(id);
             return this;
         }
 
@@ -539,7 +581,7 @@ public final class PveCluster {
             return this;
         }
 
-        /** Addresses DHCP hands out, in order, with their prefix length. */
+        /** Addresses DHCP hands out, in order, with their prefix length (default 10.10.0.100 to 10.10.0.199, /24). */
         public Builder dhcpPool(List<String> addresses, int prefixLength) {
             dhcpPool.clear();
             dhcpPool.addAll(addresses);
