@@ -54,10 +54,10 @@ import java.util.function.Consumer;
  *         .guestBootDelay(Duration.ofSeconds(45))
  *         .build();
  * Task t = hv.start(VmRef.of("pve", 100));
- * t.await(Duration.ofMinutes(1));                             // advances hv.clock(), never sleeps
+ * t.await(Duration.ofMinutes(1));                             // advances hv.time(), never sleeps
  * }</pre>
  *
- * <p>Tasks run in virtual time on {@link #clock()}: {@code await} on a task polls with the clock's
+ * <p>Tasks run in virtual time on {@link #time()}: {@code await} on a task polls with the clock's
  * {@code sleep}, which advances it, so the task ends when its configured duration has passed.
  * Code under test should get the same clock as its {@code TimeSource}.
  *
@@ -92,14 +92,6 @@ public final class FakeHypervisor implements Hypervisor {
     /** Nodes {@code pve1..pveN}, each with {@code local} and {@code local-lvm}, plus a shared {@code ceph} (rbd: images). */
     public static FakeHypervisor cluster(int nodes) {
         return clusterBuilder(nodes).build();
-    }
-
-    /**
-     * Runs {@code action} as {@code userId}: tasks it starts name that user (or API token) in their
-     * UPID, as PVE records who started a worker. The simulator wraps each request in this.
-     */
-    public <T> T actingAs(String userId, java.util.function.Supplier<T> action) {
-        return cluster.actingAs(userId, action);
     }
 
     /** The builder behind {@link #singleNode()}. */
@@ -138,8 +130,8 @@ public final class FakeHypervisor implements Hypervisor {
         return cluster.guest(vmid);
     }
 
-    /** The virtual clock tasks run on. */
-    public FakeClock clock() {
+    /** The virtual clock tasks run on: the fake's {@code TimeSource}. */
+    public FakeClock time() {
         return clock;
     }
 
@@ -416,7 +408,7 @@ public final class FakeHypervisor implements Hypervisor {
         private Builder(PveCluster.Builder cluster, FakeClock clock) {
             this.cluster = cluster;
             this.clock = clock;
-            cluster.clock(clock);
+            cluster.time(clock);
         }
 
         Builder copy() {
@@ -428,7 +420,7 @@ public final class FakeHypervisor implements Hypervisor {
         /** Sets model options directly on the {@link PveCluster.Builder} behind this builder. */
         public Builder cluster(Consumer<PveCluster.Builder> settings) {
             settings.accept(cluster);
-            cluster.clock(clock);
+            cluster.time(clock);
             return this;
         }
 
@@ -461,9 +453,9 @@ public final class FakeHypervisor implements Hypervisor {
         }
 
         /** The virtual clock tasks run on (default a new {@link FakeClock}). */
-        public Builder clock(FakeClock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
-            cluster.clock(value);
+        public Builder time(FakeClock value) {
+            this.clock = Objects.requireNonNull(value, "time");
+            cluster.time(value);
             return this;
         }
 
@@ -472,7 +464,7 @@ public final class FakeHypervisor implements Hypervisor {
          * simulator): tasks then take their durations in real time, so keep those short.
          */
         public Builder realTime() {
-            return clock(FakeClock.wallClock());
+            return time(FakeClock.wallClock());
         }
 
         /** {@link PveCluster.Builder#taskDuration}: how long tasks of {@code type} ({@code qmcreate}, {@code qmclone}...) run. */

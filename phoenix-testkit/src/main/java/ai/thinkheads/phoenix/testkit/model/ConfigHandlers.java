@@ -177,7 +177,14 @@ final class ConfigHandlers {
         String deleteStr = p.remove("delete");
         String revertStr = p.remove("revert");
         boolean skiplock = "1".equals(p.remove("skiplock"));
+        // update_vm_async's background_delay only decides when the API answers: the model answers at once
+        p.remove("background_delay");
+        String force = p.remove("force");
         Map<String, String> errors = new LinkedHashMap<>(ConfigSchema.validate(p, Set.of()));
+        if ("1".equals(force)) {
+            // physical removal of deleted disks instead of unusedN (update_vm's force)
+            errors.put("force", "not supported by the simulated cluster");
+        }
         List<String> delete = ConfigSchema.splitList(deleteStr);
         List<String> revert = ConfigSchema.splitList(revertStr);
         for (String k : delete) {

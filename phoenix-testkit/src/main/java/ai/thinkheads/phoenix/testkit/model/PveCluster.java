@@ -72,7 +72,7 @@ import java.util.TreeMap;
  */
 public final class PveCluster {
 
-    private final TimeSource clock;
+    private final TimeSource time;
     private final TaskEngine tasks;
     private final Inventory inventory;
     private final Storages storages;
@@ -83,13 +83,13 @@ public final class PveCluster {
     private final SnapshotHandlers snapshots;
 
     private PveCluster(Builder b) {
-        this.clock = Objects.requireNonNull(b.clock, "clock");
+        this.time = Objects.requireNonNull(b.time, "time");
         if (b.nodes.isEmpty()) {
             throw new IllegalArgumentException("a cluster needs at least one node");
         }
         Map<String, NodeSpec> nodes = new TreeMap<>(b.nodes);
         Random random = new Random(b.seed);
-        this.tasks = new TaskEngine(clock, b.taskDurations, b.defaultTaskDuration);
+        this.tasks = new TaskEngine(time, b.taskDurations, b.defaultTaskDuration);
         this.inventory = new Inventory(nodes, tasks);
         this.storages = new Storages(b.storages.values(), nodes.keySet(), inventory, tasks, random);
         Drives drives = new Drives(storages);
@@ -117,8 +117,8 @@ public final class PveCluster {
     }
 
     /** The time source the cluster reads. */
-    public TimeSource clock() {
-        return clock;
+    public TimeSource time() {
+        return time;
     }
 
     // ---- reads -------------------------------------------------------------------------
@@ -460,7 +460,7 @@ public final class PveCluster {
      * replaces it.
      */
     public static final class Builder {
-        TimeSource clock = TimeSource.system();
+        TimeSource time = TimeSource.system();
         final Map<String, NodeSpec> nodes = new LinkedHashMap<>();
         final Map<String, StorageSpec> storages = new LinkedHashMap<>();
         final Map<String, Duration> taskDurations = new HashMap<>();
@@ -492,7 +492,7 @@ public final class PveCluster {
         /** A new builder holding the same settings (the same time source). */
         public Builder copy() {
             Builder b = new Builder();
-            b.clock = clock;
+            b.time = time;
             b.nodes.putAll(nodes);
             b.storages.putAll(storages);
             b.taskDurations.putAll(taskDurations);
@@ -522,8 +522,9 @@ public final class PveCluster {
             return this;
         }
 
-        public Builder clock(TimeSource value) {
-            this.clock = Objects.requireNonNull(value, "clock");
+        /** The time source the cluster reads (default the system clock). */
+        public Builder time(TimeSource value) {
+            this.time = Objects.requireNonNull(value, "time");
             return this;
         }
 

@@ -116,8 +116,8 @@ class FaultProperties {
     private static Optional<Prepared> prepare(Scenario s) {
         FakeHypervisor fake = s.cluster();
         PlanOptions options = s.planOptions(fake);
-        Phoenix clean = Phoenix.on(fake).planOptions(PlanOptions.builder().time(fake.clock()).build())
-                .applyOptions(ApplyOptions.builder().maxParallel(1).build()).time(fake.clock());
+        Phoenix clean = Phoenix.on(fake).planOptions(PlanOptions.builder().time(fake.time()).build())
+                .applyOptions(ApplyOptions.builder().maxParallel(1).build()).time(fake.time());
         Plan setup = clean.plan(s.beforeDefinitions());
         if (!setup.hasRefusals()) {
             assertTrue(clean.apply(setup).isComplete());
@@ -158,7 +158,7 @@ class FaultProperties {
                     } else if (e.type() == ApplyEvent.Type.RETRY) {
                         retried.incrementAndGet();
                     }
-                }).build()).time(fake.clock());
+                }).build()).time(fake.time());
     }
 
     @Property(tries = TRIES)
@@ -206,11 +206,11 @@ class FaultProperties {
         fake.faults().clear();
         for (int i = 0; i < 8; i++) {
             fake.cluster().vmStop("pve1", 990);
-            fake.clock().advance(Duration.ofMinutes(1));
+            fake.time().advance(Duration.ofMinutes(1));
         }
-        fake.clock().advance(Duration.ofHours(1));
+        fake.time().advance(Duration.ofHours(1));
 
-        Phoenix after = Phoenix.on(fake).planOptions(options).applyOptions(ApplyOptions.builder().maxParallel(2).build()).time(fake.clock());
+        Phoenix after = Phoenix.on(fake).planOptions(options).applyOptions(ApplyOptions.builder().maxParallel(2).build()).time(fake.time());
         Plan again = after.plan(defs);
         assertFalse(again.hasRefusals(), again.render());
         ApplyResult second = after.apply(again);

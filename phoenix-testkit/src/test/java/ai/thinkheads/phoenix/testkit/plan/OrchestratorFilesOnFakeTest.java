@@ -111,7 +111,7 @@ class OrchestratorFilesOnFakeTest {
         assertEquals(IGNORED.get(revision), new TreeSet<>(set.allIgnored().keySet()), "ignored fields of " + revision);
 
         FakeHypervisor fake = prepared();
-        Phoenix phoenix = Phoenix.on(fake).planOptions(PlanOptions.builder().time(fake.clock()).build()).time(fake.clock());
+        Phoenix phoenix = Phoenix.on(fake).planOptions(PlanOptions.builder().time(fake.time()).build()).time(fake.time());
         Plan full = phoenix.plan(set.vms());
         System.out.println("--- plan of phoenix_vm_configs." + revision + ".json on the fake\n" + full.render());
         if (revision.equals("0385ea2")) {

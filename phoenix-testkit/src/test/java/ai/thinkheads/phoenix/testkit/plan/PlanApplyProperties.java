@@ -43,7 +43,7 @@ class PlanApplyProperties {
     }
 
     private static Phoenix phoenix(FakeHypervisor hv, PlanOptions options) {
-        return Phoenix.on(hv).planOptions(options).applyOptions(ApplyOptions.builder().maxParallel(3).build()).time(hv.clock());
+        return Phoenix.on(hv).planOptions(options).applyOptions(ApplyOptions.builder().maxParallel(3).build()).time(hv.time());
     }
 
     /**
@@ -54,7 +54,7 @@ class PlanApplyProperties {
     @Property(tries = 150)
     void applyConvergesAndRespectsOwnership(@ForAll("scenarios") Scenario s) {
         FakeHypervisor hv = s.cluster();
-        Phoenix setup = phoenix(hv, PlanOptions.builder().time(hv.clock()).build());
+        Phoenix setup = phoenix(hv, PlanOptions.builder().time(hv.time()).build());
         Plan first = setup.plan(s.beforeDefinitions());
         if (!first.hasRefusals()) {
             ApplyResult r0 = setup.apply(first);

@@ -28,7 +28,7 @@ class ReadmeExampleTest {
                 .cloudInit(CloudInit.builder("local-lvm").user("ubuntu").ipconfig(0, IpConfig.dhcp()).build())
                 .start(true)
                 .build();
-        var phoenix = Phoenix.on(pve).time(pve.clock());
+        var phoenix = Phoenix.on(pve).time(pve.time());
         var plan = phoenix.plan(List.of(VmDefinition.of(web)));
         assertTrue(plan.render().contains("+ create web-01"), plan.render());
         phoenix.apply(plan);
