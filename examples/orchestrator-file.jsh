@@ -2,9 +2,9 @@
 // ignores, and plans and applies it against the PVE simulator through the HTTP API backend.
 // (JShell ends a statement at the end of a line when it can: keep each statement on one line.)
 //   bin/phoenix-shell examples/orchestrator-file.jsh
-var cluster = FakeHypervisor.builder().realTime().defaultTaskDuration(Duration.ofMillis(50)).guestBootDelay(Duration.ofMillis(200)).cloudInitDuration(Duration.ofMillis(500), Duration.ofMillis(20)).build();
-cluster.cluster().addVolume("pve", "local", "iso/noble-server-cloudimg-amd64.img", 3758096384L);
-var sim = PveSimulator.builder().hypervisor(cluster).build().start();
+var fake = FakeHypervisor.builder().realTime().defaultTaskDuration(Duration.ofMillis(50)).guestBootDelay(Duration.ofMillis(200)).cloudInitDuration(Duration.ofMillis(500), Duration.ofMillis(20)).build();
+fake.cluster().addVolume("pve", "local", "iso/noble-server-cloudimg-amd64.img", 3758096384L);
+var sim = PveSimulator.over(fake.cluster()).build().start();
 var credentials = Credentials.apiToken(sim.apiTokenId(), Secret.of(sim.apiTokenSecret()));
 var api = ProxmoxApi.builder().baseUrl(sim.url()).defaultNode("pve").credentials(credentials).tls(TlsTrust.pinned(sim.certificateFingerprint())).build();
 var set = OrchestratorConfigReader.builder().imageStorage("local").build().read(Path.of("examples/definitions/seed.orchestrator.json"));

@@ -3,7 +3,7 @@
 var pve = FakeHypervisor.singleNode();
 pve.cluster().addVolume("pve", "local", "import/noble-server-cloudimg-amd64.img", 3758096384L);
 var definitions = NativeDefinitionFormat.read(Path.of("examples/definitions/seed.phoenix.json")).vms();
-var phoenix = Phoenix.on(pve).applyOptions(ApplyOptions.builder().listener(ConsoleApplyListener.stdout()).build()).time(pve.clock());
+var phoenix = Phoenix.on(pve).applyOptions(ApplyOptions.builder().listener(ConsoleApplyListener.stdout()).build()).time(pve.time());
 var plan = phoenix.plan(definitions);
 System.out.print(plan.render());
 var result = phoenix.apply(plan);

@@ -33,7 +33,7 @@ final class FakeScenarios {
         protected ContractFixture fixture() {
             FakeHypervisor hv = FakeHypervisor.singleNode();
             String image = hv.cluster().addVolume("pve", "local", "import/debian-12-genericcloud-amd64.qcow2", 2L << 30);
-            return new ContractFixture(hv, "pve", "local-lvm", "local", image, hv.clock(), EnumSet.allOf(Capability.class));
+            return new ContractFixture(hv, "pve", "local-lvm", "local", image, hv.time(), EnumSet.allOf(Capability.class));
         }
 
         @Override

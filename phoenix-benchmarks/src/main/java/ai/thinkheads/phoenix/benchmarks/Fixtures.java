@@ -42,7 +42,7 @@ final class Fixtures {
 
     /** Makes {@code defs} exist on {@code fake} as Phoenix would leave them (owned, converged). */
     static void converge(FakeHypervisor fake, List<VmDefinition> defs) {
-        ApplyResult r = Phoenix.on(fake).time(fake.clock())
+        ApplyResult r = Phoenix.on(fake).time(fake.time())
                 .applyOptions(ApplyOptions.builder().maxParallel(16).maxPerNode(16).build())
                 .converge(defs);
         if (!r.isComplete()) {
@@ -51,7 +51,7 @@ final class Fixtures {
     }
 
     static PveSimulator simulator(FakeHypervisor fake, Duration sshInvocationCost) {
-        return PveSimulator.builder().hypervisor(fake).sshInvocationCost(sshInvocationCost).build().start();
+        return PveSimulator.over(fake.cluster()).sshInvocationCost(sshInvocationCost).build().start();
     }
 
     static ProxmoxApi api(PveSimulator sim) {

@@ -40,7 +40,7 @@ final class HeapScenario {
         FakeHypervisor fake = Fixtures.bigNode(FakeHypervisor.builder()).build();
         try {
             Fixtures.converge(fake, defs);
-            Phoenix phoenix = Phoenix.on(fake).time(fake.clock());
+            Phoenix phoenix = Phoenix.on(fake).time(fake.time());
             phoenix.plan(defs); // warm-up
             long before = usedAfterGc();
             List<MemoryPoolMXBean> heap = new ArrayList<>();

@@ -51,13 +51,13 @@ public final class ProvisionDemo {
         String image = System.getenv().getOrDefault("PHOENIX_IMAGE", "local:import/noble-server-cloudimg-amd64.img");
         if (url == null) {
             // a simulated node on the wall clock, its tasks and guests quick enough for a demo
-            FakeHypervisor cluster = FakeHypervisor.builder().realTime()
+            FakeHypervisor fake = FakeHypervisor.builder().realTime()
                     .defaultTaskDuration(Duration.ofMillis(50))
                     .guestBootDelay(Duration.ofMillis(200))
                     .cloudInitDuration(Duration.ofMillis(500), Duration.ofMillis(20))
                     .build();
-            cluster.cluster().addVolume("pve", "local", "import/noble-server-cloudimg-amd64.img", 3758096384L);
-            try (PveSimulator sim = PveSimulator.builder().hypervisor(cluster).build().start()) {
+            fake.cluster().addVolume("pve", "local", "import/noble-server-cloudimg-amd64.img", 3758096384L);
+            try (PveSimulator sim = PveSimulator.over(fake.cluster()).build().start()) {
                 System.out.println("PVE simulator at " + sim.url() + " (certificate SHA-256 " + sim.certificateFingerprint() + ")");
                 ProxmoxApi api = ProxmoxApi.builder().baseUrl(sim.url()).defaultNode("pve")
                         .credentials(Credentials.apiToken(sim.apiTokenId(), Secret.of(sim.apiTokenSecret())))

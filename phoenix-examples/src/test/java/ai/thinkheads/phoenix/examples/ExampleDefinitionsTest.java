@@ -39,7 +39,7 @@ class ExampleDefinitionsTest {
         FakeHypervisor pve = FakeHypervisor.singleNode();
         pve.cluster().addVolume("pve", "local", "import/noble-server-cloudimg-amd64.img", 3758096384L);
         pve.cluster().addVolume("pve", "local", "iso/noble-server-cloudimg-amd64.img", 3758096384L);
-        Phoenix phoenix = Phoenix.on(pve).time(pve.clock());
+        Phoenix phoenix = Phoenix.on(pve).time(pve.time());
         Plan plan = phoenix.plan(set.vms());
         assertTrue(plan.refusals().isEmpty(), plan.render());
         ApplyResult result = phoenix.apply(plan);

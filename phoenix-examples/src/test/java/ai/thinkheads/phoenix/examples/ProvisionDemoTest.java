@@ -20,10 +20,10 @@ class ProvisionDemoTest {
 
     @Test
     void provisionsTheTemplateAndItsClonesAndThenPlansNothing() {
-        FakeHypervisor cluster = FakeHypervisor.builder().realTime().defaultTaskDuration(Duration.ofMillis(20))
+        FakeHypervisor fake = FakeHypervisor.builder().realTime().defaultTaskDuration(Duration.ofMillis(20))
                 .guestBootDelay(Duration.ofMillis(100)).cloudInitDuration(Duration.ofMillis(200), Duration.ofMillis(5)).build();
-        cluster.cluster().addVolume("pve", "local", "import/noble-server-cloudimg-amd64.img", 3758096384L);
-        try (PveSimulator sim = PveSimulator.builder().hypervisor(cluster).requestValidator(SchemaAudit.shared()::check).build().start()) {
+        fake.cluster().addVolume("pve", "local", "import/noble-server-cloudimg-amd64.img", 3758096384L);
+        try (PveSimulator sim = PveSimulator.over(fake.cluster()).requestValidator(SchemaAudit.shared()::check).build().start()) {
             ProxmoxApi api = ProxmoxApi.builder().baseUrl(sim.url()).defaultNode("pve")
                     .credentials(Credentials.apiToken(sim.apiTokenId(), Secret.of(sim.apiTokenSecret())))
                     .tls(TlsTrust.pinned(sim.certificateFingerprint()))
@@ -31,13 +31,13 @@ class ProvisionDemoTest {
             assertEquals(0, ProvisionDemo.run(api, "pve", "local:import/noble-server-cloudimg-amd64.img"),
                     "exit code 0: apply completed and the second plan was empty");
         }
-        assertTrue(cluster.getConfig(VmRef.of("pve", 9000)).isTemplate());
-        assertEquals(PowerState.RUNNING, cluster.findVm(9101).orElseThrow().state());
-        assertEquals(PowerState.RUNNING, cluster.findVm(9102).orElseThrow().state());
+        assertTrue(fake.getConfig(VmRef.of("pve", 9000)).isTemplate());
+        assertEquals(PowerState.RUNNING, fake.findVm(9101).orElseThrow().state());
+        assertEquals(PowerState.RUNNING, fake.findVm(9102).orElseThrow().state());
         assertEquals("local-lvm:base-9000-disk-0/vm-9101-disk-0,discard=on,size=32G",
-                cluster.getConfig(VmRef.of("pve", 9101)).values().get("scsi0"), "a linked clone of the template, grown to 32G");
+                fake.getConfig(VmRef.of("pve", 9101)).values().get("scsi0"), "a linked clone of the template, grown to 32G");
         for (int vmid : new int[] {9101, 9102}) {
-            assertTrue(cluster.guest(vmid).running("docker"), "Docker runs in " + vmid + ": " + cluster.guest(vmid).services());
+            assertTrue(fake.guest(vmid).running("docker"), "Docker runs in " + vmid + ": " + fake.guest(vmid).services());
         }
     }
 }

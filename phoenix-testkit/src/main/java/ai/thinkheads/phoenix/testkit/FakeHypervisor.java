@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * An in-memory {@link Hypervisor} that is as strict as Proxmox: a thin adapter over a
@@ -53,10 +54,10 @@ import java.util.TreeMap;
  *         .guestBootDelay(Duration.ofSeconds(45))
  *         .build();
  * Task t = hv.start(VmRef.of("pve", 100));
- * t.await(Duration.ofMinutes(1));                             // advances hv.clock(), never sleeps
+ * t.await(Duration.ofMinutes(1));                             // advances hv.time(), never sleeps
  * }</pre>
  *
- * <p>Tasks run in virtual time on {@link #clock()}: {@code await} on a task polls with the clock's
+ * <p>Tasks run in virtual time on {@link #time()}: {@code await} on a task polls with the clock's
  * {@code sleep}, which advances it, so the task ends when its configured duration has passed.
  * Code under test should get the same clock as its {@code TimeSource}.
  *
@@ -79,15 +80,7 @@ public final class FakeHypervisor implements Hypervisor {
     private FakeHypervisor(Builder b) {
         this.spec = b.copy();
         this.clock = b.clock;
-        PveCluster.Builder cb = PveCluster.builder().clock(clock).defaultTaskDuration(b.defaultTaskDuration)
-                .guestBootDelay(b.guestBootDelay).guestBehaviour(b.guest).seed(b.seed)
-                .guestImages(b.guestImages).volumeReader(b.volumeReader)
-                .cloudInitDuration(b.cloudInitBase, b.cloudInitPerPackage)
-                .dhcpPool(b.dhcpAddresses, b.dhcpPrefix).storageLocks(b.storageLocks);
-        b.nodes.values().forEach(cb::node);
-        b.storages.values().forEach(cb::storage);
-        b.taskDurations.forEach(cb::taskDuration);
-        this.cluster = cb.build();
+        this.cluster = b.cluster.copy().build();
         this.faults = new FakeFaults(cluster, b.hooks);
     }
 
@@ -101,17 +94,9 @@ public final class FakeHypervisor implements Hypervisor {
         return clusterBuilder(nodes).build();
     }
 
-    /**
-     * Runs {@code action} as {@code userId}: tasks it starts name that user (or API token) in their
-     * UPID, as PVE records who started a worker. The simulator wraps each request in this.
-     */
-    public <T> T actingAs(String userId, java.util.function.Supplier<T> action) {
-        return cluster.actingAs(userId, action);
-    }
-
     /** The builder behind {@link #singleNode()}. */
     public static Builder builder() {
-        return new Builder().node(NodeSpec.of("pve", 16, 64))
+        return new Builder(PveCluster.builder(), new FakeClock()).node(NodeSpec.of("pve", 16, 64))
                 .storage(StorageSpec.local("local", "dir", 100, "iso", "snippets", "import", "vztmpl", "backup"))
                 .storage(StorageSpec.local("local-lvm", "lvmthin", 1024, "images", "rootdir"));
     }
@@ -121,7 +106,7 @@ public final class FakeHypervisor implements Hypervisor {
         if (nodes < 1) {
             throw new IllegalArgumentException("a cluster has at least one node");
         }
-        Builder b = new Builder();
+        Builder b = new Builder(PveCluster.builder(), new FakeClock());
         for (int i = 1; i <= nodes; i++) {
             b.node(NodeSpec.of("pve" + i, 16, 64));
         }
@@ -145,8 +130,8 @@ public final class FakeHypervisor implements Hypervisor {
         return cluster.guest(vmid);
     }
 
-    /** The virtual clock tasks run on. */
-    public FakeClock clock() {
+    /** The virtual clock tasks run on: the fake's {@code TimeSource}. */
+    public FakeClock time() {
         return clock;
     }
 
@@ -409,87 +394,68 @@ public final class FakeHypervisor implements Hypervisor {
     }
 
     /**
-     * Settings of a {@link FakeHypervisor}: nodes, storages, the clock, task durations per task
-     * type, the guest's boot delay, the DHCP pool, the guest behaviour and fault hooks. Adding a node
-     * or storage with a name that exists replaces it.
+     * Settings of a {@link FakeHypervisor}: the model's own builder ({@link PveCluster.Builder}:
+     * nodes, storages, task durations, the guest's boot delay, the DHCP pool, the guest images and
+     * behaviour...), whose defaults and checks hold here too, plus the fake's {@link FakeClock} and
+     * its primitive hooks. Each model option is forwarded as is; {@link #cluster(Consumer)} reaches
+     * any other.
      */
     public static final class Builder {
-        private final Map<String, NodeSpec> nodes = new LinkedHashMap<>();
-        private final Map<String, StorageSpec> storages = new LinkedHashMap<>();
-        private FakeClock clock = new FakeClock();
-        private final Map<String, Duration> taskDurations = new TreeMap<>();
-        private Duration defaultTaskDuration = Duration.ofSeconds(1);
-        private Duration guestBootDelay = Duration.ofSeconds(20);
-        private List<String> dhcpAddresses = defaultPool();
-        private int dhcpPrefix = 24;
-        private GuestBehaviour guest;
-        private GuestImages guestImages = GuestImages.stock();
-        private VolumeReader volumeReader;
-        private Duration cloudInitBase = Duration.ofSeconds(30);
-        private Duration cloudInitPerPackage = Duration.ofSeconds(3);
+        private final PveCluster.Builder cluster;
+        private FakeClock clock;
         private final List<PrimitiveHook> hooks = new ArrayList<>();
-        private long seed = 42;
-        private boolean storageLocks;
 
-        private Builder() {
-        }
-
-        private static List<String> defaultPool() {
-            List<String> pool = new ArrayList<>();
-            for (int i = 100; i < 200; i++) {
-                pool.add("10.10.0." + i);
-            }
-            return pool;
+        private Builder(PveCluster.Builder cluster, FakeClock clock) {
+            this.cluster = cluster;
+            this.clock = clock;
+            cluster.time(clock);
         }
 
         Builder copy() {
-            Builder b = new Builder();
-            b.nodes.putAll(nodes);
-            b.storages.putAll(storages);
-            b.clock = clock;
-            b.taskDurations.putAll(taskDurations);
-            b.defaultTaskDuration = defaultTaskDuration;
-            b.guestBootDelay = guestBootDelay;
-            b.dhcpAddresses = dhcpAddresses;
-            b.dhcpPrefix = dhcpPrefix;
-            b.guest = guest;
-            b.guestImages = guestImages;
-            b.volumeReader = volumeReader;
-            b.cloudInitBase = cloudInitBase;
-            b.cloudInitPerPackage = cloudInitPerPackage;
+            Builder b = new Builder(cluster.copy(), clock);
             b.hooks.addAll(hooks);
-            b.seed = seed;
-            b.storageLocks = storageLocks;
             return b;
         }
 
+        /** Sets model options directly on the {@link PveCluster.Builder} behind this builder. */
+        public Builder cluster(Consumer<PveCluster.Builder> settings) {
+            settings.accept(cluster);
+            cluster.time(clock);
+            return this;
+        }
+
+        /** {@link PveCluster.Builder#node(NodeSpec)}: a node of that name is replaced. */
         public Builder node(NodeSpec node) {
-            nodes.put(node.name(), node);
+            cluster.node(node);
             return this;
         }
 
         /** A node with {@code cpus} CPUs and {@code memoryGiB} GiB. */
         public Builder node(String name, int cpus, long memoryGiB) {
-            return node(NodeSpec.of(name, cpus, memoryGiB));
-        }
-
-        public Builder withoutNode(String name) {
-            nodes.remove(name);
+            cluster.node(name, cpus, memoryGiB);
             return this;
         }
 
+        public Builder withoutNode(String name) {
+            cluster.withoutNode(name);
+            return this;
+        }
+
+        /** {@link PveCluster.Builder#storage(StorageSpec)}: a storage of that id is replaced. */
         public Builder storage(StorageSpec storage) {
-            storages.put(storage.id(), storage);
+            cluster.storage(storage);
             return this;
         }
 
         public Builder withoutStorage(String id) {
-            storages.remove(id);
+            cluster.withoutStorage(id);
             return this;
         }
 
-        public Builder clock(FakeClock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
+        /** The virtual clock tasks run on (default a new {@link FakeClock}). */
+        public Builder time(FakeClock value) {
+            this.clock = Objects.requireNonNull(value, "time");
+            cluster.time(value);
             return this;
         }
 
@@ -498,87 +464,86 @@ public final class FakeHypervisor implements Hypervisor {
          * simulator): tasks then take their durations in real time, so keep those short.
          */
         public Builder realTime() {
-            return clock(FakeClock.wallClock());
+            return time(FakeClock.wallClock());
         }
 
-        /** How long tasks of {@code type} ({@code qmcreate}, {@code qmclone}, {@code qmstart}, {@code resize}...) run. */
+        /** {@link PveCluster.Builder#taskDuration}: how long tasks of {@code type} ({@code qmcreate}, {@code qmclone}...) run. */
         public Builder taskDuration(String type, Duration duration) {
-            taskDurations.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(duration, "duration"));
+            cluster.taskDuration(type, duration);
             return this;
         }
 
-        /** How long tasks of types without their own duration run (default 1 s). */
+        /** {@link PveCluster.Builder#defaultTaskDuration} (default 1 s). */
         public Builder defaultTaskDuration(Duration duration) {
-            this.defaultTaskDuration = Objects.requireNonNull(duration, "duration");
+            cluster.defaultTaskDuration(duration);
             return this;
         }
 
-        /** How long after a start the guest agent answers (default 20 s). */
+        /** {@link PveCluster.Builder#guestBootDelay}: how long after a start the guest is up (default 20 s). */
         public Builder guestBootDelay(Duration delay) {
-            this.guestBootDelay = Objects.requireNonNull(delay, "delay");
+            cluster.guestBootDelay(delay);
             return this;
         }
 
-        /** The addresses DHCP hands out, in order (default 10.10.0.100–199/24). */
+        /** {@link PveCluster.Builder#dhcpPool}: the addresses DHCP hands out, in order (default 10.10.0.100–199/24). */
         public Builder dhcpPool(List<String> addresses, int prefixLength) {
-            this.dhcpAddresses = List.copyOf(addresses);
-            this.dhcpPrefix = prefixLength;
+            cluster.dhcpPool(addresses, prefixLength);
             return this;
         }
 
         /**
-         * Replaces the guest OS model's command interpreter for agent exec (null: the model's, the
-         * default). Whether the agent answers stays the guest OS model's decision.
+         * {@link PveCluster.Builder#guestBehaviour}: replaces the guest OS model's command interpreter
+         * for agent exec (null: the model's, the default). Whether the agent answers stays the model's decision.
          */
         public Builder guestBehaviour(GuestBehaviour value) {
-            this.guest = value;
+            cluster.guestBehaviour(value);
             return this;
         }
 
         /**
-         * Which image a disk imported with {@code import-from} holds. The default,
-         * {@link GuestImages#stock()}, is faithful: {@code *cloudimg*} is the stock Ubuntu 24.04
-         * cloud image, without qemu-guest-agent. Map other images, e.g. one that ships the agent:
+         * {@link PveCluster.Builder#guestImages}: which image a disk imported with {@code import-from}
+         * holds. The default, {@link GuestImages#stock()}, is faithful: {@code *cloudimg*} is the
+         * stock Ubuntu 24.04 cloud image, without qemu-guest-agent. Map other images, e.g. one that
+         * ships the agent:
          * {@code GuestImages.stock().with("my-image", GuestImage.ubuntuNobleCloud().withPackages("with-agent", "qemu-guest-agent"))}.
          */
         public Builder guestImages(GuestImages value) {
-            this.guestImages = Objects.requireNonNull(value, "guestImages");
+            cluster.guestImages(value);
             return this;
         }
 
-        /** Where guests read cicustom snippets and NoCloud ISOs from (null, the default: the cluster's own volumes). */
+        /** {@link PveCluster.Builder#volumeReader}: where guests read cicustom snippets and NoCloud ISOs from (default the cluster's own volumes). */
         public Builder volumeReader(VolumeReader value) {
-            this.volumeReader = value;
+            cluster.volumeReader(value);
             return this;
         }
 
-        /** How long cloud-init runs once the guest is up: {@code base} plus {@code perPackage} per package (default 30 s + 3 s). */
+        /** {@link PveCluster.Builder#cloudInitDuration}: {@code base} plus {@code perPackage} per package (default 30 s + 3 s). */
         public Builder cloudInitDuration(Duration base, Duration perPackage) {
-            this.cloudInitBase = Objects.requireNonNull(base, "base");
-            this.cloudInitPerPackage = Objects.requireNonNull(perPackage, "perPackage");
+            cluster.cloudInitDuration(base, perPackage);
+            return this;
+        }
+
+        /**
+         * {@link PveCluster.Builder#storageLocks}: clones hold their target storage's lock for their
+         * whole task, as pve-storage's {@code cluster_lock_storage} does around {@code vdisk_clone};
+         * a clone that would wait more than 10 s for it fails with
+         * {@code can't lock file '/var/lock/pve-manager/pve-storage-<id>' - got timeout}. Off by default.
+         */
+        public Builder storageLocks(boolean value) {
+            cluster.storageLocks(value);
+            return this;
+        }
+
+        /** {@link PveCluster.Builder#seed}: seed for generated MACs and UUIDs. */
+        public Builder seed(long value) {
+            cluster.seed(value);
             return this;
         }
 
         /** A hook that runs before every primitive (see {@link PrimitiveHook}). */
         public Builder beforePrimitive(PrimitiveHook hook) {
             hooks.add(Objects.requireNonNull(hook, "hook"));
-            return this;
-        }
-
-        /**
-         * Clones hold their target storage's lock for their whole task, as pve-storage's
-         * {@code cluster_lock_storage} does around {@code vdisk_clone}; a clone that would wait more
-         * than 10 s for it fails with {@code can't lock file '/var/lock/pve-manager/pve-storage-<id>' - got timeout}
-         * ({@link PveCluster.Builder#storageLocks}). Off by default.
-         */
-        public Builder storageLocks(boolean value) {
-            this.storageLocks = value;
-            return this;
-        }
-
-        /** Seed for generated MACs and UUIDs. */
-        public Builder seed(long value) {
-            this.seed = value;
             return this;
         }
 

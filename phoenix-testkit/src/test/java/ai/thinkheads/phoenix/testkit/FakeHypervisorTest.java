@@ -65,13 +65,13 @@ class FakeHypervisorTest {
     void tasksRunForTheirConfiguredDurationInVirtualTime() {
         FakeHypervisor slow = FakeHypervisor.singleNode().toBuilder().taskDuration("qmstart", Duration.ofSeconds(30)).build();
         slow.create(CreateRequest.of("pve", 100, Map.of("memory", "512"))).await(LONG);
-        Instant before = slow.clock().now();
+        Instant before = slow.time().now();
         Task start = slow.start(vm100);
         assertTrue(start.status().running());
-        slow.clock().advance(Duration.ofSeconds(29));
+        slow.time().advance(Duration.ofSeconds(29));
         assertTrue(start.status().running());
         assertEquals(PowerState.STOPPED, slow.findVm(100).orElseThrow().state());
-        slow.clock().advance(Duration.ofSeconds(1));
+        slow.time().advance(Duration.ofSeconds(1));
         assertTrue(start.status().succeeded());
         assertEquals(PowerState.RUNNING, slow.findVm(100).orElseThrow().state());
         assertEquals(before.plusSeconds(30), slow.cluster().taskEnd(start.upid().orElseThrow()).orElseThrow());
@@ -87,7 +87,7 @@ class FakeHypervisorTest {
 
     @Test
     void upidsFollowTheProxmoxGrammar() {
-        Instant now = hv.clock().now();
+        Instant now = hv.time().now();
         Task task = hv.create(CreateRequest.of("pve", 100, Map.of("memory", "512")));
         Upid upid = task.upid().orElseThrow();
         assertEquals(upid, Upid.parse(upid.toString()));
@@ -103,7 +103,7 @@ class FakeHypervisorTest {
         create(100, Map.of());
         Upid ok = hv.start(vm100).upid().orElseThrow();
         Upid failed = hv.start(vm100).upid().orElseThrow();
-        hv.clock().advance(Duration.ofSeconds(5));
+        hv.time().advance(Duration.ofSeconds(5));
         assertEquals("TASK OK", last(hv.taskLog(ok, 10)));
         assertEquals("TASK ERROR: VM 100 already running", last(hv.taskLog(failed, 10)));
         assertEquals("VM 100 already running", hv.taskStatus(failed).exitStatus());
@@ -255,9 +255,9 @@ class FakeHypervisorTest {
         create(100, Map.of());
         hv.faults().delayNextTask(Duration.ofMinutes(3));
         Task start = hv.start(vm100);
-        hv.clock().advance(Duration.ofMinutes(3));
+        hv.time().advance(Duration.ofMinutes(3));
         assertTrue(start.status().running());
-        hv.clock().advance(Duration.ofSeconds(1));
+        hv.time().advance(Duration.ofSeconds(1));
         assertTrue(start.status().succeeded());
     }
 
@@ -422,7 +422,7 @@ class FakeHypervisorTest {
     void resizeAcceptsRelativeSizesAndRefusesCdroms() {
         create(100, Map.of("scsi0", "local-lvm:1", "ide2", "local-lvm:cloudinit"));
         Upid grow = hv.cluster().resizeVm("pve", 100, "scsi0", "+512M", null);
-        hv.clock().advance(Duration.ofSeconds(2));
+        hv.time().advance(Duration.ofSeconds(2));
         assertTrue(hv.taskStatus(grow).succeeded());
         assertEquals("local-lvm:vm-100-disk-0,size=1536M", config(vm100, "scsi0"));
         TaskFailedException cdrom = assertThrows(TaskFailedException.class, () -> hv.resizeDisk(vm100, "ide2", DiskSize.ofGiB(2)).await(LONG));
@@ -482,13 +482,13 @@ class FakeHypervisorTest {
         create(100, Map.of());
         hv.start(vm100).await(LONG);
         hv.cluster().vmSuspend("pve", 100);
-        hv.clock().advance(Duration.ofSeconds(2));
+        hv.time().advance(Duration.ofSeconds(2));
         assertEquals(PowerState.PAUSED, hv.findVm(100).orElseThrow().state());
         WrongStateException e = assertThrows(WrongStateException.class,
                 () -> hv.shutdown(vm100, ai.thinkheads.phoenix.hypervisor.ShutdownOptions.within(Duration.ofMinutes(1))));
         assertEquals("VM is paused - cannot shutdown", e.getMessage());
         hv.cluster().vmResume("pve", 100);
-        hv.clock().advance(Duration.ofSeconds(2));
+        hv.time().advance(Duration.ofSeconds(2));
         assertEquals(PowerState.RUNNING, hv.findVm(100).orElseThrow().state());
         hv.shutdown(vm100, ai.thinkheads.phoenix.hypervisor.ShutdownOptions.within(Duration.ofMinutes(1))).await(LONG);
         assertEquals(PowerState.STOPPED, hv.findVm(100).orElseThrow().state());
@@ -500,7 +500,7 @@ class FakeHypervisorTest {
         hv.start(vm100).await(LONG);
         var within = ai.thinkheads.phoenix.hypervisor.ShutdownOptions.within(Duration.ofSeconds(90));
         Task refused = hv.shutdown(vm100, within);
-        hv.clock().advance(Duration.ofSeconds(89));
+        hv.time().advance(Duration.ofSeconds(89));
         assertTrue(refused.status().running(), "it waits for the whole timeout");
         TaskFailedException e = assertThrows(TaskFailedException.class, () -> refused.await(LONG));
         assertEquals("VM quit/powerdown failed - got timeout", e.exitStatus());
@@ -536,7 +536,7 @@ class FakeHypervisorTest {
         }
         WrongStateException early = assertThrows(WrongStateException.class, () -> agents.agentPing(vm100));
         assertEquals("QEMU guest agent is not running", early.getMessage());
-        agents.clock().advance(Duration.ofSeconds(30));
+        agents.time().advance(Duration.ofSeconds(30));
         agents.agentPing(vm100);
         assertEquals(List.of("192.0.2.10/28"), ipv4(agents.agentNetworkInterfaces(vm100)));
         assertEquals(List.of("198.51.100.7/24"), ipv4(agents.agentNetworkInterfaces(VmRef.of("pve", 101))));
@@ -564,9 +564,9 @@ class FakeHypervisorTest {
         agents.start(vm100).await(LONG);
         int wait = agents.agentExec(vm100, List.of("cloud-init", "status", "--wait"), null);
         assertEquals(GuestExecStatus.running(), agents.agentExecStatus(vm100, wait));
-        agents.clock().advance(Duration.ofSeconds(5));
+        agents.time().advance(Duration.ofSeconds(5));
         assertEquals(GuestExecStatus.running(), agents.agentExecStatus(vm100, wait), "cloud-init takes 30 s and more");
-        agents.clock().advance(Duration.ofMinutes(1));
+        agents.time().advance(Duration.ofMinutes(1));
         assertEquals(new GuestExecStatus(true, 0, "status: done\n", ""), agents.agentExecStatus(vm100, wait));
         int missing = agents.agentExec(vm100, List.of("/usr/bin/frobnicate"), null);
         assertEquals(127, agents.agentExecStatus(vm100, missing).exitCode());
@@ -574,7 +574,7 @@ class FakeHypervisorTest {
         assertEquals("web\n", agents.agentExecStatus(vm100, host).stdout());
 
         GuestBehaviour custom = (guest, command, stdin) -> GuestBehaviour.Outcome.exit(42, "vm " + guest.vmid());
-        FakeHypervisor scripted = withAgentImage(agents.toBuilder().guestBehaviour(custom).clock(new FakeClock()));
+        FakeHypervisor scripted = withAgentImage(agents.toBuilder().guestBehaviour(custom).time(new FakeClock()));
         scripted.create(CreateRequest.of("pve", 100, Map.of("agent", "1", "scsi0", AGENT_DISK))).await(LONG);
         scripted.start(vm100).await(LONG);
         int pid = scripted.agentExec(vm100, List.of("anything"), null);

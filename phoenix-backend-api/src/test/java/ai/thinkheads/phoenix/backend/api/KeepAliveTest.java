@@ -32,7 +32,7 @@ class KeepAliveTest {
     @Test
     void aWriteAfterTheServerClosedTheIdleConnectionGoesThrough() throws InterruptedException {
         FakeHypervisor fake = FakeHypervisor.builder().realTime().defaultTaskDuration(Duration.ofMillis(5)).build();
-        try (PveSimulator sim = PveSimulator.builder().hypervisor(fake).keepAliveIdle(Duration.ofMillis(300))
+        try (PveSimulator sim = PveSimulator.over(fake.cluster()).keepAliveIdle(Duration.ofMillis(300))
                      .requestValidator(SchemaAudit.shared()::check).build().start();
              ProxmoxApi api = ProxmoxApi.builder().baseUrl(sim.url()).defaultNode("pve")
                      .credentials(Credentials.apiToken(sim.apiTokenId(), Secret.of(sim.apiTokenSecret())))

@@ -66,7 +66,7 @@ public abstract class MilestoneContract {
                 .cloudInitDuration(Duration.ofMillis(150), Duration.ofMillis(5))
                 .build();
         fake.cluster().addVolume("pve", "local", "import/" + UbuntuCloud.IMAGE_FILE, 3758096384L);
-        sim = PveSimulator.builder().hypervisor(fake).requestValidator(SchemaAudit.shared()::check).build().start();
+        sim = PveSimulator.over(fake.cluster()).requestValidator(SchemaAudit.shared()::check).build().start();
         backend = backend(sim);
     }
 

@@ -73,7 +73,7 @@ public abstract class OrchestratorFilesContract {
         fake.cluster().addVolume("pve", "local", "iso/noble-server-cloudimg-amd64.img", 3L << 30);
         int refusedBefore = SchemaAudit.shared().refusals().size();
         long checkedBefore = SchemaAudit.shared().checkedCount();
-        try (PveSimulator sim = PveSimulator.builder().hypervisor(fake).requestValidator(SchemaAudit.shared()::check).build().start();
+        try (PveSimulator sim = PveSimulator.over(fake.cluster()).requestValidator(SchemaAudit.shared()::check).build().start();
              Hypervisor api = backend(sim)) {
             Phoenix phoenix = Phoenix.on(api);
             Plan full = phoenix.plan(set.vms());

@@ -133,6 +133,14 @@ final class ConfigSchema {
         return Optional.empty();
     }
 
+    /** pve-common {@code PVE::Tools::split_list}: a list separated by commas, semicolons or white space. */
+    static List<String> splitList(String s) {
+        if (s == null || s.isBlank()) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(s.split("[,;\\s]+")).filter(x -> !x.isEmpty()).toList();
+    }
+
     static boolean isDrive(String key) {
         return option(key).map(o -> o.kind() == Kind.DRIVE).orElse(false) && !key.startsWith("unused");
     }

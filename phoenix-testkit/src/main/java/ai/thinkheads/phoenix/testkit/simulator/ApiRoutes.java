@@ -2,31 +2,24 @@ package ai.thinkheads.phoenix.testkit.simulator;
 
 import ai.thinkheads.phoenix.config.DiskSize;
 import ai.thinkheads.phoenix.config.PropertyString;
-import ai.thinkheads.phoenix.hypervisor.CloneRequest;
-import ai.thinkheads.phoenix.hypervisor.ConfigUpdate;
-import ai.thinkheads.phoenix.hypervisor.CreateRequest;
-import ai.thinkheads.phoenix.hypervisor.DestroyOptions;
 import ai.thinkheads.phoenix.hypervisor.GuestExecStatus;
 import ai.thinkheads.phoenix.hypervisor.GuestInterface;
-import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.NodeResources;
 import ai.thinkheads.phoenix.hypervisor.NotFoundException;
 import ai.thinkheads.phoenix.hypervisor.PowerState;
-import ai.thinkheads.phoenix.hypervisor.ShutdownOptions;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
 import ai.thinkheads.phoenix.hypervisor.StorageInfo;
-import ai.thinkheads.phoenix.hypervisor.Task;
 import ai.thinkheads.phoenix.hypervisor.TaskStatus;
 import ai.thinkheads.phoenix.hypervisor.Upid;
 import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.hypervisor.VmSummary;
-import ai.thinkheads.phoenix.testkit.FakeHypervisor;
+import ai.thinkheads.phoenix.testkit.model.PveCluster;
+import ai.thinkheads.phoenix.testkit.model.StorageSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,18 +27,21 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
- * The PVE API paths the simulator serves, written once over any {@link Hypervisor} (in practice
- * the testkit's {@code FakeHypervisor}), so that the HTTP face, the SSH face's {@code pvesh} and
- * the fake itself all see one cluster.
+ * The PVE API paths the simulator serves, each straight onto the cluster model's handler of the
+ * same name ({@link PveCluster}: {@code POST /nodes/{node}/qemu} → {@code createVm}, {@code POST
+ * .../status/start} → {@code vmStart}, ...), as fabric8's mock server dispatches to its CRUD
+ * model: wire parameters in, one model call, the wire reply out. The parameters go to the model as
+ * the handler receives them (without the path's {@code node}, {@code vmid}), so the set of a
+ * handler's parameters is written once, in the model. The HTTP face, the SSH face's {@code qm} and
+ * {@code pvesh}, and a {@code FakeHypervisor} over the same model all see one cluster.
  *
  * <p>Each route answers with the shapes of PVE 8.4/9.1 (see {@code ../shared/pve-api}): UPID
  * strings for task-starting calls, {@code null} for synchronous {@code PUT .../config},
  * {@code nextid} as a string, config values typed as the config schema types them (integers and
  * booleans as JSON numbers, {@code memory} and every property string as strings), agent replies
- * wrapped in {@code {"result": ...}}. Errors come from the hypervisor's exceptions, whose messages
+ * wrapped in {@code {"result": ...}}. Errors come from the model's exceptions, whose messages
  * are Proxmox's; the {@link ApiRouter} turns them into 400/403/500 answers.
  */
 public final class ApiRoutes {
@@ -64,38 +60,31 @@ public final class ApiRoutes {
             // number
             "cpulimit", "migrate_downtime");
 
-    /** Create parameters that are not config keys (pve qemu-server API2/Qemu.pm create_vm). */
-    private static final Set<String> CREATE_NON_CONFIG = Set.of("node", "vmid", "pool", "start", "archive", "storage",
-            "force", "unique", "live-restore", "bwlimit", "import-working-storage", "ha-managed");
-
-    /** Config update parameters that are not config keys (update_vm). */
-    private static final Set<String> UPDATE_NON_CONFIG = Set.of("node", "vmid", "digest", "delete", "revert",
-            "skiplock", "force", "background_delay");
-
-    private static final Pattern LIST_SPLIT = Pattern.compile("[,;\\s]+");
-    private static final Duration SYNC_WAIT = Duration.ofMinutes(10);
-
-    private final Hypervisor hv;
+    private final PveCluster cluster;
     private final String version;
     private final String release;
 
-    private ApiRoutes(Hypervisor hv, String version) {
-        this.hv = Objects.requireNonNull(hv, "hypervisor");
+    private ApiRoutes(PveCluster cluster, String version) {
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.version = version;
         this.release = version.substring(0, version.lastIndexOf('.'));
     }
 
-    /** A router serving {@code hypervisor} as PVE {@code version} (e.g. {@code 8.4.1}) would. */
-    public static ApiRouter over(Hypervisor hypervisor, String version) {
-        ApiRoutes r = new ApiRoutes(hypervisor, version);
+    /**
+     * A router serving {@code cluster} as PVE {@code version} (e.g. {@code 8.4.1}) would; each
+     * request runs as its caller ({@link PveCluster#actingAs}), so task UPIDs name the calling user
+     * or token.
+     */
+    public static ApiRouter over(PveCluster cluster, String version) {
+        ApiRoutes r = new ApiRoutes(cluster, version);
         String vm = "/nodes/{node}/qemu/{vmid}";
-        ApiRouter router = new ApiRouter();
+        ApiRouter router = new ApiRouter().callerScope(cluster::actingAs);
         router.route("POST", "/nodes/{node}/storage/{storage}/upload", c -> r.upload(c, router.uploadedFiles()));
         return router
                 .route("GET", "/version", c -> Map.of("version", r.version, "release", r.release, "repoid", "5f3a1a0b"))
                 .route("GET", "/cluster/resources", r::clusterResources)
                 .route("GET", "/cluster/nextid", r::nextId)
-                .route("GET", "/nodes", c -> r.hv.listNodes().stream().map(ApiRoutes::nodeEntry).toList())
+                .route("GET", "/nodes", c -> r.cluster.nodes().stream().map(ApiRoutes::nodeEntry).toList())
                 .route("GET", "/nodes/{node}/status", r::nodeStatus)
                 .route("GET", "/nodes/{node}/storage", r::storages)
                 .route("GET", "/nodes/{node}/storage/{storage}/content", r::storageContent)
@@ -108,21 +97,23 @@ public final class ApiRoutes {
                 .route("PUT", vm + "/config", c -> r.updateConfig(c, true))
                 .route("GET", vm + "/pending", r::pending)
                 .route("GET", vm + "/status/current", r::statusCurrent)
-                .route("POST", vm + "/status/start", c -> upid(r.hv.start(ref(c))))
-                .route("POST", vm + "/status/stop", c -> upid(r.hv.stop(ref(c))))
-                .route("POST", vm + "/status/reboot", c -> upid(r.hv.reboot(ref(c))))
+                .route("POST", vm + "/status/start", c -> r.cluster.vmStart(c.require("node"), vmid(c)).toString())
+                .route("POST", vm + "/status/stop", c -> r.cluster.vmStop(c.require("node"), vmid(c)).toString())
+                .route("POST", vm + "/status/reboot", c -> r.cluster.vmReboot(c.require("node"), vmid(c)).toString())
                 .route("POST", vm + "/status/shutdown", r::shutdown)
                 .route("POST", vm + "/clone", r::cloneVm)
-                .route("POST", vm + "/template", c -> upid(r.hv.convertToTemplate(ref(c))))
+                .route("POST", vm + "/template", c -> r.cluster.template(c.require("node"), vmid(c)).toString())
                 .route("PUT", vm + "/resize", r::resize)
                 .route("DELETE", vm, r::destroy)
                 .route("GET", vm + "/snapshot", r::snapshots)
-                .route("POST", vm + "/snapshot", c -> upid(r.hv.createSnapshot(ref(c), c.require("snapname"),
-                        c.get("description", ""), bool(c.get("vmstate", "0")))))
-                .route("POST", vm + "/snapshot/{snapname}/rollback", c -> upid(r.hv.rollbackSnapshot(ref(c), c.require("snapname"))))
-                .route("DELETE", vm + "/snapshot/{snapname}", c -> upid(r.hv.deleteSnapshot(ref(c), c.require("snapname"))))
+                .route("POST", vm + "/snapshot", c -> r.cluster.snapshot(c.require("node"), vmid(c), c.require("snapname"),
+                        bool(c.get("vmstate", "0")), c.get("description", "")).toString())
+                .route("POST", vm + "/snapshot/{snapname}/rollback", c -> r.cluster.rollback(c.require("node"), vmid(c),
+                        c.require("snapname"), bool(c.get("start", "0"))).toString())
+                .route("DELETE", vm + "/snapshot/{snapname}", c -> r.cluster.delsnapshot(c.require("node"), vmid(c),
+                        c.require("snapname")).toString())
                 .route("POST", vm + "/agent/ping", c -> {
-                    r.hv.agentPing(ref(c));
+                    r.cluster.agentPing(c.require("node"), vmid(c));
                     return Map.of("result", Map.of());
                 })
                 .route("GET", vm + "/agent/network-get-interfaces", r::agentInterfaces)
@@ -139,16 +130,16 @@ public final class ApiRoutes {
         String type = c.get("type", null);
         List<Map<String, Object>> out = new ArrayList<>();
         if (type == null || type.equals("vm")) {
-            for (VmSummary v : hv.listVms()) {
+            for (VmSummary v : cluster.clusterResources()) {
                 out.add(vmEntry(v, true));
             }
         }
         if (type == null || type.equals("node")) {
-            hv.listNodes().forEach(n -> out.add(nodeEntry(n)));
+            cluster.nodes().forEach(n -> out.add(nodeEntry(n)));
         }
         if (type == null || type.equals("storage")) {
-            for (NodeResources n : hv.listNodes()) {
-                for (StorageInfo s : hv.listStorages(n.node())) {
+            for (NodeResources n : cluster.nodes()) {
+                for (StorageInfo s : cluster.storageStatus(n.node())) {
                     Map<String, Object> e = new LinkedHashMap<>();
                     e.put("id", "storage/" + s.node() + "/" + s.storage());
                     e.put("type", "storage");
@@ -174,13 +165,13 @@ public final class ApiRoutes {
         String wanted = c.get("vmid", null);
         if (wanted != null) {
             int id = Integer.parseInt(wanted);
-            if (hv.findVm(id).isPresent()) {
+            if (cluster.clusterResources().stream().anyMatch(v -> v.vmid() == id)) {
                 // pve-manager PVE/API2/Cluster.pm nextid: raise_param_exc
                 throw new ApiException(Map.of("vmid", "VM " + id + " already exists"));
             }
             return String.valueOf(id);
         }
-        return String.valueOf(hv.nextFreeVmid());
+        return String.valueOf(cluster.nextid());
     }
 
     private static Map<String, Object> nodeEntry(NodeResources n) {
@@ -213,7 +204,7 @@ public final class ApiRoutes {
     }
 
     private NodeResources node(String name) {
-        return hv.listNodes().stream().filter(n -> n.node().equals(name)).findFirst()
+        return cluster.nodes().stream().filter(n -> n.node().equals(name)).findFirst()
                 // pve-manager: the proxy cannot resolve an unknown node
                 .orElseThrow(() -> new ApiException(500, "hostname lookup '" + name + "' failed - failed to get address info for: "
                         + name + ": Name or service not known"));
@@ -224,7 +215,7 @@ public final class ApiRoutes {
         String content = c.get("content", null);
         String only = c.get("storage", null);
         List<Map<String, Object>> out = new ArrayList<>();
-        for (StorageInfo s : hv.listStorages(c.require("node"))) {
+        for (StorageInfo s : cluster.storageStatus(c.require("node"))) {
             if ((content != null && !s.holds(content)) || (only != null && !only.equals(s.storage()))) {
                 continue;
             }
@@ -248,14 +239,10 @@ public final class ApiRoutes {
 
     /**
      * {@code GET /storage/{storage}} (pve-storage {@code PVE::API2::Storage::Config} read): the
-     * {@code storage.cfg} section, content and nodes as comma lists. Only a {@code FakeHypervisor}
-     * knows storage paths; over any other hypervisor this is not implemented.
+     * {@code storage.cfg} section, content and nodes as comma lists.
      */
     private Object storageConfig(ApiRouter.ApiCall c) {
-        if (!(hv instanceof FakeHypervisor fake)) {
-            throw new ApiException(501, "Method 'GET /storage/" + c.require("storage") + "' not implemented\n");
-        }
-        ai.thinkheads.phoenix.testkit.model.StorageSpec spec = fake.cluster().storageConfig(c.require("storage"));
+        StorageSpec spec = cluster.storageConfig(c.require("storage"));
         Map<String, Object> e = new TreeMap<>();
         e.put("storage", spec.id());
         e.put("type", spec.type());
@@ -279,31 +266,18 @@ public final class ApiRoutes {
 
     /**
      * {@code GET /nodes/{node}/storage/{storage}/content} (pve-storage
-     * {@code PVE/API2/Storage/Content.pm} index) for the file content types; disk images are not
-     * listed here (the seam has no such read).
+     * {@code PVE/API2/Storage/Content.pm} index) for the file content types, sorted by volume id
+     * as pve-storage's {@code volume_list} sorts; disk images are not listed here.
      */
     private Object storageContent(ApiRouter.ApiCall c) {
-        String node = c.require("node");
-        String storage = c.require("storage");
-        String content = c.get("content", null);
         List<Map<String, Object>> out = new ArrayList<>();
-        for (ai.thinkheads.phoenix.hypervisor.StorageContent type : ai.thinkheads.phoenix.hypervisor.StorageContent.values()) {
-            if (content != null && !content.equals(type.word())) {
-                continue;
-            }
-            for (ai.thinkheads.phoenix.hypervisor.StorageVolume v : hv.listVolumes(node, storage, type)) {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("volid", v.volid());
-                e.put("content", type.word());
-                e.put("format", v.format());
-                e.put("size", v.size());
-                out.add(e);
-            }
-        }
-        if (content == null) {
-            // pve-storage PVE::Storage::volume_list: sort { lc($a->{volid}) cmp lc($b->{volid}) }
-            out.sort((a, b) -> ((String) a.get("volid")).toLowerCase(Locale.ROOT)
-                    .compareTo(((String) b.get("volid")).toLowerCase(Locale.ROOT)));
+        for (PveCluster.FileVolume v : cluster.fileVolumes(c.require("node"), c.require("storage"), c.get("content", null))) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("volid", v.volid());
+            e.put("content", v.content());
+            e.put("format", v.format());
+            e.put("size", v.size());
+            out.add(e);
         }
         return out;
     }
@@ -331,15 +305,15 @@ public final class ApiRoutes {
             }
             volid = storage + ":" + volume;
         }
-        return upid(hv.deleteVolume(c.require("node"), volid));
+        return cluster.deleteVolume(c.require("node"), volid).toString();
     }
 
     /**
      * {@code POST /nodes/{node}/storage/{storage}/upload} (pve-storage {@code Status.pm} upload),
      * after the HTTP face has put the file part in {@code files} and named it in
-     * {@code tmpfilename}. The file name is normalized as Proxmox normalizes it. A checksum is
-     * verified here, before the task (Proxmox verifies it in the worker: a mismatch is then a
-     * failed task, here a 500).
+     * {@code tmpfilename}. The model checks storage, content type and file name in the handler's
+     * order and normalizes the name. A checksum is verified here, before the task (Proxmox verifies
+     * it in the worker: a mismatch is then a failed task, here a 500).
      */
     private Object upload(ApiRouter.ApiCall c, UploadedFiles files) {
         String tmp = c.get("tmpfilename", null);
@@ -348,11 +322,6 @@ public final class ApiRoutes {
         }
         byte[] data = files.take(tmp).orElseThrow(() -> new IllegalStateException(
                 "temporary file '" + tmp + "' does not exist"));
-        String content = c.require("content");
-        String filename = ai.thinkheads.phoenix.hypervisor.StorageContent.normalizeFilename(c.require("filename"));
-        ai.thinkheads.phoenix.hypervisor.StorageContent type = ai.thinkheads.phoenix.hypervisor.StorageContent
-                .fromWord(content).filter(t -> t != ai.thinkheads.phoenix.hypervisor.StorageContent.SNIPPETS)
-                .orElseThrow(() -> new ApiException(Map.of("content", "upload content type '" + content + "' not allowed")));
         String algorithm = c.get("checksum-algorithm", null);
         String checksum = c.get("checksum", null);
         if (algorithm != null && checksum != null) {
@@ -361,7 +330,8 @@ public final class ApiRoutes {
                 throw new IllegalStateException("checksum mismatch: got '" + got + "' != expect '" + checksum + "'");
             }
         }
-        return upid(hv.uploadFile(c.require("node"), c.require("storage"), type, filename, data));
+        return cluster.uploadVolume(c.require("node"), c.require("storage"), c.require("content"), c.require("filename"),
+                data).toString();
     }
 
     private static String digest(String algorithm, byte[] data) {
@@ -396,7 +366,7 @@ public final class ApiRoutes {
     private Object qemuList(ApiRouter.ApiCall c) {
         String node = c.require("node");
         node(node);
-        return hv.listVms().stream().filter(v -> v.node().equals(node)).map(v -> vmEntry(v, false)).toList();
+        return cluster.clusterResources().stream().filter(v -> v.node().equals(node)).map(v -> vmEntry(v, false)).toList();
     }
 
     /** One VM as {@code /cluster/resources} (id, type, node) or {@code /nodes/{node}/qemu} list it. */
@@ -438,26 +408,20 @@ public final class ApiRoutes {
 
     private Map<String, String> configOrEmpty(VmRef ref) {
         try {
-            return hv.getConfig(ref).values();
+            return cluster.vmConfig(ref.node(), ref.vmid(), false).values();
         } catch (NotFoundException e) {
             return Map.of(); // destroyed between list and read
         }
     }
 
+    /** {@code create_vm}: every parameter but the path's goes to the model, which knows the handler's set. */
     private Object create(ApiRouter.ApiCall c) {
-        Map<String, String> config = new TreeMap<>();
-        c.params().forEach((k, v) -> {
-            if (!CREATE_NON_CONFIG.contains(k)) {
-                config.put(k, v);
-            }
-        });
-        CreateRequest req = new CreateRequest(c.require("node"), Integer.parseInt(c.require("vmid")), config,
-                c.get("pool", null), bool(c.get("start", "0")));
-        return upid(hv.create(req));
+        return cluster.createVm(c.require("node"), vmid(c), handlerParams(c, "node", "vmid")).toString();
     }
 
+    /** {@code vm_config}: with {@code current=1} the values in effect, without pending changes. */
     private Object getConfig(ApiRouter.ApiCall c) {
-        VmConfig config = hv.getConfig(ref(c));
+        VmConfig config = cluster.vmConfig(c.require("node"), vmid(c), bool(c.get("current", "0")));
         Map<String, Object> out = new TreeMap<>();
         config.values().forEach((k, v) -> out.put(k, typed(k, v)));
         out.put("digest", config.digest());
@@ -476,52 +440,61 @@ public final class ApiRoutes {
         return value;
     }
 
+    /**
+     * {@code update_vm} ({@code PUT}, synchronous: {@code null}) or {@code update_vm_async}
+     * ({@code POST}: a {@code qmconfig} worker's UPID, qemu-server API2/Qemu.pm); the model takes
+     * the config keys with {@code delete}, {@code revert}, {@code digest} and {@code skiplock}.
+     */
     private Object updateConfig(ApiRouter.ApiCall c, boolean synchronous) {
-        Map<String, String> set = new TreeMap<>();
-        c.params().forEach((k, v) -> {
-            if (!UPDATE_NON_CONFIG.contains(k)) {
-                set.put(k, v);
-            }
-        });
-        Set<String> delete = new LinkedHashSet<>();
-        String del = c.get("delete", null);
-        if (del != null && !del.isBlank()) {
-            delete.addAll(Arrays.asList(LIST_SPLIT.split(del.strip())));
-        }
-        if (set.isEmpty() && delete.isEmpty()) {
-            // qemu-server update_vm: "no options specified"
-            throw new ApiException(Map.of("delete", "no options specified"));
-        }
-        ConfigUpdate update = new ConfigUpdate(set, delete, c.get("digest", null));
-        if (!synchronous && hv instanceof FakeHypervisor fake) {
-            // POST .../config is update_vm_async: a worker with a UPID (qemu-server API2/Qemu.pm)
-            Map<String, String> params = new TreeMap<>(set);
-            if (!delete.isEmpty()) {
-                params.put("delete", String.join(",", delete));
-            }
-            if (update.digest() != null) {
-                params.put("digest", update.digest());
-            }
-            return fake.cluster().updateVmAsync(c.require("node"), ref(c).vmid(), params).toString();
-        }
-        Task task = hv.updateConfig(ref(c), update);
+        Map<String, String> params = handlerParams(c, "node", "vmid");
         if (synchronous) {
-            task.await(SYNC_WAIT);
+            cluster.updateVm(c.require("node"), vmid(c), params);
             return null;
         }
-        return upid(task);
+        return cluster.updateVmAsync(c.require("node"), vmid(c), params).toString();
     }
 
+    /**
+     * {@code vm_pending}: qemu-server API2/Qemu.pm returns pve-guest-common's
+     * {@code PVE::GuestHelpers::config_with_pending_array} over the loaded config (whose
+     * {@code digest} is one of its keys): {@code key} with the {@code value} in effect, a
+     * {@code pending} value, and {@code delete: 1} for a pending deletion; a {@code cipassword}
+     * shows as {@code **********}.
+     */
     private Object pending(ApiRouter.ApiCall c) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        hv.getConfig(ref(c)).values().forEach((k, v) -> out.add(Map.of("key", k, "value", v)));
-        return out;
+        String node = c.require("node");
+        int vmid = vmid(c);
+        VmConfig current = cluster.vmConfig(node, vmid, true);
+        Map<String, String> pending = cluster.vmPending(node, vmid);
+        Map<String, Map<String, Object>> items = new TreeMap<>();
+        current.values().forEach((k, v) -> item(items, k).put("value", typed(k, masked(k, v))));
+        item(items, "digest").put("value", current.digest());
+        pending.forEach((k, v) -> {
+            if (v == null) {
+                item(items, k).put("delete", 1);
+            } else {
+                item(items, k).put("pending", typed(k, masked(k, v)));
+            }
+        });
+        return List.copyOf(items.values());
+    }
+
+    private static Map<String, Object> item(Map<String, Map<String, Object>> items, String key) {
+        return items.computeIfAbsent(key, k -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("key", k);
+            return e;
+        });
+    }
+
+    private static String masked(String key, String value) {
+        return key.equals("cipassword") ? "**********" : value;
     }
 
     private Object statusCurrent(ApiRouter.ApiCall c) {
         VmRef ref = ref(c);
-        VmConfig config = hv.getConfig(ref);
-        VmSummary v = hv.findVm(ref.vmid()).orElseThrow(() -> new ApiException(500,
+        VmConfig config = cluster.vmConfig(ref.node(), ref.vmid(), false);
+        VmSummary v = summary(ref.vmid()).orElseThrow(() -> new ApiException(500,
                 "Configuration file 'nodes/" + ref.node() + "/qemu-server/" + ref.vmid() + ".conf' does not exist"));
         Map<String, Object> e = new LinkedHashMap<>(vmEntry(v, false));
         e.put("ha", Map.of("managed", 0));
@@ -539,45 +512,42 @@ public final class ApiRoutes {
         return bool(enabled);
     }
 
+    /**
+     * {@code vm_shutdown}: without {@code timeout} the model waits qemu-server's default, 60 s
+     * ({@code PVE::QemuServer::_do_vm_stop}: {@code $timeout = 60 if !defined($timeout)}).
+     */
     private Object shutdown(ApiRouter.ApiCall c) {
-        Duration timeout = Duration.ofSeconds(Long.parseLong(c.get("timeout", "180")));
-        ShutdownOptions options = new ShutdownOptions(timeout.isZero() ? Duration.ofSeconds(1) : timeout, bool(c.get("forceStop", "0")));
-        return upid(hv.shutdown(ref(c), options));
+        String timeout = c.get("timeout", null);
+        return cluster.vmShutdown(c.require("node"), vmid(c), bool(c.get("forceStop", "0")),
+                timeout == null ? null : Duration.ofSeconds(Long.parseLong(timeout))).toString();
     }
 
+    /** {@code clone_vm}: the model defaults {@code full} (full unless the source is a template) and checks the rest. */
     private Object cloneVm(ApiRouter.ApiCall c) {
-        VmRef source = ref(c);
-        String fullParam = c.get("full", null);
-        boolean full = fullParam == null ? !hv.getConfig(source).isTemplate() : bool(fullParam);
-        CloneRequest req = new CloneRequest(Integer.parseInt(c.require("newid")), c.get("name", null),
-                c.get("target", null), full, c.get("storage", null), c.get("snapname", null), c.get("pool", null),
-                c.get("description", null));
-        return upid(hv.clone(source, req));
+        String newid = c.require("newid");
+        int id;
+        try {
+            id = Integer.parseInt(newid);
+        } catch (NumberFormatException e) {
+            throw new ApiException(Map.of("newid", "type check ('integer') failed - got '" + newid + "'"));
+        }
+        return cluster.cloneVm(c.require("node"), vmid(c), id, handlerParams(c, "node", "vmid", "newid")).toString();
     }
 
+    /** {@code resize_vm}: {@code size} as given ({@code +} is relative), checked by the model. */
     private Object resize(ApiRouter.ApiCall c) {
-        VmRef ref = ref(c);
-        String disk = c.require("disk");
-        String size = c.require("size");
-        DiskSize target;
-        if (size.startsWith("+")) {
-            String current = hv.getConfig(ref).get(disk).orElseThrow(() -> new ApiException(500, "disk '" + disk + "' does not exist"));
-            String currentSize = PropertyString.parse(current, "file").get("size")
-                    .orElseThrow(() -> new ApiException(500, "unable to get size of disk '" + disk + "'"));
-            target = new DiskSize(DiskSize.parse(currentSize).bytes() + DiskSize.parse(size.substring(1)).bytes());
-        } else {
-            target = DiskSize.parse(size);
-        }
-        return upid(hv.resizeDisk(ref, disk, target));
+        return cluster.resizeVm(c.require("node"), vmid(c), c.require("disk"), c.require("size"), c.get("digest", null))
+                .toString();
     }
 
     private Object destroy(ApiRouter.ApiCall c) {
-        return upid(hv.destroy(ref(c), new DestroyOptions(bool(c.get("purge", "0")), bool(c.get("destroy-unreferenced-disks", "0")))));
+        return cluster.destroyVm(c.require("node"), vmid(c), bool(c.get("purge", "0")),
+                bool(c.get("destroy-unreferenced-disks", "0"))).toString();
     }
 
     private Object snapshots(ApiRouter.ApiCall c) {
         VmRef ref = ref(c);
-        List<Snapshot> snaps = hv.listSnapshots(ref);
+        List<Snapshot> snaps = cluster.snapshotList(ref.node(), ref.vmid());
         List<Map<String, Object>> out = new ArrayList<>();
         for (Snapshot s : snaps) {
             Map<String, Object> e = new LinkedHashMap<>();
@@ -598,7 +568,7 @@ public final class ApiRoutes {
         Map<String, Object> current = new LinkedHashMap<>();
         current.put("name", "current");
         current.put("description", "You are here!");
-        hv.findVm(ref.vmid()).ifPresent(v -> current.put("running", v.state() == PowerState.STOPPED ? 0 : 1));
+        summary(ref.vmid()).ifPresent(v -> current.put("running", v.state() == PowerState.STOPPED ? 0 : 1));
         if (!snaps.isEmpty()) {
             current.put("parent", snaps.get(snaps.size() - 1).name());
         }
@@ -610,7 +580,7 @@ public final class ApiRoutes {
 
     private Object agentInterfaces(ApiRouter.ApiCall c) {
         List<Map<String, Object>> result = new ArrayList<>();
-        for (GuestInterface i : hv.agentNetworkInterfaces(ref(c))) {
+        for (GuestInterface i : cluster.agentNetworkGetInterfaces(c.require("node"), vmid(c))) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("name", i.name());
             e.put("hardware-address", i.macAddress());
@@ -634,7 +604,7 @@ public final class ApiRoutes {
         String command = c.require("command");
         return switch (command) {
             case "ping" -> {
-                hv.agentPing(ref(c));
+                cluster.agentPing(c.require("node"), vmid(c));
                 yield Map.of("result", Map.of());
             }
             case "network-get-interfaces" -> agentInterfaces(c);
@@ -648,11 +618,11 @@ public final class ApiRoutes {
         if (command.isEmpty()) {
             throw new ApiException(Map.of("command", "property is missing and it is not optional"));
         }
-        return Map.of("pid", hv.agentExec(ref(c), command, c.get("input-data", null)));
+        return Map.of("pid", cluster.agentExec(c.require("node"), vmid(c), command, c.get("input-data", null)));
     }
 
     private Object agentExecStatus(ApiRouter.ApiCall c) {
-        GuestExecStatus s = hv.agentExecStatus(ref(c), Integer.parseInt(c.require("pid")));
+        GuestExecStatus s = cluster.agentExecStatus(c.require("node"), vmid(c), Integer.parseInt(c.require("pid")));
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("exited", s.exited() ? 1 : 0);
         if (s.exited()) {
@@ -673,7 +643,7 @@ public final class ApiRoutes {
 
     private Object taskStatus(ApiRouter.ApiCall c) {
         Upid upid = upidParam(c);
-        TaskStatus s = hv.taskStatus(upid);
+        TaskStatus s = cluster.taskStatus(upid);
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("id", upid.id());
         e.put("node", upid.node());
@@ -695,7 +665,7 @@ public final class ApiRoutes {
 
     private Object taskLog(ApiRouter.ApiCall c) {
         Upid upid = upidParam(c);
-        List<String> lines = hv.taskLog(upid, Integer.MAX_VALUE);
+        List<String> lines = cluster.taskLog(upid);
         int start = Integer.parseInt(c.get("start", "0"));
         int limit = Integer.parseInt(c.get("limit", "50"));
         List<Map<String, Object>> out = new ArrayList<>();
@@ -721,6 +691,11 @@ public final class ApiRoutes {
     // ---- helpers ------------------------------------------------------------------------
 
     private static VmRef ref(ApiRouter.ApiCall c) {
+        return new VmRef(c.require("node"), vmid(c));
+    }
+
+    /** The path's VMID, checked as pve-common's {@code pve-vmid} is. */
+    private static int vmid(ApiRouter.ApiCall c) {
         String vmid = c.require("vmid");
         int id;
         try {
@@ -731,11 +706,20 @@ public final class ApiRoutes {
         if (id < 100 || id > 999_999_999) {
             throw new ApiException(Map.of("vmid", "value must have a minimum value of 100"));
         }
-        return new VmRef(c.require("node"), id);
+        return id;
     }
 
-    private static String upid(Task task) {
-        return task.upid().map(Upid::toString).orElseThrow(() -> new IllegalStateException("the hypervisor returned a task without a UPID"));
+    /** The request's parameters as the handler receives them: all but the path's {@code exclude}. */
+    private static Map<String, String> handlerParams(ApiRouter.ApiCall c, String... exclude) {
+        Map<String, String> out = new TreeMap<>(c.params());
+        for (String name : exclude) {
+            out.remove(name);
+        }
+        return out;
+    }
+
+    private Optional<VmSummary> summary(int vmid) {
+        return cluster.clusterResources().stream().filter(v -> v.vmid() == vmid).findFirst();
     }
 
     /** pve-common {@code PVE::JSONSchema::parse_boolean}. */

@@ -1,7 +1,9 @@
 package ai.thinkheads.phoenix.testkit.simulator;
 
-import ai.thinkheads.phoenix.hypervisor.Hypervisor;
+import ai.thinkheads.phoenix.hypervisor.NotFoundException;
 import ai.thinkheads.phoenix.hypervisor.TimeSource;
+import ai.thinkheads.phoenix.testkit.FakeHypervisor;
+import ai.thinkheads.phoenix.testkit.model.PveCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -13,7 +15,6 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -21,10 +22,11 @@ import java.util.function.Function;
 /**
  * A Proxmox VE cluster on loopback, for tests, benchmarks and any PVE API client in any language:
  * an HTTPS face serving {@code /api2/json} and an SSH face serving {@code qm}/{@code pvesh}, both
- * over one in-memory cluster (a {@link Hypervisor}, normally the testkit's {@code FakeHypervisor}).
+ * over one in-memory cluster model ({@link PveCluster}; a {@code FakeHypervisor}'s is
+ * {@code fake.cluster()}), whose handlers both faces call directly.
  *
  * <pre>{@code
- * try (PveSimulator sim = PveSimulator.builder().hypervisor(fake).build().start()) {
+ * try (PveSimulator sim = PveSimulator.over(fake.cluster()).build().start()) {
  *     String url = sim.url();                       // https://127.0.0.1:<port>
  *     String token = sim.apiTokenHeaderValue();     // root@pam!phoenix=<uuid>
  *     String pin = sim.certificateFingerprint();    // AB:CD:... (SHA-256)
@@ -45,7 +47,6 @@ public final class PveSimulator implements AutoCloseable {
     private final String tokenSecret;
     private final HttpFaults httpFaults = new HttpFaults();
     private final ApiRouter router;
-    private final Map<String, byte[]> snippets = new ConcurrentHashMap<>();
     private HttpFace http;
     private SshFace ssh;
     private CliInterpreter cli;
@@ -54,14 +55,12 @@ public final class PveSimulator implements AutoCloseable {
         this.settings = b;
         this.auth = new SimulatorAuth(b.time).user(b.rootUser, b.rootPassword);
         this.tokenSecret = auth.addToken(b.rootUser, b.tokenName);
-        this.router = ApiRoutes.over(b.hypervisor, b.version).validator(b.validator).observer(b.observer);
-        if (b.hypervisor instanceof ai.thinkheads.phoenix.testkit.FakeHypervisor fake) {
-            router.callerScope(fake::actingAs);
-        }
+        this.router = ApiRoutes.over(b.cluster, b.version).validator(b.validator).observer(b.observer);
     }
 
-    public static Builder builder() {
-        return new Builder();
+    /** A simulator serving {@code cluster} (e.g. {@code fake.cluster()}); the other settings have defaults. */
+    public static Builder over(PveCluster cluster) {
+        return new Builder(cluster);
     }
 
     /**
@@ -72,12 +71,12 @@ public final class PveSimulator implements AutoCloseable {
         try {
             http = new HttpFace(settings.certificate, auth, router, httpFaults, settings.keepAliveIdle,
                     settings.maxBodyBytes, settings.clusterName).start(settings.httpPort);
-            String node = settings.sshNode != null ? settings.sshNode : settings.hypervisor.listNodes().get(0).node();
+            String node = settings.sshNode != null ? settings.sshNode : settings.cluster.nodes().get(0).node();
             // qm waits for its worker in-process; polling the in-memory router every 5 ms is as close
-            cli = CliInterpreter.builder(router, node).userId(settings.rootUser).timeSource(settings.time)
+            cli = CliInterpreter.builder(router, node).userId(settings.rootUser).time(settings.time)
                     .pollInterval(Duration.ofMillis(5))
                     .invocationCost(settings.sshInvocationCost)
-                    .files(nodeFiles(node))
+                    .files(NodeFiles.over(settings.cluster, node))
                     .configFiles(this::configFileText)
                     .build();
             SshFace.Builder sb = SshFace.builder(cli).user("root", settings.rootPassword).port(settings.sshPort);
@@ -151,9 +150,9 @@ public final class PveSimulator implements AutoCloseable {
         return httpFaults;
     }
 
-    /** The cluster it serves. */
-    public Hypervisor hypervisor() {
-        return settings.hypervisor;
+    /** The cluster model it serves. */
+    public PveCluster cluster() {
+        return settings.cluster;
     }
 
     /** HTTP requests answered (or faulted) since start. */
@@ -184,16 +183,13 @@ public final class PveSimulator implements AutoCloseable {
         return cli.node();
     }
 
-    /** The config file pmxcfs would hold for the VM, when the cluster is the testkit's fake. */
+    /** The config file pmxcfs holds for the VM. */
     private java.util.Optional<String> configFileText(String node, int vmid) {
-        if (settings.hypervisor instanceof ai.thinkheads.phoenix.testkit.FakeHypervisor fake) {
-            try {
-                return java.util.Optional.of(fake.cluster().configFileText(node, vmid));
-            } catch (ai.thinkheads.phoenix.hypervisor.NotFoundException e) {
-                return java.util.Optional.empty();
-            }
+        try {
+            return java.util.Optional.of(settings.cluster.configFileText(node, vmid));
+        } catch (NotFoundException e) {
+            return java.util.Optional.empty();
         }
-        return java.util.Optional.empty();
     }
 
     /** Every command line served over SSH since start ({@code qm}, {@code pvesh}, {@code tail}, uploads). */
@@ -207,33 +203,16 @@ public final class PveSimulator implements AutoCloseable {
     }
 
     /**
-     * Where {@code cat > <path>} over SSH writes: over a {@code FakeHypervisor}, its cluster model
-     * ({@link ai.thinkheads.phoenix.testkit.model.PveCluster#writeFile}: a file under a storage's
-     * content directory is that storage's volume); over any other hypervisor, only
-     * {@value CliInterpreter#SNIPPET_DIR}{@code /<name>}, kept here.
-     */
-    private NodeFiles nodeFiles(String node) {
-        if (settings.hypervisor instanceof ai.thinkheads.phoenix.testkit.FakeHypervisor fake) {
-            return NodeFiles.over(fake.cluster(), node);
-        }
-        return NodeFiles.snippetsOnly((name, bytes) -> snippets.put(name, bytes.clone()));
-    }
-
-    /**
      * The snippets of storage {@code local} on the SSH node ({@code local:snippets/<name>}, written
      * over SSH with {@code cat > /var/lib/vz/snippets/<name>} or otherwise), by name.
      */
     public Map<String, byte[]> snippets() {
         Map<String, byte[]> copy = new java.util.TreeMap<>();
-        if (settings.hypervisor instanceof ai.thinkheads.phoenix.testkit.FakeHypervisor fake) {
-            String node = sshNode();
-            for (var v : fake.cluster().fileVolumes(node, "local", "snippets")) {
-                fake.cluster().volumeContent(node, v.volid())
-                        .ifPresent(b -> copy.put(v.volid().substring("local:snippets/".length()), b));
-            }
-            return copy;
+        String node = sshNode();
+        for (PveCluster.FileVolume v : settings.cluster.fileVolumes(node, "local", "snippets")) {
+            settings.cluster.volumeContent(node, v.volid())
+                    .ifPresent(b -> copy.put(v.volid().substring("local:snippets/".length()), b));
         }
-        snippets.forEach((k, v) -> copy.put(k, v.clone()));
         return copy;
     }
 
@@ -291,8 +270,8 @@ public final class PveSimulator implements AutoCloseable {
      * wall clock, the SSH host key loaded from {@code hostKeyFile} (created there on the first run).
      */
     static Builder standalone(String[] args, java.nio.file.Path hostKeyFile) {
-        return builder().hypervisor(ai.thinkheads.phoenix.testkit.FakeHypervisor.builder().realTime()
-                        .defaultTaskDuration(Duration.ofMillis(200)).guestBootDelay(Duration.ofSeconds(2)).build())
+        return over(FakeHypervisor.builder().realTime()
+                        .defaultTaskDuration(Duration.ofMillis(200)).guestBootDelay(Duration.ofSeconds(2)).build().cluster())
                 .sshHostKey(ai.thinkheads.phoenix.testkit.simulator.ssh.PersistentHostKey.loadOrCreate(hostKeyFile));
     }
 
@@ -316,9 +295,9 @@ public final class PveSimulator implements AutoCloseable {
         return http;
     }
 
-    /** Settings; every one has a default except the hypervisor. */
+    /** Settings; every one but the cluster ({@link PveSimulator#over}) has a default. */
     public static final class Builder {
-        private Hypervisor hypervisor;
+        private final PveCluster cluster;
         private String version = "8.4.1";
         private String clusterName = "phoenix-sim";
         private String rootUser = "root@pam";
@@ -337,7 +316,8 @@ public final class PveSimulator implements AutoCloseable {
         private KeyPair hostKey;
         private final List<PublicKey> authorizedKeys = new ArrayList<>();
 
-        private Builder() {
+        private Builder(PveCluster cluster) {
+            this.cluster = Objects.requireNonNull(cluster, "cluster");
         }
 
         /** The node {@code qm} acts on over SSH; default the first node. */
@@ -373,12 +353,6 @@ public final class PveSimulator implements AutoCloseable {
         /** Lets {@code root} log in over SSH with this key. */
         public Builder sshAuthorizedKey(PublicKey key) {
             authorizedKeys.add(Objects.requireNonNull(key));
-            return this;
-        }
-
-        /** The cluster to serve (required). */
-        public Builder hypervisor(Hypervisor hypervisor) {
-            this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
             return this;
         }
 
@@ -455,9 +429,6 @@ public final class PveSimulator implements AutoCloseable {
         }
 
         public PveSimulator build() {
-            if (hypervisor == null) {
-                throw new IllegalStateException("hypervisor: required");
-            }
             Builder frozen = copy();
             if (frozen.certificate == null) {
                 frozen.certificate = SimulatorCertificate.selfSigned();
@@ -466,8 +437,7 @@ public final class PveSimulator implements AutoCloseable {
         }
 
         private Builder copy() {
-            Builder b = new Builder();
-            b.hypervisor = hypervisor;
+            Builder b = new Builder(cluster);
             b.version = version;
             b.clusterName = clusterName;
             b.rootUser = rootUser;

@@ -50,7 +50,7 @@ public final class SimulatedCluster implements AutoCloseable {
                         GuestImage.ubuntuNobleCloud().withPackages("cloud image with qemu-guest-agent", "qemu-guest-agent")))
                 .build();
         String image = fake.cluster().addVolume(NODE, "local", "import/debian-12-genericcloud-amd64.qcow2", 2L << 30);
-        PveSimulator sim = PveSimulator.builder().hypervisor(fake).requestValidator(SchemaAudit.shared()::check).build().start();
+        PveSimulator sim = PveSimulator.over(fake.cluster()).requestValidator(SchemaAudit.shared()::check).build().start();
         return new SimulatedCluster(fake, sim, image);
     }
 

@@ -13,7 +13,7 @@ class FakeClusterContractTest extends HypervisorContract {
     @Override
     protected ContractFixture fixture() {
         FakeHypervisor hv = FakeHypervisor.cluster(3);
-        return new ContractFixture(new WithoutSnapshotsOrLinkedClones(hv), "pve2", "ceph", null, null, hv.clock(),
+        return new ContractFixture(new WithoutSnapshotsOrLinkedClones(hv), "pve2", "ceph", null, null, hv.time(),
                 EnumSet.noneOf(Capability.class));
     }
 

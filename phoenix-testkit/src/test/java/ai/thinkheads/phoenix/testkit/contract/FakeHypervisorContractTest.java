@@ -14,7 +14,7 @@ class FakeHypervisorContractTest extends HypervisorContract {
         FakeHypervisor hv = FakeHypervisor.builder().guestImages(GuestImages.stock().with("debian-12-genericcloud",
                 GuestImage.ubuntuNobleCloud().withPackages("cloud image with qemu-guest-agent", "qemu-guest-agent"))).build();
         String image = hv.cluster().addVolume("pve", "local", "import/debian-12-genericcloud-amd64.qcow2", 2L << 30);
-        return new ContractFixture(hv, "pve", "local-lvm", "local", image, hv.clock(), EnumSet.allOf(Capability.class))
+        return new ContractFixture(hv, "pve", "local-lvm", "local", image, hv.time(), EnumSet.allOf(Capability.class))
                 .withModel(hv);
     }
 }

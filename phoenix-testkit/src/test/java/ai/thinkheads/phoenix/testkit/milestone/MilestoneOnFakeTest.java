@@ -69,7 +69,7 @@ class MilestoneOnFakeTest {
     }
 
     private static Phoenix phoenix(Hypervisor hv, FakeHypervisor fake) {
-        return Phoenix.on(hv).time(fake.clock());
+        return Phoenix.on(hv).time(fake.time());
     }
 
     private static List<ChangeKind> kinds(Plan plan, String vm) {
@@ -180,7 +180,7 @@ class MilestoneOnFakeTest {
         VmDefinition vm = VmDefinition.of(UbuntuCloud.clone("vm-01", 9000).vmid(9101).build().spec());
         Phoenix phoenix = phoenix(fake, fake);
         assertTrue(phoenix.apply(phoenix.plan(List.of(bare, vm))).isComplete());
-        Guest guest = Guest.of(fake, fake.clock(), Duration.ofMinutes(5));
+        Guest guest = Guest.of(fake, fake.time(), Duration.ofMinutes(5));
         GuestNotReadyException e = assertThrows(GuestNotReadyException.class, () -> guest.awaitAgent(new VmRef("pve", 9101)));
         assertTrue(e.getMessage().contains("QEMU guest agent is not running"), e.getMessage());
         assertTrue(e.getMessage().contains("stock Ubuntu cloud image"), e.getMessage());
@@ -285,7 +285,7 @@ class MilestoneOnFakeTest {
             }
         };
         FakeHypervisor fake = fake();
-        Phoenix phoenix = Phoenix.on(fake).time(fake.clock())
+        Phoenix phoenix = Phoenix.on(fake).time(fake.time())
                 .planOptions(PlanOptions.builder().features(FeatureSet.builtIns().with(motd)).build());
         List<VmDefinition> defs = List.of(milestone().get(0), UbuntuCloud.clone("web-01", 9000).vmid(9103).features("motd").build());
         ApplyResult r = phoenix.apply(phoenix.plan(defs));

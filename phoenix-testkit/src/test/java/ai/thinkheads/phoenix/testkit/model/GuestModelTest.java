@@ -34,13 +34,13 @@ class GuestModelTest {
 
     private final Map<String, byte[]> volumes = new HashMap<>();
     private final FakeClock clock = new FakeClock();
-    private FakeHypervisor hv = FakeHypervisor.builder().clock(clock)
+    private FakeHypervisor hv = FakeHypervisor.builder().time(clock)
             .volumeReader((node, volid) -> Optional.ofNullable(volumes.get(volid))).build();
 
     private final VmRef vm100 = VmRef.of("pve", 100);
 
     private void agentImage() {
-        hv = FakeHypervisor.builder().clock(clock)
+        hv = FakeHypervisor.builder().time(clock)
                 .volumeReader((node, volid) -> Optional.ofNullable(volumes.get(volid)))
                 .guestImages(GuestImages.stock().with("with-agent",
                         GuestImage.ubuntuNobleCloud().withPackages("ubuntu-with-agent", "qemu-guest-agent")))
@@ -189,7 +189,7 @@ class GuestModelTest {
     void aCidataIsoIsReadWithJolietAndWithPlainIsoNames() {
         for (boolean joliet : new boolean[] {true, false}) {
             volumes.clear();
-            hv = FakeHypervisor.builder().clock(new FakeClock())
+            hv = FakeHypervisor.builder().time(new FakeClock())
                     .volumeReader((node, volid) -> Optional.ofNullable(volumes.get(volid))).build();
             images();
             byte[] iso = CidataIso.of("cidata", Map.of(
@@ -201,7 +201,7 @@ class GuestModelTest {
             put("local:iso/seed.iso", iso);
             VmRef vm = create(100, CLOUDIMG, Map.of("ide2", "", "ide3", "local:iso/seed.iso,media=cdrom"));
             hv.start(vm).await(LONG);
-            hv.clock().advance(Duration.ofMinutes(10));
+            hv.time().advance(Duration.ofMinutes(10));
             assertTrue(answers(vm), "joliet=" + joliet);
             GuestState g = hv.guest(100);
             assertEquals("from-iso", g.hostname());

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class PveClusterFilesTest {
 
     private final FakeClock clock = new FakeClock();
-    private final PveCluster cluster = PveCluster.builder().clock(clock)
+    private final PveCluster cluster = PveCluster.builder().time(clock)
             .node(NodeSpec.of("pve1", 8, 32)).node(NodeSpec.of("pve2", 8, 32))
             .storage(StorageSpec.local("local-lvm", "lvmthin", 100, "images"))
             .storage(StorageSpec.local("local", "dir", 10, "iso", "snippets").withCapacity(64 << 10))

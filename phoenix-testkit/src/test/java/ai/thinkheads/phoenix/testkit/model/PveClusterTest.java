@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class PveClusterTest {
 
     private final FakeClock clock = new FakeClock();
-    private final PveCluster cluster = PveCluster.builder().clock(clock)
+    private final PveCluster cluster = PveCluster.builder().time(clock)
             .node(NodeSpec.of("pve1", 8, 32)).node(NodeSpec.of("pve2", 8, 32))
             .storage(StorageSpec.local("local-lvm", "lvmthin", 100, "images"))
             .storage(StorageSpec.shared("ceph", "rbd", 1000, "images"))

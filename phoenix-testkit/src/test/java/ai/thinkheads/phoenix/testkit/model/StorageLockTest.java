@@ -40,7 +40,7 @@ class StorageLockTest {
     void clonesOntoOneStorageSerializeAndTheSeventhTimesOut() {
         FakeHypervisor pve = fake(true);
         VmRef t = template(pve);
-        Instant start = pve.clock().now();
+        Instant start = pve.time().now();
         List<Task> tasks = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             tasks.add(pve.clone(t, CloneRequest.linked(100 + i, "c" + i)));
@@ -49,7 +49,7 @@ class StorageLockTest {
             tasks.get(i).await(WAIT);
         }
         // the sixth began after 5 × 2 s of waiting (≤ 10 s) and ended 2 s later
-        assertEquals(Duration.ofSeconds(12), Duration.between(start, pve.clock().now()).withNanos(0));
+        assertEquals(Duration.ofSeconds(12), Duration.between(start, pve.time().now()).withNanos(0));
         TaskFailedException e = assertThrows(TaskFailedException.class, () -> tasks.get(6).await(WAIT));
         assertEquals("can't lock file '/var/lock/pve-manager/pve-storage-local-lvm' - got timeout", e.exitStatus());
     }
@@ -58,12 +58,12 @@ class StorageLockTest {
     void withoutTheLockClonesOfATemplateRunSideBySide() {
         FakeHypervisor pve = fake(false);
         VmRef t = template(pve);
-        Instant start = pve.clock().now();
+        Instant start = pve.time().now();
         List<Task> tasks = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             tasks.add(pve.clone(t, CloneRequest.linked(100 + i, "c" + i)));
         }
         tasks.forEach(task -> task.await(WAIT));
-        assertEquals(Duration.ofSeconds(2), Duration.between(start, pve.clock().now()).withNanos(0));
+        assertEquals(Duration.ofSeconds(2), Duration.between(start, pve.time().now()).withNanos(0));
     }
 }

@@ -38,7 +38,7 @@ class ApplyBehaviourOnFakeTest {
     private final List<ApplyEvent> events = Collections.synchronizedList(new ArrayList<>());
 
     private Phoenix phoenix(FakeHypervisor hv) {
-        return Phoenix.on(hv).applyOptions(ApplyOptions.builder().listener(events::add).build()).time(hv.clock());
+        return Phoenix.on(hv).applyOptions(ApplyOptions.builder().listener(events::add).build()).time(hv.time());
     }
 
     private static VmDefinition vm(String name, int memoryMiB) {

@@ -117,25 +117,25 @@ class FaultProperties {
         FakeHypervisor fake = s.cluster();
         PlanOptions options = s.planOptions();
         Phoenix clean = Phoenix.on(fake)
-                .applyOptions(ApplyOptions.builder().maxParallel(1).build()).time(fake.clock());
+                .applyOptions(ApplyOptions.builder().maxParallel(1).build()).time(fake.time());
         Plan setup = clean.plan(s.beforeDefinitions());
         if (!setup.hasRefusals()) {
             assertTrue(clean.apply(setup).isComplete());
         }
         List<VmDefinition> defs = s.afterDefinitions();
-        Plan plan = Phoenix.on(fake).time(fake.clock()).planOptions(options).plan(defs);
+        Plan plan = Phoenix.on(fake).time(fake.time()).planOptions(options).plan(defs);
         if (plan.hasRefusals()) {
             fake = s.cluster();
             options = s.planOptions();
             defs = s.beforeDefinitions();
-            plan = Phoenix.on(fake).time(fake.clock()).planOptions(options).plan(defs);
+            plan = Phoenix.on(fake).time(fake.time()).planOptions(options).plan(defs);
         }
         if (plan.isEmpty()) {
             // nothing to do, so no call to meet a fault: the 'before' set on the strangers-only cluster
             fake = s.cluster();
             options = s.planOptions();
             defs = s.beforeDefinitions();
-            plan = Phoenix.on(fake).time(fake.clock()).planOptions(options).plan(defs);
+            plan = Phoenix.on(fake).time(fake.time()).planOptions(options).plan(defs);
         }
         for (int narrowed = 0; plan.hasRefusals() && narrowed < 5; narrowed++) {
             // drop the refused VMs; their dependents are refused in the next plan and dropped in turn
@@ -144,7 +144,7 @@ class FaultProperties {
             if (defs.isEmpty()) {
                 return Optional.empty();
             }
-            plan = Phoenix.on(fake).time(fake.clock()).planOptions(options).plan(defs);
+            plan = Phoenix.on(fake).time(fake.time()).planOptions(options).plan(defs);
         }
         return plan.hasRefusals() || plan.isEmpty() ? Optional.empty() : Optional.of(new Prepared(fake, options, defs, plan));
     }
@@ -158,7 +158,7 @@ class FaultProperties {
                     } else if (e.type() == ApplyEvent.Type.RETRY) {
                         retried.incrementAndGet();
                     }
-                }).build()).time(fake.clock());
+                }).build()).time(fake.time());
     }
 
     @Property(tries = TRIES)
@@ -206,11 +206,11 @@ class FaultProperties {
         fake.faults().clear();
         for (int i = 0; i < 8; i++) {
             fake.cluster().vmStop("pve1", 990);
-            fake.clock().advance(Duration.ofMinutes(1));
+            fake.time().advance(Duration.ofMinutes(1));
         }
-        fake.clock().advance(Duration.ofHours(1));
+        fake.time().advance(Duration.ofHours(1));
 
-        Phoenix after = Phoenix.on(fake).planOptions(options).applyOptions(ApplyOptions.builder().maxParallel(2).build()).time(fake.clock());
+        Phoenix after = Phoenix.on(fake).planOptions(options).applyOptions(ApplyOptions.builder().maxParallel(2).build()).time(fake.time());
         Plan again = after.plan(defs);
         assertFalse(again.hasRefusals(), again.render());
         ApplyResult second = after.apply(again);

@@ -79,7 +79,7 @@ class NormalisationProperties {
     @Property(tries = 200)
     void whateverASpecDeclaresPlansEmptyOnceApplied(@ForAll("specs") VmSpec spec) {
         FakeHypervisor hv = FakeHypervisor.singleNode();
-        Phoenix p = Phoenix.on(hv).time(hv.clock());
+        Phoenix p = Phoenix.on(hv).time(hv.time());
         List<VmDefinition> defs = List.of(VmDefinition.of(spec));
         Plan plan = p.plan(defs);
         assertTrue(!plan.hasRefusals(), plan.render());

@@ -112,7 +112,7 @@ class OrchestratorFilesOnFakeTest {
         int line = (int) text.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
         DefinitionSet set = OrchestratorConfigReader.builder().imageStorage("local").build().read(typo, "phoenix_vm_configs.json");
         FakeHypervisor fake = prepared();
-        Plan plan = Phoenix.on(fake).time(fake.clock()).plan(set.vms());
+        Plan plan = Phoenix.on(fake).time(fake.time()).plan(set.vms());
         String render = plan.render();
 
         String warning = "  warning: phoenix_vm_configs.json: $.vms[1].memroy_mb (line " + line + "): 'memroy_mb' is not a member"
@@ -131,7 +131,7 @@ class OrchestratorFilesOnFakeTest {
         assertEquals(new java.util.LinkedHashSet<>(warnings).size(), warnings.size(), render);
         assertEquals(plan.warnings().size(), warnings.size(), render);
         // planned again, unchanged: the warnings and the ignored list are not repeated
-        String again = Phoenix.on(fake).time(fake.clock()).plan(set.vms()).renderAfter(plan);
+        String again = Phoenix.on(fake).time(fake.time()).plan(set.vms()).renderAfter(plan);
         assertFalse(again.contains("  warning: ") || again.contains("  ignored: "), again);
         assertTrue(again.contains("\n  " + plan.warnings().size() + " warnings are the same as before\n"), again);
     }
@@ -151,7 +151,7 @@ class OrchestratorFilesOnFakeTest {
         assertEquals(IGNORED.get(revision), new TreeSet<>(set.allIgnored().keySet()), "ignored fields of " + revision);
 
         FakeHypervisor fake = prepared();
-        Phoenix phoenix = Phoenix.on(fake).time(fake.clock());
+        Phoenix phoenix = Phoenix.on(fake).time(fake.time());
         Plan full = phoenix.plan(set.vms());
         System.out.println("--- plan of phoenix_vm_configs." + revision + ".json on the fake\n" + full.render());
         if (revision.equals("0385ea2")) {

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class PlanApplyOnFakeTest {
 
     private static Phoenix phoenix(FakeHypervisor hv) {
-        return Phoenix.on(hv).time(hv.clock());
+        return Phoenix.on(hv).time(hv.time());
     }
 
     private static VmDefinition web(String name) {

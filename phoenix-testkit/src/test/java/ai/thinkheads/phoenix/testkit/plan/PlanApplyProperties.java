@@ -43,7 +43,7 @@ class PlanApplyProperties {
     }
 
     private static Phoenix phoenix(FakeHypervisor hv, PlanOptions options) {
-        return Phoenix.on(hv).planOptions(options).applyOptions(ApplyOptions.builder().maxParallel(3).build()).time(hv.clock());
+        return Phoenix.on(hv).planOptions(options).applyOptions(ApplyOptions.builder().maxParallel(3).build()).time(hv.time());
     }
 
     /**

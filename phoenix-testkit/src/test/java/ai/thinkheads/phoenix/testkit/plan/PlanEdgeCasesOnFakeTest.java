@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 class PlanEdgeCasesOnFakeTest {
 
     private static Phoenix phoenix(FakeHypervisor hv) {
-        return Phoenix.on(hv).time(hv.clock());
+        return Phoenix.on(hv).time(hv.time());
     }
 
     private static VmSpec.Builder vm(String name) {
@@ -102,7 +102,7 @@ class PlanEdgeCasesOnFakeTest {
                 }
             }
         }).build();
-        Phoenix p = Phoenix.on(hv).applyOptions(options).time(hv.clock());
+        Phoenix p = Phoenix.on(hv).applyOptions(options).time(hv.time());
         List<VmDefinition> defs = IntStream.range(0, 6).mapToObj(i -> VmDefinition.of(vm("vm" + i).start(true).build())).toList();
         Plan plan = p.plan(defs);
         plan.vms().forEach(v -> nodeOf.put(v.name(), v.node()));
@@ -116,10 +116,10 @@ class PlanEdgeCasesOnFakeTest {
     void aTaskPastItsDeadlineFailsTheVm() {
         FakeHypervisor hv = FakeHypervisor.singleNode();
         hv.faults().delayNextTask(Duration.ofHours(2));
-        Phoenix p = Phoenix.on(hv).applyOptions(ApplyOptions.builder().taskTimeout(Duration.ofMinutes(10)).build()).time(hv.clock());
+        Phoenix p = Phoenix.on(hv).applyOptions(ApplyOptions.builder().taskTimeout(Duration.ofMinutes(10)).build()).time(hv.time());
         ApplyResult r = p.converge(List.of(VmDefinition.of(vm("slow").build())));
         assertInstanceOf(TaskTimeoutException.class, r.outcome("slow").orElseThrow().failure());
-        hv.clock().advance(Duration.ofHours(3));
+        hv.time().advance(Duration.ofHours(3));
         assertTrue(p.converge(List.of(VmDefinition.of(vm("slow").build()))).isComplete());
         assertEquals(1, hv.listVms().size());
     }
@@ -129,7 +129,7 @@ class PlanEdgeCasesOnFakeTest {
         FakeHypervisor hv = FakeHypervisor.singleNode();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Phoenix p = Phoenix.on(hv).applyOptions(ApplyOptions.builder()
-                .listener(new ConsoleApplyListener(new PrintStream(out, true, StandardCharsets.UTF_8))).build()).time(hv.clock());
+                .listener(new ConsoleApplyListener(new PrintStream(out, true, StandardCharsets.UTF_8))).build()).time(hv.time());
         p.converge(List.of(VmDefinition.of(vm("web").build())));
         String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("web: vm started — create"), text);

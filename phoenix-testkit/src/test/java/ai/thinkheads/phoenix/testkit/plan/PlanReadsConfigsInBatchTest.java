@@ -39,7 +39,7 @@ class PlanReadsConfigsInBatchTest {
             defs.add(VmDefinition.of(VmSpec.builder("vm-" + i).memory(512).disk(Disk.scsi(0, "local-lvm", DiskSize.ofGiB(4)))
                     .nic(Nic.virtio(0, "vmbr0")).build()));
         }
-        assertTrue(Phoenix.on(fake).time(fake.clock()).converge(defs).isComplete());
+        assertTrue(Phoenix.on(fake).time(fake.time()).converge(defs).isComplete());
 
         List<Integer> batchSizes = new ArrayList<>();
         List<Integer> parallelisms = new ArrayList<>();
@@ -63,7 +63,7 @@ class PlanReadsConfigsInBatchTest {
                 return super.getConfig(vm);
             }
         };
-        Plan plan = Phoenix.on(counting).time(fake.clock())
+        Plan plan = Phoenix.on(counting).time(fake.time())
                 .planOptions(PlanOptions.builder().readParallelism(4).build()).plan(defs);
         assertEquals(List.of(20), batchSizes);
         assertEquals(List.of(4), parallelisms);

@@ -109,15 +109,15 @@ record Scenario(int nodes, List<Stranger> strangers, List<Shape> before, List<Sh
             String node = "pve" + (1 + s.node() % nodes);
             hv.cluster().createVm(node, vmid, Map.of("name", s.name(), "memory", "512", "tags", "theirs",
                     "scsi0", "local-lvm:1", "net0", "virtio,bridge=vmbr0"));
-            hv.clock().advance(Duration.ofMinutes(1));
+            hv.time().advance(Duration.ofMinutes(1));
             if (s.running()) {
                 hv.cluster().vmStart(node, vmid);
-                hv.clock().advance(Duration.ofMinutes(1));
+                hv.time().advance(Duration.ofMinutes(1));
             }
             vmid++;
         }
         hv.cluster().createVm("pve1", 990, Map.of("name", "drain", "memory", "256"));
-        hv.clock().advance(Duration.ofMinutes(1));
+        hv.time().advance(Duration.ofMinutes(1));
         return hv;
     }
 

@@ -279,8 +279,8 @@ class HttpFaceTest {
             PveSimulator sim) implements AutoCloseable {
         static Sim start() {
             var clock = new ai.thinkheads.phoenix.testkit.FakeClock();
-            var fake = ai.thinkheads.phoenix.testkit.FakeHypervisor.builder().clock(clock).build();
-            return new Sim(clock, fake, PveSimulator.builder().hypervisor(fake).build().start());
+            var fake = ai.thinkheads.phoenix.testkit.FakeHypervisor.builder().time(clock).build();
+            return new Sim(clock, fake, PveSimulator.over(fake.cluster()).build().start());
         }
 
         RawHttps.Response send(String method, String path, String body) throws Exception {

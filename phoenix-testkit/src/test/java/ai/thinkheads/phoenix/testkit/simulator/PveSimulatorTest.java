@@ -37,7 +37,7 @@ class PveSimulatorTest {
     @BeforeEach
     void start() {
         fake = FakeHypervisor.builder().realTime().defaultTaskDuration(Duration.ofMillis(20)).build();
-        sim = PveSimulator.builder().hypervisor(fake).requestObserver(seen::add).build().start();
+        sim = PveSimulator.over(fake.cluster()).requestObserver(seen::add).build().start();
         ssh = SshClient.setUpDefaultClient();
         // the test's own client; Phoenix's backend verifies host keys, this only drives the face
         ssh.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);

@@ -81,7 +81,7 @@ class SimulatorFilesTest {
     // ---- through the faces ----------------------------------------------------------------
 
     private static PveSimulator simulator(FakeHypervisor fake) {
-        return PveSimulator.builder().hypervisor(fake).requestValidator(SchemaAudit.shared()::check).build().start();
+        return PveSimulator.over(fake.cluster()).requestValidator(SchemaAudit.shared()::check).build().start();
     }
 
     @Test
@@ -123,7 +123,7 @@ class SimulatorFilesTest {
     @Test
     void theSshFaceWritesIntoTheModelAndPveshListsIt() throws Exception {
         FakeHypervisor fake = FakeHypervisor.builder().realTime().build();
-        ApiRouter router = ApiRoutes.over(fake, "8.4.1").validator(SchemaAudit.shared()::check);
+        ApiRouter router = ApiRoutes.over(fake.cluster(), "8.4.1").validator(SchemaAudit.shared()::check);
         CliInterpreter cli = CliInterpreter.builder(router, "pve")
                 .files(ai.thinkheads.phoenix.testkit.simulator.ssh.NodeFiles.over(fake.cluster(), "pve")).build();
         byte[] iso = binary();

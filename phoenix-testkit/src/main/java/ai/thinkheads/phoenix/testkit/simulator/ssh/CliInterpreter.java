@@ -113,7 +113,7 @@ public final class CliInterpreter {
         }
 
         /** Clock for polling, timeouts and {@code invocationCost}; the system clock by default. */
-        public Builder timeSource(TimeSource time) {
+        public Builder time(TimeSource time) {
             this.time = Objects.requireNonNull(time);
             return this;
         }
@@ -137,12 +137,6 @@ public final class CliInterpreter {
                 throw new IllegalArgumentException("invocationCost must not be negative");
             }
             this.invocationCost = invocationCost;
-            return this;
-        }
-
-        /** Receives {@code cat > /var/lib/vz/snippets/<name>} uploads (and no other path); without a store they fail. */
-        public Builder snippetStore(SnippetStore snippets) {
-            this.files = snippets == null ? null : NodeFiles.snippetsOnly(snippets);
             return this;
         }
 

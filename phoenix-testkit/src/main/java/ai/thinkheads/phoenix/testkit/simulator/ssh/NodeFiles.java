@@ -43,16 +43,4 @@ public interface NodeFiles {
             }
         };
     }
-
-    /** The old {@link SnippetStore}: only {@value CliInterpreter#SNIPPET_DIR}{@code /<name>}. */
-    static NodeFiles snippetsOnly(SnippetStore store) {
-        return (path, content) -> {
-            String prefix = CliInterpreter.SNIPPET_DIR + "/";
-            String name = path.startsWith(prefix) ? path.substring(prefix.length()) : null;
-            if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-                throw new CannotWrite("Permission denied (the PVE simulator accepts only " + prefix + "<name>)");
-            }
-            store.write(name, content);
-        };
-    }
 }

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * the interpreter over the router the {@code HttpFace} uses:
  * <pre>{@code
  * ApiRouter router = ...;                                   // the cluster model's routes
- * CliInterpreter cli = CliInterpreter.builder(router, "pve1").timeSource(clock).build();
+ * CliInterpreter cli = CliInterpreter.builder(router, "pve1").time(clock).build();
  * try (SshFace ssh = SshFace.builder(cli).user("root", "secret").start()) {
  *     ssh.port(); ssh.hostKeyFingerprint();                 // what a client pins
  * }

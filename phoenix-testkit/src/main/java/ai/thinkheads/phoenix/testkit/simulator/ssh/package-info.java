@@ -16,9 +16,7 @@
  *   <li>{@link ai.thinkheads.phoenix.testkit.simulator.ssh.ShellWords} — the strict
  *       {@code /bin/sh -c} word splitter in front of it;</li>
  *   <li>{@link ai.thinkheads.phoenix.testkit.simulator.ssh.NodeFiles} — where {@code cat > <file>}
- *       and {@code tee <file>} writes go (the cluster model, by storage path);
- *       {@link ai.thinkheads.phoenix.testkit.simulator.ssh.SnippetStore} is the older, snippets-only
- *       form.</li>
+ *       and {@code tee <file>} writes go (the cluster model, by storage path).</li>
  * </ul>
  */
 package ai.thinkheads.phoenix.testkit.simulator.ssh;

@@ -25,13 +25,22 @@ class CliInterpreterTest {
     private CliInterpreter cli;
     private final Map<String, byte[]> snippets = new ConcurrentHashMap<>();
 
+    /** The node's snippet directory, by file name; any other path is not writable. */
+    private void writeSnippet(String path, byte[] content) throws NodeFiles.CannotWrite {
+        String prefix = CliInterpreter.SNIPPET_DIR + "/";
+        if (!path.startsWith(prefix)) {
+            throw new NodeFiles.CannotWrite("Permission denied");
+        }
+        snippets.put(path.substring(prefix.length()), content);
+    }
+
     @BeforeEach
     void setUp() {
         pve = new FakePve("pve1");
         cli = CliInterpreter.builder(pve.router, "pve1")
-                .timeSource(pve.clock)
+                .time(pve.clock)
                 .pollInterval(Duration.ofMillis(500))
-                .snippetStore(snippets::put)
+                .files(this::writeSnippet)
                 .build();
     }
 
@@ -182,7 +191,7 @@ class CliInterpreterTest {
 
     @Test
     void aTaskThatNeverEndsIsGivenUpAfterTheWaitLimit() {
-        CliInterpreter impatient = CliInterpreter.builder(pve.router, "pve1").timeSource(pve.clock)
+        CliInterpreter impatient = CliInterpreter.builder(pve.router, "pve1").time(pve.clock)
                 .pollInterval(Duration.ofSeconds(1)).taskWaitLimit(Duration.ofSeconds(2)).build();
         pve.addVm(100, Map.of());
         CliResult r = impatient.run("qm create 200 --start 0", new byte[0]);
@@ -426,13 +435,13 @@ class CliInterpreterTest {
         assertEquals(2, run("cat > /var/lib/vz/snippets/../x", "x").exitCode());
         assertEquals(1, run("cat /var/lib/vz/snippets/net.yaml").exitCode());
         assertEquals(2, snippets.size());
-        CliInterpreter noStore = CliInterpreter.builder(pve.router, "pve1").timeSource(pve.clock).build();
+        CliInterpreter noStore = CliInterpreter.builder(pve.router, "pve1").time(pve.clock).build();
         assertEquals(2, noStore.run("cat > /var/lib/vz/snippets/a", "x".getBytes(StandardCharsets.UTF_8)).exitCode());
     }
 
     @Test
     void invocationsAreCountedAndCostTimeOnTheClock() {
-        CliInterpreter costly = CliInterpreter.builder(pve.router, "pve1").timeSource(pve.clock)
+        CliInterpreter costly = CliInterpreter.builder(pve.router, "pve1").time(pve.clock)
                 .invocationCost(Duration.ofMillis(500)).build();
         Instant before = pve.clock.now();
         costly.run("qm list", new byte[0]);

@@ -53,7 +53,7 @@ class QmCommandLinesTest {
         FakePve pve = new FakePve("pve1");
         pve.addVm(100, Map.of("memory", "512"));
         pve.calls.clear();
-        CliInterpreter cli = CliInterpreter.builder(pve.router, "pve1").timeSource(pve.clock)
+        CliInterpreter cli = CliInterpreter.builder(pve.router, "pve1").time(pve.clock)
                 .pollInterval(Duration.ofMillis(500)).build();
         byte[] in = stdin == null ? new byte[0] : stdin.getBytes(StandardCharsets.UTF_8);
         CliResult result = cli.run(line, in);

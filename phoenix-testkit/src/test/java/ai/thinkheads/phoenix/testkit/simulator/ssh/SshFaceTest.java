@@ -39,6 +39,15 @@ class SshFaceTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final Map<String, byte[]> snippets = new ConcurrentHashMap<>();
+
+    /** The node's snippet directory, by file name; any other path is not writable. */
+    private void writeSnippet(String path, byte[] content) throws NodeFiles.CannotWrite {
+        String prefix = CliInterpreter.SNIPPET_DIR + "/";
+        if (!path.startsWith(prefix)) {
+            throw new NodeFiles.CannotWrite("Permission denied");
+        }
+        snippets.put(path.substring(prefix.length()), content);
+    }
     private final AtomicReference<PublicKey> keySeenByClient = new AtomicReference<>();
     private FakePve pve;
     private KeyPair clientKey;
@@ -49,8 +58,8 @@ class SshFaceTest {
     void start() throws Exception {
         pve = new FakePve("pve1");
         CliInterpreter cli = CliInterpreter.builder(pve.router, "pve1")
-                .timeSource(pve.clock)
-                .snippetStore(snippets::put)
+                .time(pve.clock)
+                .files(this::writeSnippet)
                 .build();
         clientKey = ecKey();
         face = SshFace.builder(cli)
