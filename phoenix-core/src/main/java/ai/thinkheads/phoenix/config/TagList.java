@@ -31,7 +31,7 @@ public record TagList(List<String> tags) {
     }
 
     public static TagList parse(String text) {
-        return new TagList(SplitList.split(text));
+        return new TagList(splitList(text));
     }
 
     /**
@@ -52,20 +52,23 @@ public record TagList(List<String> tags) {
         return format();
     }
 
-    /** pve-common {@code PVE::ParseUtils::split_list}. */
-    static final class SplitList {
-        private SplitList() {
+    /**
+     * pve-common {@code PVE::Tools::split_list} (also {@code PVE::ParseUtils::split_list}): on NUL
+     * when the text has one, else on {@code ,}, {@code ;} and white space, empty items dropped;
+     * {@code null} is the empty list. Proxmox reads every list-valued option this way (tags,
+     * nameservers, a storage's {@code content} and {@code nodes}). The one copy in Phoenix's main code.
+     */
+    public static List<String> splitList(String text) {
+        if (text == null) {
+            return List.of();
         }
-
-        static List<String> split(String text) {
-            List<String> out = new ArrayList<>();
-            String[] parts = text.contains("\0") ? text.split("\0") : text.replaceAll("[,;]", " ").strip().split("\\s+");
-            for (String p : parts) {
-                if (!p.isEmpty()) {
-                    out.add(p);
-                }
+        List<String> out = new ArrayList<>();
+        String[] parts = text.contains("\0") ? text.split("\0") : text.replaceAll("[,;]", " ").strip().split("\\s+");
+        for (String p : parts) {
+            if (!p.isEmpty()) {
+                out.add(p);
             }
-            return out;
         }
+        return List.copyOf(out);
     }
 }

@@ -158,7 +158,7 @@ class ErrorMappingTest {
         SchemaCheckingServer gone = new SchemaCheckingServer().start();
         String url = gone.baseUrl();
         gone.close();
-        try (ProxmoxApi offline = ProxmoxApi.builder().baseUrl(url).timeSource(time).maxRetries(1)
+        try (ProxmoxApi offline = ProxmoxApi.builder().baseUrl(url).time(time).maxRetries(1)
                 .credentials(Credentials.apiToken(ApiTestSupport.TOKEN_ID, Secret.of(ApiTestSupport.TOKEN_SECRET))).build()) {
             TransportException e = assertThrows(TransportException.class, () -> offline.start(VM));
             assertFalse(e.requestSent());
