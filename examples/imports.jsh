@@ -11,5 +11,6 @@ import ai.thinkheads.phoenix.testkit.model.GuestState;
 import ai.thinkheads.phoenix.testkit.simulator.PveSimulator;
 import ai.thinkheads.phoenix.backend.api.*;
 import ai.thinkheads.phoenix.backend.qm.QmHypervisor;
+import ai.thinkheads.phoenix.backend.qm.SshSettings;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import ai.thinkheads.phoenix.backend.api.ProxmoxApi;
 import ai.thinkheads.phoenix.backend.api.Secret;
 import ai.thinkheads.phoenix.backend.api.TlsTrust;
 import ai.thinkheads.phoenix.backend.qm.QmHypervisor;
+import ai.thinkheads.phoenix.backend.qm.SshSettings;
 import ai.thinkheads.phoenix.definition.VmDefinition;
 import ai.thinkheads.phoenix.plan.ApplyOptions;
 import ai.thinkheads.phoenix.plan.ApplyResult;
@@ -62,8 +63,11 @@ final class Fixtures {
     }
 
     static QmHypervisor qm(PveSimulator sim) {
-        return QmHypervisor.builder().host("127.0.0.1").port(sim.sshPort()).user("root").password(sim.rootPassword())
-                .hostKeyFingerprint(sim.sshHostKeyFingerprint()).node(sim.sshNode()).build();
+        return QmHypervisor.builder()
+                .ssh(SshSettings.builder().host("127.0.0.1").port(sim.sshPort())
+                        .user("root").password(sim.rootPassword())
+                        .hostKeyFingerprint(sim.sshHostKeyFingerprint()).build())
+                .node(sim.sshNode()).build();
     }
 
     static double millis(long nanos) {

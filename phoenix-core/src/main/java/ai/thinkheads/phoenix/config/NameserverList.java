@@ -32,7 +32,7 @@ public record NameserverList(List<String> addresses) {
     }
 
     public static NameserverList parse(String text) {
-        return new NameserverList(TagList.SplitList.split(text));
+        return new NameserverList(TagList.splitList(text));
     }
 
     public String format() {

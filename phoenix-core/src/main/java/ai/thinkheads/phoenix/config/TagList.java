@@ -1,6 +1,5 @@
 package ai.thinkheads.phoenix.config;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -31,7 +30,7 @@ public record TagList(List<String> tags) {
     }
 
     public static TagList parse(String text) {
-        return new TagList(SplitList.split(text));
+        return new TagList(splitList(text));
     }
 
     /**
@@ -52,20 +51,23 @@ public record TagList(List<String> tags) {
         return format();
     }
 
-    /** pve-common {@code PVE::ParseUtils::split_list}. */
-    static final class SplitList {
-        private SplitList() {
+    /**
+     * pve-common {@code PVE::Tools::split_list} (also {@code PVE::ParseUtils::split_list}): on NUL
+     * when the text has one, else {@code ,} and {@code ;} become spaces, leading white space goes and
+     * the rest is split on white space; as Perl's {@code split}, trailing empty items are dropped.
+     * White space is Perl's {@code \s} on bytes (space, tab, line breaks, form feed), not Unicode's.
+     * {@code null} is the empty list. Proxmox reads every list-valued option this way (tags,
+     * nameservers, {@code hotplug}, a storage's {@code content} and {@code nodes}); this is the one
+     * copy in Phoenix's main code.
+     */
+    public static List<String> splitList(String text) {
+        if (text == null) {
+            return List.of();
         }
-
-        static List<String> split(String text) {
-            List<String> out = new ArrayList<>();
-            String[] parts = text.contains("\0") ? text.split("\0") : text.replaceAll("[,;]", " ").strip().split("\\s+");
-            for (String p : parts) {
-                if (!p.isEmpty()) {
-                    out.add(p);
-                }
-            }
-            return out;
+        if (text.indexOf('\0') >= 0) {
+            return List.of(text.split("\0"));
         }
+        String t = text.replaceAll("[,;]", " ").replaceAll("^\\s+", "");
+        return t.isEmpty() ? List.of() : List.of(t.split("\\s+"));
     }
 }

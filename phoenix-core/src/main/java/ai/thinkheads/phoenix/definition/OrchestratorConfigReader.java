@@ -4,6 +4,7 @@ import ai.thinkheads.phoenix.config.DiskSize;
 import ai.thinkheads.phoenix.config.IpConfig;
 import ai.thinkheads.phoenix.config.NameserverList;
 import ai.thinkheads.phoenix.config.PropertyStringException;
+import ai.thinkheads.phoenix.config.TagList;
 import ai.thinkheads.phoenix.definition.JsonReading.Field;
 import ai.thinkheads.phoenix.definition.VmDefinition.Feature;
 import ai.thinkheads.phoenix.definition.VmDefinition.SnapshotPolicy;
@@ -666,11 +667,9 @@ public final class OrchestratorConfigReader {
                             // one address, or several separated by spaces/commas/semicolons (pve split_list)
                             String s = r.text(item);
                             if (s != null) {
-                                for (String a : s.trim().split("[\\s,;]+")) {
-                                    if (!a.isEmpty()) {
-                                        nameservers.add(a);
-                                        nameserverFields.add(item);
-                                    }
+                                for (String a : TagList.splitList(s)) {
+                                    nameservers.add(a);
+                                    nameserverFields.add(item);
                                 }
                             }
                             break;

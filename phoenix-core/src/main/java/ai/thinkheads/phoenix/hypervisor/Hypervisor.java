@@ -173,13 +173,14 @@ public interface Hypervisor extends TaskTracker, AutoCloseable {
      * replacing a file of that name: afterwards the volume
      * {@link StorageContent#volid content.volid(storage, filename)} holds exactly {@code data}.
      *
-     * <p>Refusals, before anything is written:
+     * <p>Refusals, before anything is written; the first two, in this order, before anything is
+     * sent ({@link StorageContent#checkUpload}, which every backend calls first):
      * <ul>
      *   <li>{@link UnsupportedOperationException} when {@code content} is not in
      *       {@link #uploadableContent()}, naming the content and the backend;</li>
-     *   <li>{@link NotFoundException} for an unknown node or storage;</li>
      *   <li>{@link ParameterRejectedException} for a file name Proxmox would refuse or rename
      *       ({@link StorageContent#filenameErrors});</li>
+     *   <li>{@link NotFoundException} for an unknown node or storage;</li>
      *   <li>a storage that does not allow {@code content}: Proxmox's {@code storage 'x' does not
      *       support 'iso' content} (pve-storage {@code Status.pm} upload) as a
      *       {@link HypervisorException}, thrown or from the task;</li>

@@ -3,7 +3,10 @@ package ai.thinkheads.phoenix.hypervisor;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -129,6 +132,38 @@ public enum StorageContent {
             }
         }
         return errors;
+    }
+
+    /**
+     * What every {@link Hypervisor#uploadFile} checks before it sends anything, in this order (the one
+     * copy of these checks; each backend then leaves the rest to Proxmox, or to its own transport):
+     * <ol>
+     *   <li>{@code node}, {@code storage}, {@code content} and {@code data} are given;</li>
+     *   <li>{@code writer} can write {@code content} at all ({@link Hypervisor#uploadableContent()}),
+     *       else {@link UnsupportedOperationException} naming the content and the backend;</li>
+     *   <li>{@code filename} is a name of that type Proxmox keeps as it is ({@link #filenameErrors}),
+     *       else {@link ParameterRejectedException} for {@code filename}, so the volume id is known
+     *       before the upload.</li>
+     * </ol>
+     */
+    public static void checkUpload(Hypervisor writer, String node, String storage, StorageContent content,
+                                   String filename, byte[] data) {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(content, "content");
+        Objects.requireNonNull(data, "data");
+        Set<StorageContent> writable = writer.uploadableContent();
+        if (!writable.contains(content)) {
+            Set<String> words = new TreeSet<>();
+            writable.forEach(c -> words.add(c.word()));
+            throw new UnsupportedOperationException("uploading '" + content.word() + "' content is not supported by "
+                    + writer.getClass().getSimpleName() + " (it writes " + (words.isEmpty() ? "no files" : String.join(", ", words))
+                    + ")");
+        }
+        Map<String, String> errors = content.filenameErrors(filename);
+        if (!errors.isEmpty()) {
+            throw new ParameterRejectedException(node, null, errors);
+        }
     }
 
     /**

@@ -1,6 +1,6 @@
 package ai.thinkheads.phoenix.plan;
 
-import java.util.Arrays;
+import ai.thinkheads.phoenix.config.TagList;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -40,7 +40,7 @@ final class Hotplug {
         if (v.equals("1")) {
             f.addAll(Set.of("network", "disk", "usb", "memory", "cpu", "cloudinit"));
         } else if (!v.equals("0")) {
-            f.addAll(Arrays.stream(v.split("[,;\\s]+")).filter(s -> !s.isEmpty()).toList());
+            f.addAll(TagList.splitList(v)); // qemu-server parse_hotplug_features: split_list
         }
         return new Hotplug(f);
     }

@@ -1,6 +1,5 @@
 package ai.thinkheads.phoenix.spec;
 
-import ai.thinkheads.phoenix.hypervisor.CreateRequest;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -23,11 +22,6 @@ public record CreateConfig(Map<String, String> config, String pool, boolean star
     public CreateConfig {
         config = Collections.unmodifiableMap(new TreeMap<>(config));
         snippets = Collections.unmodifiableMap(new TreeMap<>(snippets));
-    }
-
-    /** The {@link CreateRequest} for creating the VM as {@code vmid} on {@code node}. */
-    public CreateRequest toRequest(String node, int vmid) {
-        return new CreateRequest(node, vmid, config, pool, start);
     }
 
     public Optional<String> poolIfAny() {

@@ -180,6 +180,12 @@ class ConfigViewsTest {
 
     @Test
     void tags() {
+        // pve-common PVE::Tools::split_list: NUL first, else , ; and white space
+        assertEquals(List.of("a", "b", "c"), TagList.splitList(" a;b,, c "));
+        assertEquals(List.of("a b", "c"), TagList.splitList("a b\0c"));
+        assertEquals(List.of(), TagList.splitList(null));
+        assertEquals(List.of(), TagList.splitList(" ; "));
+        assertEquals(List.of("\u2003a"), TagList.splitList("\u2003a"), "Perl's \\s is ASCII white space");
         assertEquals(List.of("a", "b", "prod"), TagList.parse("a;b prod,a").tags());
         assertEquals("a;b", new TagList(List.of("a", "b")).format());
         assertEquals("b;prod;web", new TagList(List.of("web", "Prod", "b", "prod")).normalized().format());

@@ -52,7 +52,11 @@ class ValuesTest {
         assertEquals(PowerState.PAUSED, PowerState.fromProxmox("running", "paused"));
         assertEquals(PowerState.RUNNING, PowerState.fromProxmox("running", "running"));
         assertEquals(PowerState.STOPPED, PowerState.fromProxmox("stopped", null));
-        assertThrows(IllegalArgumentException.class, () -> PowerState.fromProxmox("exploded", null));
+        assertEquals(PowerState.PAUSED, PowerState.fromProxmox("paused", null), "pvestatd broadcasts the qmpstatus");
+        // a VM whose node sent no data, and QEMU run states the seam has no word for
+        for (String status : new String[] {"unknown", "prelaunch", "io-error", "internal-error", "migrating", "", null}) {
+            assertEquals(PowerState.UNKNOWN, PowerState.fromProxmox(status, null), String.valueOf(status));
+        }
     }
 
     @Test

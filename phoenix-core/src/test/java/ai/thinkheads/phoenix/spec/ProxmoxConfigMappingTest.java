@@ -11,7 +11,6 @@ import ai.thinkheads.phoenix.config.ConfigView;
 import ai.thinkheads.phoenix.config.DiskSize;
 import ai.thinkheads.phoenix.config.DriveBus;
 import ai.thinkheads.phoenix.config.IpConfig;
-import ai.thinkheads.phoenix.hypervisor.CreateRequest;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -80,10 +79,6 @@ class ProxmoxConfigMappingTest {
         assertNull(create.pool());
         assertFalse(create.start());
         assertEquals(Map.of(), create.snippets());
-        CreateRequest request = create.toRequest("pve1", 130);
-        assertEquals(create.config(), request.config());
-        assertEquals(130, request.vmid());
-        assertEquals("pve1", request.node());
     }
 
     /** sha1("#cloud-config\npackages: [nginx]\n"), first 12 hex digits, as python3 hashlib computes it. */

@@ -11,7 +11,6 @@ import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.NodeResources;
 import ai.thinkheads.phoenix.hypervisor.ShutdownOptions;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
-import ai.thinkheads.phoenix.hypervisor.ParameterRejectedException;
 import ai.thinkheads.phoenix.hypervisor.StorageContent;
 import ai.thinkheads.phoenix.hypervisor.StorageInfo;
 import ai.thinkheads.phoenix.hypervisor.StorageVolume;
@@ -200,11 +199,7 @@ public final class FakeHypervisor implements Hypervisor {
     @Override
     public Task uploadFile(String node, String storage, StorageContent content, String filename, byte[] data) {
         before("uploadFile", null);
-        Objects.requireNonNull(data, "data");
-        Map<String, String> errors = content.filenameErrors(filename);
-        if (!errors.isEmpty()) {
-            throw new ParameterRejectedException(node, null, errors);
-        }
+        StorageContent.checkUpload(this, node, storage, content, filename, data);
         if (content == StorageContent.SNIPPETS) {
             cluster.writeVolume(node, storage, content.word(), filename, data);
             return Tasks.completed(node, null, TaskStatus.stopped(null, "OK"), List.of());

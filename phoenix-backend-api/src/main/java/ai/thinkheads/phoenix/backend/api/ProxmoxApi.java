@@ -4,7 +4,6 @@ import ai.thinkheads.phoenix.backend.api.ApiTransport.Method;
 import ai.thinkheads.phoenix.backend.api.ApiTransport.Reply;
 import ai.thinkheads.phoenix.backend.api.ApiTransport.Target;
 import ai.thinkheads.phoenix.config.DiskSize;
-import ai.thinkheads.phoenix.config.PropertyString;
 import ai.thinkheads.phoenix.hypervisor.CloneRequest;
 import ai.thinkheads.phoenix.hypervisor.ConfigUpdate;
 import ai.thinkheads.phoenix.hypervisor.CreateRequest;
@@ -12,11 +11,7 @@ import ai.thinkheads.phoenix.hypervisor.DestroyOptions;
 import ai.thinkheads.phoenix.hypervisor.GuestExecStatus;
 import ai.thinkheads.phoenix.hypervisor.GuestInterface;
 import ai.thinkheads.phoenix.hypervisor.Hypervisor;
-import ai.thinkheads.phoenix.hypervisor.HypervisorException;
 import ai.thinkheads.phoenix.hypervisor.NodeResources;
-import ai.thinkheads.phoenix.hypervisor.NotFoundException;
-import ai.thinkheads.phoenix.hypervisor.ParameterRejectedException;
-import ai.thinkheads.phoenix.hypervisor.PowerState;
 import ai.thinkheads.phoenix.hypervisor.ShutdownOptions;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
 import ai.thinkheads.phoenix.hypervisor.StorageContent;
@@ -30,21 +25,14 @@ import ai.thinkheads.phoenix.hypervisor.Upid;
 import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.hypervisor.VmSummary;
-import ai.thinkheads.phoenix.hypervisor.WrongStateException;
-import com.fasterxml.jackson.databind.JsonNode;
+import ai.thinkheads.phoenix.hypervisor.wire.ProxmoxReplies;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.Comparator;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -84,8 +72,7 @@ import org.slf4j.LoggerFactory;
  * One request each (task status and log reads aside): {@code GET /cluster/resources?type=vm|node},
  * {@code GET /nodes/{node}/storage}, {@code GET /cluster/nextid}, {@code GET|POST
  * /nodes/{node}/qemu/{vmid}/config} (updates send {@code delete} as a comma list and the
- * {@code digest}), {@code POST /nodes/{node}/qemu}, {@code PUT .../resize} (after a config read that refuses
- * shrinking up front), {@code POST
+ * {@code digest}), {@code POST /nodes/{node}/qemu}, {@code PUT .../resize}, {@code POST
  * .../status/start|stop|shutdown|reboot}, {@code POST .../clone}, {@code POST .../template},
  * {@code DELETE /nodes/{node}/qemu/{vmid}} (parameters in the query), {@code GET|POST .../snapshot},
  * {@code POST .../snapshot/{name}/rollback}, {@code DELETE .../snapshot/{name}}, {@code POST
@@ -158,68 +145,23 @@ public final class ProxmoxApi implements Hypervisor {
 
     @Override
     public List<VmSummary> listVms() {
-        JsonNode data = get(target(null, null, "cluster", "resources"), Form.empty().add("type", "vm")).data();
-        List<VmSummary> out = new ArrayList<>();
-        for (JsonNode r : data) {
-            if (!"qemu".equals(PveJson.textOf(r.get("type")))) {
-                continue; // lxc containers are not ours
-            }
-            out.add(new VmSummary(PveJson.intOf(r.get("vmid"), "vmid"), PveJson.textOf(r.get("node")),
-                    PveJson.textOf(r.get("name")),
-                    PowerState.fromProxmox(PveJson.textOf(r.get("status")), PveJson.textOf(r.get("qmpstatus"))),
-                    PveJson.boolOf(r.get("template")), tags(PveJson.textOf(r.get("tags"))),
-                    PveJson.textOf(r.get("lock"))));
-        }
-        out.sort(Comparator.comparingInt(VmSummary::vmid));
-        return List.copyOf(out);
-    }
-
-    private static List<String> tags(String text) {
-        if (text == null || text.isBlank()) {
-            return List.of();
-        }
-        // pve-common PVE::Tools::split_list-style: tags are stored ';'-separated, ',' and ' ' accepted
-        return Arrays.stream(text.split("[;,\\s]+")).filter(s -> !s.isEmpty()).toList();
+        return ProxmoxReplies.vms(get(target(null, null, "cluster", "resources"), Form.empty().add("type", "vm")).data());
     }
 
     @Override
     public List<NodeResources> listNodes() {
-        JsonNode data = get(target(null, null, "cluster", "resources"), Form.empty().add("type", "node")).data();
-        List<NodeResources> out = new ArrayList<>();
-        for (JsonNode r : data) {
-            if (!"node".equals(PveJson.textOf(r.get("type")))) {
-                continue;
-            }
-            out.add(new NodeResources(PveJson.textOf(r.get("node")), "online".equals(PveJson.textOf(r.get("status"))),
-                    (int) PveJson.longOf(r.get("maxcpu"), 0), PveJson.doubleOf(r.get("cpu"), 0),
-                    PveJson.longOf(r.get("maxmem"), 0), PveJson.longOf(r.get("mem"), 0)));
-        }
-        out.sort(Comparator.comparing(NodeResources::node));
-        return List.copyOf(out);
+        return ProxmoxReplies.nodes(get(target(null, null, "cluster", "resources"), Form.empty().add("type", "node")).data());
     }
 
     @Override
     public List<StorageInfo> listStorages(String node) {
         requireNode(node);
-        JsonNode data = get(target(node, null, "nodes", node, "storage"), Form.empty()).data();
-        List<StorageInfo> out = new ArrayList<>();
-        for (JsonNode s : data) {
-            String content = PveJson.textOf(s.get("content"));
-            out.add(new StorageInfo(node, PveJson.textOf(s.get("storage")), PveJson.textOf(s.get("type")),
-                    content == null || content.isBlank() ? java.util.Set.of()
-                            : new LinkedHashSet<>(Arrays.asList(content.split("\\s*,\\s*"))),
-                    PveJson.boolOf(s.get("shared")), PveJson.boolOf(s.get("active")),
-                    PveJson.longOf(s.get("total"), 0), PveJson.longOf(s.get("used"), 0),
-                    PveJson.longOf(s.get("avail"), 0)));
-        }
-        out.sort(Comparator.comparing(StorageInfo::storage));
-        return List.copyOf(out);
+        return ProxmoxReplies.storages(node, get(target(node, null, "nodes", node, "storage"), Form.empty()).data());
     }
 
     @Override
     public int nextFreeVmid() {
-        // PVE answers {"data":"100"}: a string, although the schema says integer
-        return PveJson.intOf(get(target(null, null, "cluster", "nextid"), Form.empty()).data(), "nextid");
+        return ProxmoxReplies.nextId(get(target(null, null, "cluster", "nextid"), Form.empty()).data());
     }
 
     // ---- files on storages ----------------------------------------------------------------
@@ -232,20 +174,8 @@ public final class ProxmoxApi implements Hypervisor {
     public List<StorageVolume> listVolumes(String node, String storage, StorageContent content) {
         requireNode(node);
         Objects.requireNonNull(storage, "storage");
-        JsonNode data = get(target(node, null, "nodes", node, "storage", storage, "content"),
-                Form.empty().add("content", content.word())).data();
-        List<StorageVolume> out = new ArrayList<>();
-        for (JsonNode v : data) {
-            String volid = PveJson.textOf(v.get("volid"));
-            String type = PveJson.textOf(v.get("content"));
-            if (volid == null || (type != null && !type.equals(content.word()))) {
-                continue;
-            }
-            String format = PveJson.textOf(v.get("format"));
-            out.add(new StorageVolume(volid, content, format == null ? "" : format, PveJson.longOf(v.get("size"), 0)));
-        }
-        out.sort(Comparator.comparing(v -> v.volid().toLowerCase(java.util.Locale.ROOT)));
-        return List.copyOf(out);
+        return ProxmoxReplies.volumes(content, get(target(node, null, "nodes", node, "storage", storage, "content"),
+                Form.empty().add("content", content.word())).data());
     }
 
     /** ISO images, import images and container templates: what {@code POST .../upload} takes. */
@@ -261,18 +191,8 @@ public final class ProxmoxApi implements Hypervisor {
      */
     @Override
     public Task uploadFile(String node, String storage, StorageContent content, String filename, byte[] data) {
+        StorageContent.checkUpload(this, node, storage, content, filename, data);
         requireNode(node);
-        Objects.requireNonNull(storage, "storage");
-        Objects.requireNonNull(content, "content");
-        Objects.requireNonNull(data, "data");
-        if (!UPLOADABLE.contains(content)) {
-            throw new UnsupportedOperationException("uploading '" + content.word() + "' content is not supported by "
-                    + "the API backend (ProxmoxApi): PVE's upload endpoint takes only iso, vztmpl and import");
-        }
-        Map<String, String> errors = content.filenameErrors(filename);
-        if (!errors.isEmpty()) {
-            throw new ParameterRejectedException(node, null, errors);
-        }
         Form fields = Form.empty().add("content", content.word()).add("checksum-algorithm", "sha256")
                 .add("checksum", sha256(data));
         log.debug("uploading {} bytes as {}", data.length, content.volid(storage, filename));
@@ -309,18 +229,7 @@ public final class ProxmoxApi implements Hypervisor {
 
     @Override
     public VmConfig getConfig(VmRef vm) {
-        JsonNode data = get(vmTarget(vm, "config"), Form.empty()).data();
-        if (!data.isObject()) {
-            throw new HypervisorException("unexpected config reply for VM " + vm.vmid(), vm.node(), vm.vmid());
-        }
-        Map<String, String> values = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getKey().equals("digest") && PveJson.present(e.getValue())) {
-                values.put(e.getKey(), PveJson.configValue(e.getValue()));
-            }
-        }
-        return new VmConfig(vm, values, PveJson.textOf(data.get("digest")));
+        return ProxmoxReplies.config(vm, get(vmTarget(vm, "config"), Form.empty()).data());
     }
 
     @Override
@@ -344,33 +253,20 @@ public final class ProxmoxApi implements Hypervisor {
         return task(post(vmTarget(vm, "config"), form), vm.node(), vm.vmid());
     }
 
+    /**
+     * {@code PUT .../resize}: one request. qemu-server checks {@code shrinking disks is not
+     * supported} and {@code disk '...' does not exist} inside the {@code resize} worker, so they come
+     * back from {@link Task#await} as a failed task (or, from servers that resize synchronously, as
+     * the request's error), as {@link Hypervisor#resizeDisk} allows.
+     */
     @Override
     public Task resizeDisk(VmRef vm, String disk, DiskSize newSize) {
         Objects.requireNonNull(disk, "disk");
         Objects.requireNonNull(newSize, "newSize");
-        // qemu-server checks "shrinking disks is not supported" inside the resize worker, where it
-        // would surface as a failed task; the Hypervisor contract refuses shrinking up front, so the
-        // size recorded in the config is compared first.
-        String drive = getConfig(vm).get(disk).orElseThrow(() ->
-                new NotFoundException("disk '" + disk + "' does not exist", vm.node(), vm.vmid()));
-        currentSize(drive).ifPresent(current -> {
-            if (newSize.compareTo(current) < 0) {
-                throw new WrongStateException("shrinking disks is not supported: " + disk + " is " + current
-                        + ", asked for " + newSize, vm.node(), vm.vmid());
-            }
-        });
         // PVE 8.x and 9.x: returns the UPID of a 'resize' worker (schema 'returns': "the task ID.")
         Reply reply = transport.call(Method.PUT, vmTarget(vm, "resize"),
                 Form.empty().add("disk", disk).add("size", newSize.toString()));
         return task(reply, vm.node(), vm.vmid());
-    }
-
-    private static Optional<DiskSize> currentSize(String drive) {
-        try {
-            return PropertyString.parse(drive, "file").get("size").map(DiskSize::parse);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty(); // not a drive we can read: let Proxmox decide
-        }
     }
 
     // ---- power --------------------------------------------------------------------------
@@ -427,20 +323,7 @@ public final class ProxmoxApi implements Hypervisor {
 
     @Override
     public List<Snapshot> listSnapshots(VmRef vm) {
-        JsonNode data = get(vmTarget(vm, "snapshot"), Form.empty()).data();
-        List<Snapshot> out = new ArrayList<>();
-        for (JsonNode s : data) {
-            String name = PveJson.textOf(s.get("name"));
-            if (name == null || name.equals("current")) {
-                continue;
-            }
-            JsonNode snaptime = s.get("snaptime");
-            out.add(new Snapshot(name, PveJson.textOf(s.get("description")), PveJson.textOf(s.get("parent")),
-                    PveJson.present(snaptime) ? Instant.ofEpochSecond(PveJson.longOf(snaptime, 0)) : null,
-                    PveJson.boolOf(s.get("vmstate"))));
-        }
-        out.sort(Comparator.comparing(Snapshot::taken, Comparator.nullsLast(Comparator.naturalOrder())));
-        return List.copyOf(out);
+        return ProxmoxReplies.snapshots(get(vmTarget(vm, "snapshot"), Form.empty()).data());
     }
 
     @Override
@@ -474,19 +357,7 @@ public final class ProxmoxApi implements Hypervisor {
 
     @Override
     public List<GuestInterface> agentNetworkInterfaces(VmRef vm) {
-        JsonNode result = get(vmTarget(vm, "agent", "network-get-interfaces"), Form.empty()).data().path("result");
-        List<GuestInterface> out = new ArrayList<>();
-        for (JsonNode i : result) {
-            List<GuestInterface.Address> addresses = new ArrayList<>();
-            for (JsonNode a : i.path("ip-addresses")) {
-                addresses.add(new GuestInterface.Address(PveJson.textOf(a.get("ip-address-type")),
-                        PveJson.textOf(a.get("ip-address")), (int) PveJson.longOf(a.get("prefix"), 0)));
-            }
-            String mac = PveJson.textOf(i.get("hardware-address"));
-            out.add(new GuestInterface(PveJson.textOf(i.get("name")),
-                    mac == null ? "" : mac.toLowerCase(Locale.ROOT), addresses));
-        }
-        return List.copyOf(out);
+        return ProxmoxReplies.guestInterfaces(get(vmTarget(vm, "agent", "network-get-interfaces"), Form.empty()).data());
     }
 
     @Override
@@ -497,15 +368,12 @@ public final class ProxmoxApi implements Hypervisor {
         }
         // 'command' is an array parameter: form-encoded as the key repeated once per item
         Form form = Form.empty().addAll("command", command).addIfPresent("input-data", stdin);
-        return PveJson.intOf(post(vmTarget(vm, "agent", "exec"), form).data().get("pid"), "pid");
+        return ProxmoxReplies.guestExecPid(post(vmTarget(vm, "agent", "exec"), form).data());
     }
 
     @Override
     public GuestExecStatus agentExecStatus(VmRef vm, int pid) {
-        JsonNode d = get(vmTarget(vm, "agent", "exec-status"), Form.empty().add("pid", pid)).data();
-        boolean exited = PveJson.boolOf(d.get("exited"));
-        Integer exitCode = exited && PveJson.present(d.get("exitcode")) ? PveJson.intOf(d.get("exitcode"), "exitcode") : null;
-        return new GuestExecStatus(exited, exitCode, PveJson.textOf(d.get("out-data")), PveJson.textOf(d.get("err-data")));
+        return ProxmoxReplies.guestExecStatus(get(vmTarget(vm, "agent", "exec-status"), Form.empty().add("pid", pid)).data());
     }
 
     // ---- tasks --------------------------------------------------------------------------
@@ -513,16 +381,7 @@ public final class ProxmoxApi implements Hypervisor {
     @Override
     public TaskStatus taskStatus(Upid upid) {
         Objects.requireNonNull(upid, "upid");
-        JsonNode d = get(taskTarget(upid, "status"), Form.empty()).data();
-        String status = PveJson.textOf(d.get("status"));
-        if ("running".equals(status)) {
-            return TaskStatus.running(upid);
-        }
-        if (!"stopped".equals(status)) {
-            throw new HypervisorException("unexpected task status '" + status + "' for " + upid, upid.node(), null);
-        }
-        String exit = PveJson.textOf(d.get("exitstatus"));
-        return TaskStatus.stopped(upid, exit == null ? "unexpected status" : exit);
+        return ProxmoxReplies.taskStatus(upid, get(taskTarget(upid, "status"), Form.empty()).data());
     }
 
     @Override
@@ -535,14 +394,10 @@ public final class ProxmoxApi implements Hypervisor {
         long total = PveJson.longOf(first.envelope().get("total"), -1);
         Reply tail = first;
         if (total > lines) {
-            // the reply carries the log's line count as 'total': fetch the last lines
+            // the envelope carries the log's line count as 'total': fetch the last lines
             tail = get(taskTarget(upid, "log"), Form.empty().add("start", total - lines).add("limit", lines));
         }
-        List<String> out = new ArrayList<>();
-        for (JsonNode line : tail.data()) {
-            out.add(PveJson.textOf(line.get("t")));
-        }
-        return out.size() <= lines ? List.copyOf(out) : List.copyOf(out.subList(out.size() - lines, out.size()));
+        return ProxmoxReplies.taskLog(tail.data(), lines);
     }
 
     @Override
@@ -591,20 +446,9 @@ public final class ProxmoxApi implements Hypervisor {
 
     /** A worker's UPID becomes a polling task; a {@code null} answer is a task that already ended. */
     private Task task(Reply reply, String node, Integer vmid) {
-        JsonNode data = reply.data();
-        if (!PveJson.present(data) || (data.isTextual() && data.asText().isEmpty())) {
-            return Tasks.completed(node, vmid, TaskStatus.stopped(null, "OK"), List.of());
-        }
-        if (!data.isTextual()) {
-            throw new HypervisorException("expected a task id (UPID) from Proxmox, got " + data.getNodeType(), node, vmid);
-        }
-        Upid upid;
-        try {
-            upid = Upid.parse(data.asText());
-        } catch (IllegalArgumentException e) {
-            throw new HypervisorException("Proxmox returned a malformed task id: " + e.getMessage(), node, vmid);
-        }
-        return Tasks.polling(upid, vmid, this, time);
+        return ProxmoxReplies.workerUpid(reply.data())
+                .map(upid -> Tasks.polling(upid, vmid, this, time))
+                .orElseGet(() -> Tasks.completed(node, vmid, TaskStatus.stopped(null, "OK"), List.of()));
     }
 
     /**
@@ -673,8 +517,8 @@ public final class ProxmoxApi implements Hypervisor {
             return this;
         }
 
-        /** The clock for ticket renewal, retry pauses and task polling. */
-        public Builder timeSource(TimeSource time) {
+        /** The clock for ticket renewal, retry pauses and task polling; the system clock by default. */
+        public Builder time(TimeSource time) {
             this.time = Objects.requireNonNull(time, "time");
             return this;
         }

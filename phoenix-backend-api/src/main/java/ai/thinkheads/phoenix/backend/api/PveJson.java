@@ -4,10 +4,9 @@ import ai.thinkheads.phoenix.hypervisor.HypervisorException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Reading Proxmox's loosely typed JSON: numbers that arrive as strings ({@code /cluster/nextid}
- * gives {@code "100"}; {@code memory} in a config is a string since qemu-server 8.0.8), booleans
- * as {@code 0}/{@code 1} (or missing, meaning 0), and config values that are printed back to the
- * strings the config file holds.
+ * Reading the transport's own JSON: the ticket reply of {@code POST /access/ticket} and the
+ * envelope's {@code total}. Every reply a primitive returns is decoded by
+ * {@link ai.thinkheads.phoenix.hypervisor.wire.ProxmoxReplies}, not here.
  */
 final class PveJson {
 
@@ -34,32 +33,6 @@ final class PveJson {
         }
     }
 
-    /** A required integer (number or numeric string). */
-    static int intOf(JsonNode n, String what) {
-        if (!present(n)) {
-            throw new HypervisorException("Proxmox reply lacks " + what);
-        }
-        long v = longOf(n, 0);
-        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw new HypervisorException(what + " out of range: " + v);
-        }
-        return (int) v;
-    }
-
-    static double doubleOf(JsonNode n, double fallback) {
-        if (!present(n)) {
-            return fallback;
-        }
-        if (n.isNumber()) {
-            return n.asDouble();
-        }
-        try {
-            return Double.parseDouble(n.asText().strip());
-        } catch (NumberFormatException e) {
-            throw new HypervisorException("expected a number from Proxmox, got '" + n.asText() + "'");
-        }
-    }
-
     /** 0/1, true/false, "1"/"0", missing (false), as pve-common {@code parse_boolean} reads text. */
     static boolean boolOf(JsonNode n) {
         if (!present(n)) {
@@ -78,22 +51,5 @@ final class PveJson {
     /** Text, or null when absent. */
     static String textOf(JsonNode n) {
         return present(n) ? n.asText() : null;
-    }
-
-    /** A config value as the config file spells it: integers plain, booleans 1/0, text as is. */
-    static String configValue(JsonNode n) {
-        if (n.isBoolean()) {
-            return n.asBoolean() ? "1" : "0";
-        }
-        if (n.isIntegralNumber()) {
-            return n.asText();
-        }
-        if (n.isNumber()) {
-            return n.decimalValue().stripTrailingZeros().toPlainString();
-        }
-        if (n.isValueNode()) {
-            return n.asText();
-        }
-        return n.toString();
     }
 }

@@ -65,11 +65,11 @@ final class ApiTestSupport {
 
     static ProxmoxApi.Builder tokenApi(SchemaCheckingServer server, ManualTime time) {
         return ProxmoxApi.builder().baseUrl(server.baseUrl()).defaultNode("pve1")
-                .credentials(Credentials.apiToken(TOKEN_ID, Secret.of(TOKEN_SECRET))).timeSource(time).requestTimeout(java.time.Duration.ofSeconds(10));
+                .credentials(Credentials.apiToken(TOKEN_ID, Secret.of(TOKEN_SECRET))).time(time).requestTimeout(java.time.Duration.ofSeconds(10));
     }
 
     static ProxmoxApi.Builder passwordApi(SchemaCheckingServer server, ManualTime time) {
         return ProxmoxApi.builder().baseUrl(server.baseUrl()).defaultNode("pve1")
-                .credentials(Credentials.password(USER, Secret.of(PASSWORD))).timeSource(time).requestTimeout(java.time.Duration.ofSeconds(10));
+                .credentials(Credentials.password(USER, Secret.of(PASSWORD))).time(time).requestTimeout(java.time.Duration.ofSeconds(10));
     }
 }

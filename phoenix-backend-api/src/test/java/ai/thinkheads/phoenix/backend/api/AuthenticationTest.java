@@ -69,6 +69,7 @@ class AuthenticationTest {
 
             assertEquals(100, api.nextFreeVmid());
             api.start(VM);
+            api.getConfig(VM);
             api.resizeDisk(VM, "scsi0", DiskSize.ofGiB(40));
             api.destroy(VM, DestroyOptions.everything());
 

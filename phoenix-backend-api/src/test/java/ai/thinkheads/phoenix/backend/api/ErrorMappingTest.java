@@ -157,7 +157,7 @@ class ErrorMappingTest {
         SchemaCheckingServer gone = new SchemaCheckingServer().start();
         String url = gone.baseUrl();
         gone.close();
-        try (ProxmoxApi offline = ProxmoxApi.builder().baseUrl(url).timeSource(time)
+        try (ProxmoxApi offline = ProxmoxApi.builder().baseUrl(url).time(time)
                 .credentials(Credentials.apiToken(ApiTestSupport.TOKEN_ID, Secret.of(ApiTestSupport.TOKEN_SECRET))).build()) {
             TransportException e = assertThrows(TransportException.class, () -> offline.start(VM));
             assertFalse(e.requestSent());

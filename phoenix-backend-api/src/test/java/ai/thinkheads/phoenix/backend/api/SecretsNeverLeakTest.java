@@ -219,7 +219,6 @@ class SecretsNeverLeakTest {
             server.upid("UPID:pve1:00001234:0ABCDEF0:65A1B2C3:qmdelsnapshot:100:root@pam!ci:");
             texts.add(api.deleteSnapshot(VM, "s1").toString());
 
-            server.data("{\"scsi0\":\"local-lvm:vm-100-disk-0,size=32G\",\"digest\":\"d\"}");
             server.upid("UPID:pve1:00001111:0ABCDEF0:65A1B2C3:resize:100:root@pam!ci:");
             texts.add(api.resizeDisk(VM, "scsi0", DiskSize.ofGiB(64)).toString());
 

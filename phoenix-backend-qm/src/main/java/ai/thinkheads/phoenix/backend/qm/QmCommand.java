@@ -12,7 +12,7 @@ import java.util.Set;
  * replaced by {@value #REDACTED}, so a command can be logged; {@link #redact(String)} scrubs the
  * same secrets out of any text (the command's own output, an error message).
  */
-public record QmCommand(List<String> argv, byte[] stdin, Set<String> secrets, java.time.Duration minimumTimeout) {
+record QmCommand(List<String> argv, byte[] stdin, Set<String> secrets, java.time.Duration minimumTimeout) {
 
     /** What stands in for a secret in logs and messages. */
     public static final String REDACTED = "<redacted>";

@@ -40,7 +40,7 @@ import java.util.Set;
  *       pve-common {@code PVE::CLIFormatter::print_api_result}).</li>
  * </ul>
  */
-public final class QmCommands {
+final class QmCommands {
 
     /** The options of qm create/set that are secrets. */
     static final Set<String> SECRET_KEYS = Set.of("cipassword");

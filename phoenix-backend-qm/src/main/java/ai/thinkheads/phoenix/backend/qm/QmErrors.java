@@ -45,7 +45,7 @@ import java.util.regex.Pattern;
  * {@code OK} lines (printed to stderr while waiting for a lock, even on success) and
  * {@code Task finished with N warning(s)!}.
  */
-public final class QmErrors {
+final class QmErrors {
 
     private static final Pattern NOISE = Pattern.compile(
             "^\\s*(trying to acquire (cfs )?lock\\.\\.\\.(\\s*OK)?|OK|Task finished with \\d+ warning\\(s\\)!)?\\s*$");

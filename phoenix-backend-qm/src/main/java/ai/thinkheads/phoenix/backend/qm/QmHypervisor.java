@@ -14,7 +14,6 @@ import ai.thinkheads.phoenix.hypervisor.NodeResources;
 import ai.thinkheads.phoenix.hypervisor.ShutdownOptions;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
 import ai.thinkheads.phoenix.hypervisor.NotFoundException;
-import ai.thinkheads.phoenix.hypervisor.ParameterRejectedException;
 import ai.thinkheads.phoenix.hypervisor.StorageContent;
 import ai.thinkheads.phoenix.hypervisor.StorageInfo;
 import ai.thinkheads.phoenix.hypervisor.StorageVolume;
@@ -25,6 +24,10 @@ import ai.thinkheads.phoenix.hypervisor.Upid;
 import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.hypervisor.VmSummary;
+import ai.thinkheads.phoenix.hypervisor.TimeSource;
+import ai.thinkheads.phoenix.hypervisor.wire.ProxmoxReplies;
+import ai.thinkheads.phoenix.hypervisor.wire.StorageConfig;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,26 +51,30 @@ import org.slf4j.LoggerFactory;
  * <h2>Connecting</h2>
  * <pre>{@code
  * try (QmHypervisor pve = QmHypervisor.builder()
- *         .host("pve1.example.org")
- *         .user("root")
- *         .privateKey(Path.of("/home/me/.ssh/id_ed25519"), passphrase)   // or .password(...)
- *         .knownHosts(Path.of("/home/me/.ssh/known_hosts"))              // or .hostKeyFingerprint("SHA256:...")
+ *         .ssh(SshSettings.builder()
+ *                 .host("pve1.example.org")
+ *                 .user("root")
+ *                 .privateKey(Path.of("/home/me/.ssh/id_ed25519"), passphrase)   // or .password(...)
+ *                 .knownHosts(Path.of("/home/me/.ssh/known_hosts"))              // or .hostKeyFingerprint("SHA256:...")
+ *                 .build())
  *         .build()) {
  *     List<VmSummary> vms = pve.listVms();
  *     pve.start(VmRef.of(pve.node(), 100)).await(Duration.ofMinutes(2));
  * }
  * }</pre>
- * The host key is always verified (see {@link SshCommandRunner}); a non-root user works with
- * {@link Builder#sudo(boolean) sudo(true)} ({@code sudo -n}, so sudo must not ask for a password).
+ * The host key is always verified ({@link HostKeyPolicy}); a non-root user works with
+ * {@link SshSettings.Builder#sudo(boolean) sudo(true)} ({@code sudo -n}, so sudo must not ask for a password).
  * The node name is taken from {@code hostname} unless {@link Builder#node(String)} sets it.
  *
  * <h2>How primitives map</h2>
- * Mutations run {@code qm} ({@link QmCommands} builds every command line, {@link QmValidation}
- * refuses values Proxmox would refuse, before anything is sent); reads run
- * {@code pvesh get ... --output-format json} ({@link QmOutput} parses them); a failed command's
- * stderr becomes the same exception the API backend throws ({@link QmErrors}). Snippets and ISO
- * images are written as files: the bytes go on stdin to {@code cat > <storage path>/...}
- * ({@link CommandRunner#writeFile}), the path from {@code pvesh get /storage/{storage}}.
+ * Mutations run {@code qm} (one class builds every command line and refuses, before anything is
+ * sent, values that could not reach Proxmox intact); reads run
+ * {@code pvesh get ... --output-format json}, whose JSON is the API's and is decoded by the same
+ * {@link ProxmoxReplies} the API backend uses; a failed command's stderr becomes the same exception
+ * the API backend throws. Snippets and ISO images are written as files: the bytes go on stdin to
+ * the storage's directory ({@link CommandRunner#writeFile}), the path from
+ * {@code pvesh get /storage/{storage}}. No Proxmox handler sees such a write, so this backend makes
+ * pve-storage's upload checks itself (see {@link #uploadFile}).
  *
  * <h2>Tasks</h2>
  * {@code qm} runs a task in the foreground and does not print its UPID, so every {@link Task}
@@ -84,7 +91,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Secrets</h2>
  * Passwords, passphrases and {@code cipassword} values never appear in logs, messages or
  * {@code toString()}: commands are logged (at debug) with such values replaced by
- * {@value QmCommand#REDACTED}, and command output is scrubbed of them before it is parsed or
+ * {@code <redacted>}, and command output is scrubbed of them before it is parsed or
  * quoted in an exception.
  *
  * <p>Thread-safe: commands share one SSH session, one channel each.
@@ -96,10 +103,12 @@ public final class QmHypervisor implements Hypervisor {
     private final CommandRunner runner;
     private final String node;
     private final QmCommands commands;
+    private final TimeSource time;
 
-    private QmHypervisor(CommandRunner runner, String node) {
+    private QmHypervisor(CommandRunner runner, String node, TimeSource time) {
         this.runner = runner;
         this.node = node;
+        this.time = time;
         this.commands = new QmCommands(node);
     }
 
@@ -116,32 +125,32 @@ public final class QmHypervisor implements Hypervisor {
 
     @Override
     public List<VmSummary> listVms() {
-        return parse(read(commands.clusterResources("vm"), null, null), QmOutput::vms);
+        return ProxmoxReplies.vms(json(read(commands.clusterResources("vm"), null, null), "cluster resources"));
     }
 
     /** The VMs on this node as {@code qm list} shows them (works without the cluster API). */
-    public List<QmOutput.ListedVm> listLocalVms() {
-        return parse(read(commands.qmList(), node, null), QmOutput::qmList);
+    public List<LocalVm> listLocalVms() {
+        return QmOutput.qmList(read(commands.qmList(), node, null));
     }
 
     @Override
     public List<NodeResources> listNodes() {
-        return parse(read(commands.clusterResources("node"), null, null), QmOutput::nodes);
+        return ProxmoxReplies.nodes(json(read(commands.clusterResources("node"), null, null), "cluster resources"));
     }
 
     @Override
     public List<StorageInfo> listStorages(String storageNode) {
-        return parse(read(commands.storages(storageNode), storageNode, null), out -> QmOutput.storages(storageNode, out));
+        return ProxmoxReplies.storages(storageNode, json(read(commands.storages(storageNode), storageNode, null), "storage list"));
     }
 
     @Override
     public int nextFreeVmid() {
-        return parse(read(commands.nextId(), null, null), QmOutput::nextId);
+        return ProxmoxReplies.nextId(json(read(commands.nextId(), null, null), "nextid"));
     }
 
     @Override
     public VmConfig getConfig(VmRef vm) {
-        return parse(read(commands.config(vm.node(), vm.vmid()), vm.node(), vm.vmid()), out -> QmOutput.config(vm, out));
+        return ProxmoxReplies.config(vm, json(read(commands.config(vm.node(), vm.vmid()), vm.node(), vm.vmid()), "config"));
     }
 
     /**
@@ -176,12 +185,12 @@ public final class QmHypervisor implements Hypervisor {
 
     @Override
     public List<Snapshot> listSnapshots(VmRef vm) {
-        return parse(read(commands.snapshots(vm.node(), vm.vmid()), vm.node(), vm.vmid()), QmOutput::snapshots);
+        return ProxmoxReplies.snapshots(json(read(commands.snapshots(vm.node(), vm.vmid()), vm.node(), vm.vmid()), "snapshot list"));
     }
 
     @Override
     public TaskStatus taskStatus(Upid upid) {
-        return parse(read(commands.taskStatus(upid), upid.node(), null), out -> QmOutput.taskStatus(upid, out));
+        return ProxmoxReplies.taskStatus(upid, json(read(commands.taskStatus(upid), upid.node(), null), "task status"));
     }
 
     @Override
@@ -189,7 +198,7 @@ public final class QmHypervisor implements Hypervisor {
         if (lines < 0) {
             throw new IllegalArgumentException("lines: must not be negative");
         }
-        return parse(read(commands.taskLog(upid), upid.node(), null), out -> QmOutput.taskLog(out, lines));
+        return ProxmoxReplies.taskLog(json(read(commands.taskLog(upid), upid.node(), null), "task log"), lines);
     }
 
     // ---- mutations -----------------------------------------------------------------------
@@ -298,8 +307,8 @@ public final class QmHypervisor implements Hypervisor {
 
     @Override
     public List<StorageVolume> listVolumes(String storageNode, String storage, StorageContent content) {
-        return parse(read(commands.storageContent(storageNode, storage, content), storageNode, null),
-                out -> QmOutput.volumes(content, out));
+        return ProxmoxReplies.volumes(content,
+                json(read(commands.storageContent(storageNode, storage, content), storageNode, null), "storage content"));
     }
 
     /** Snippets and ISO images: files this backend writes on its node with {@code cat}. */
@@ -309,35 +318,28 @@ public final class QmHypervisor implements Hypervisor {
     }
 
     /**
-     * Writes the file into the storage's directory on this node: reads the storage's
-     * {@code storage.cfg} section ({@code pvesh get /storage/{storage}}), refuses what pve-storage's
-     * upload handler refuses in its order and words (pve-storage {@code PVE/API2/Storage/Status.pm}
-     * upload: {@code can't upload to storage type '...'}, the file name, {@code storage '...' does
-     * not support '...' content}), then streams the bytes on stdin to {@code cat > <path>/snippets/<name>}
+     * Writes the file into the storage's directory on this node. First the checks every backend
+     * makes ({@link StorageContent#checkUpload}: content this backend writes, a file name Proxmox
+     * keeps). Then, since no Proxmox handler sees this write, what pve-storage's upload handler
+     * refuses, in its words (pve-storage {@code PVE/API2/Storage/Status.pm} upload): it reads the
+     * storage's {@code storage.cfg} section ({@code pvesh get /storage/{storage}}) and refuses a
+     * storage not on this node, {@code can't upload to storage type '...'} and {@code storage '...'
+     * does not support '...' content}. Then it streams the bytes on stdin to {@code cat > <path>/snippets/<name>}
      * or {@code <path>/template/iso/<name>} (pve-storage {@code Plugin.pm} {@code $vtype_subdirs}).
      * Synchronous: the returned task has ended. The content is never logged.
      */
     @Override
     public Task uploadFile(String fileNode, String storage, StorageContent content, String filename, byte[] data) {
-        Objects.requireNonNull(content, "content");
-        Objects.requireNonNull(data, "data");
-        if (!UPLOADABLE.contains(content)) {
-            throw new UnsupportedOperationException("uploading '" + content.word() + "' content is not supported by "
-                    + "the qm backend (QmHypervisor): it writes snippets and iso files on its node");
-        }
+        StorageContent.checkUpload(this, fileNode, storage, content, filename, data);
         localNode(fileNode);
-        QmOutput.StorageConfig config = parse(read(commands.storageConfig(storage), fileNode, null),
-                QmOutput::storageConfig);
-        if (!config.nodes().isEmpty() && !config.nodes().contains(node)) {
+        StorageConfig config = ProxmoxReplies.storageConfig(json(read(commands.storageConfig(storage), fileNode, null),
+                "storage config"));
+        if (!config.availableOn(node)) {
             // PVE::Storage::storage_check_node
             throw new NotFoundException("storage '" + storage + "' is not available on node '" + node + "'", node, null);
         }
         if (config.pathIfAny().isEmpty()) {
             throw new HypervisorException("can't upload to storage type '" + config.type() + "'", node, null);
-        }
-        Map<String, String> errors = content.filenameErrors(filename);
-        if (!errors.isEmpty()) {
-            throw new ParameterRejectedException(node, null, errors);
         }
         if (!config.content().contains(content.word())) {
             throw new HypervisorException("storage '" + storage + "' does not support '" + content.word() + "' content",
@@ -362,7 +364,7 @@ public final class QmHypervisor implements Hypervisor {
     public Task deleteVolume(String fileNode, String volid) {
         String out = read(commands.deleteVolume(fileNode, volid), fileNode, null);
         Upid upid = QmOutput.lastUpid(out, "pvesh delete");
-        return Tasks.polling(upid, null, this, ai.thinkheads.phoenix.hypervisor.TimeSource.system());
+        return Tasks.polling(upid, null, this, time);
     }
 
     /** This node, or NotFoundException for a node the cluster does not have, or ForeignNodeException. */
@@ -389,20 +391,23 @@ public final class QmHypervisor implements Hypervisor {
     @Override
     public List<GuestInterface> agentNetworkInterfaces(VmRef vm) {
         local(vm);
-        return parse(read(commands.agentCommand(vm.vmid(), "network-get-interfaces"), vm.node(), vm.vmid()),
-                QmOutput::guestInterfaces);
+        return ProxmoxReplies.guestInterfaces(
+                json(read(commands.agentCommand(vm.vmid(), "network-get-interfaces"), vm.node(), vm.vmid()),
+                        "network-get-interfaces"));
     }
 
     @Override
     public int agentExec(VmRef vm, List<String> command, String stdin) {
         local(vm);
-        return parse(read(commands.agentExec(vm.vmid(), command, stdin), vm.node(), vm.vmid()), QmOutput::guestExecPid);
+        return ProxmoxReplies.guestExecPid(json(read(commands.agentExec(vm.vmid(), command, stdin), vm.node(), vm.vmid()),
+                "guest exec"));
     }
 
     @Override
     public GuestExecStatus agentExecStatus(VmRef vm, int pid) {
         local(vm);
-        return parse(read(commands.agentExecStatus(vm.vmid(), pid), vm.node(), vm.vmid()), QmOutput::guestExecStatus);
+        return ProxmoxReplies.guestExecStatus(json(read(commands.agentExecStatus(vm.vmid(), pid), vm.node(), vm.vmid()),
+                "guest exec-status"));
     }
 
     @Override
@@ -418,7 +423,7 @@ public final class QmHypervisor implements Hypervisor {
     // ---- plumbing ------------------------------------------------------------------------
 
     private Map<String, String> qmConfig(int vmid) {
-        return parse(read(commands.qmConfig(vmid), node, vmid), QmOutput::qmConfig);
+        return QmOutput.qmConfig(read(commands.qmConfig(vmid), node, vmid));
     }
 
     private void local(VmRef vm) {
@@ -520,101 +525,36 @@ public final class QmHypervisor implements Hypervisor {
         return argv.get(0) + (argv.size() > 1 ? " " + argv.get(1) : "");
     }
 
-    /** Applies {@code parser} to a command's output (a seam for reading the code top-down: command, then parser). */
-    private static <T> T parse(String output, java.util.function.Function<String, T> parser) {
-        return parser.apply(output);
+    /** A command's output read as JSON: {@code pvesh} and {@code qm guest} print the API handler's return value. */
+    private static JsonNode json(String output, String reply) {
+        return ProxmoxReplies.parse(output, reply);
     }
 
     /**
-     * Configures a {@link QmHypervisor}: either SSH settings (passed on to
-     * {@link SshCommandRunner.Builder}) or a ready {@link CommandRunner} (a test double, a
-     * simulator), and optionally the node name.
+     * Configures a {@link QmHypervisor}: either {@link SshSettings} or a ready {@link CommandRunner}
+     * (a test double, a simulator), and optionally the node name and the time source.
      */
     public static final class Builder {
-        private final SshCommandRunner.Builder ssh = SshCommandRunner.builder();
-        private boolean sshTouched;
+        private SshSettings ssh;
         private CommandRunner runner;
         private String node;
+        private TimeSource time = TimeSource.system();
 
         private Builder() {
         }
 
-        /** The node's host name or address. */
-        public Builder host(String host) {
-            ssh.host(host);
-            sshTouched = true;
+        /** Reach the node over SSH with these settings. */
+        public Builder ssh(SshSettings settings) {
+            this.ssh = Objects.requireNonNull(settings, "ssh");
             return this;
         }
 
-        public Builder port(int port) {
-            ssh.port(port);
-            sshTouched = true;
-            return this;
-        }
-
-        public Builder user(String user) {
-            ssh.user(user);
-            sshTouched = true;
-            return this;
-        }
-
-        public Builder password(String password) {
-            ssh.password(password);
-            sshTouched = true;
-            return this;
-        }
-
-        /** An unencrypted OpenSSH/PEM private key file (ed25519, ECDSA, RSA). */
-        public Builder privateKey(Path file) {
-            ssh.privateKey(file);
-            sshTouched = true;
-            return this;
-        }
-
-        /** An encrypted private key file and its passphrase. */
-        public Builder privateKey(Path file, String passphrase) {
-            ssh.privateKey(file, passphrase);
-            sshTouched = true;
-            return this;
-        }
-
-        /** Trust the host keys in this OpenSSH {@code known_hosts} file. */
-        public Builder knownHosts(Path file) {
-            ssh.knownHosts(file);
-            sshTouched = true;
-            return this;
-        }
-
-        /** Trust exactly the host key with this {@code SHA256:...} fingerprint. */
-        public Builder hostKeyFingerprint(String fingerprint) {
-            ssh.hostKeyFingerprint(fingerprint);
-            sshTouched = true;
-            return this;
-        }
-
-        /** Run every command through {@code sudo -n} (for a non-root user). */
-        public Builder sudo(boolean sudo) {
-            ssh.sudo(sudo);
-            sshTouched = true;
-            return this;
-        }
-
-        /** How long one command may take (default 15 minutes: clones and creates copy disks). */
-        public Builder commandTimeout(Duration timeout) {
-            ssh.commandTimeout(timeout);
-            sshTouched = true;
-            return this;
-        }
-
-        public Builder connectTimeout(Duration timeout) {
-            ssh.connectTimeout(timeout);
-            sshTouched = true;
-            return this;
-        }
-
-        public Builder keepAliveInterval(Duration interval) {
-            ssh.keepAliveInterval(interval);
-            sshTouched = true;
+        /**
+         * The clock this backend waits with (polling the {@code imgdel} task of
+         * {@link QmHypervisor#deleteVolume}); the system clock by default.
+         */
+        public Builder time(TimeSource timeSource) {
+            this.time = Objects.requireNonNull(timeSource, "time");
             return this;
         }
 
@@ -635,10 +575,10 @@ public final class QmHypervisor implements Hypervisor {
          * host, so it connects (and may throw what connecting throws).
          */
         public QmHypervisor build() {
-            if (runner != null && sshTouched) {
-                throw new IllegalStateException("set either a runner or SSH settings, not both");
+            if ((runner == null) == (ssh == null)) {
+                throw new IllegalStateException("set either a runner or SSH settings (exactly one)");
             }
-            CommandRunner r = runner != null ? runner : ssh.build();
+            CommandRunner r = runner != null ? runner : ssh.runner();
             String nodeName = node;
             if (nodeName == null) {
                 try {
@@ -648,7 +588,13 @@ public final class QmHypervisor implements Hypervisor {
                     throw e;
                 }
             }
-            return new QmHypervisor(r, nodeName);
+            return new QmHypervisor(r, nodeName, time);
+        }
+
+        /** Names the SSH target or runner, never a secret. */
+        @Override
+        public String toString() {
+            return "QmHypervisor.Builder[" + (ssh != null ? ssh : runner) + (node == null ? "" : ", node=" + node) + "]";
         }
 
         private static String askNodeName(CommandRunner r) {

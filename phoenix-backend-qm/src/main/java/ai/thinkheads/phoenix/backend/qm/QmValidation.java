@@ -1,5 +1,6 @@
 package ai.thinkheads.phoenix.backend.qm;
 
+import ai.thinkheads.phoenix.config.TagList;
 import java.io.ByteArrayOutputStream;
 import java.util.regex.Pattern;
 
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
  * {@link ai.thinkheads.phoenix.hypervisor.ParameterRejectedException} with every parameter's
  * message, which a local check of some of them could not give.
  */
-public final class QmValidation {
+final class QmValidation {
 
     // pve-common PVE::JSONSchema: pve-configid ($CONFIGID_RE = qr/[a-z][a-z0-9_-]+/i)
     private static final Pattern CONFIG_ID = Pattern.compile("^[a-zA-Z][a-zA-Z0-9_\\-]+$");
@@ -26,8 +27,6 @@ public final class QmValidation {
     private static final Pattern DNS_NAME = Pattern.compile("^(" + DNS_LABEL + "\\.)*" + DNS_LABEL + "$");
     // pve-common PVE::JSONSchema::pve_verify_storage_id ($PVE::JSONSchema::CONFIGID_RE-like)
     private static final Pattern STORAGE_ID = Pattern.compile("^[a-zA-Z][a-zA-Z0-9\\-_.]*[a-zA-Z0-9]$");
-    // pve-common PVE::JSONSchema::pve_verify_tag
-    private static final Pattern TAG = Pattern.compile("^(?i)[a-z0-9_][a-z0-9_\\-+.]*$");
     // qemu-server PVE::API2::Qemu resize_vm: size pattern
     private static final Pattern SIZE = Pattern.compile("^\\+?\\d+(\\.\\d+)?[KMGT]?$");
     private static final Pattern DIGEST = Pattern.compile("^[0-9a-fA-F]{1,40}$");
@@ -62,7 +61,7 @@ public final class QmValidation {
      *   <li>{@code description} at most 8192 characters (schema {@code maxLength});</li>
      *   <li>{@code name} a DNS name (schema format {@code dns-name});</li>
      *   <li>{@code tags} a list of tags (format {@code pve-tag-list}, split on {@code ;, } and
-     *       whitespace as {@code PVE::Tools::split_list} does);</li>
+     *       whitespace as {@code PVE::Tools::split_list} does: {@link TagList#splitList});</li>
      *   <li>{@code cipassword} neither empty nor {@code 0}: qm's {@code pve-password} mapping
      *       (pve-common {@code PVE::CLIHandler}) would read a password interactively instead; and not
      *       {@code --} or a word starting with {@code -} and more: an interactive parameter is an
@@ -114,10 +113,8 @@ public final class QmValidation {
     /** A {@code pve-tag-list}. */
     public static String tags(String value) {
         transmittable("tags", value);
-        for (String tag : value.split("[;,\\s]+")) {
-            if (!tag.isEmpty()) {
-                require(TAG.matcher(tag).matches(), "tags", "each tag must match [a-z0-9_][a-z0-9_+.-]*");
-            }
+        for (String tag : TagList.splitList(value)) {
+            require(TagList.isValidTag(tag), "tags", "each tag must match [a-z0-9_][a-z0-9_+.-]*");
         }
         return value;
     }

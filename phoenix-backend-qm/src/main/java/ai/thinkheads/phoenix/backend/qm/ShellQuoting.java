@@ -23,7 +23,7 @@ import java.util.Objects;
  * {@link IllegalArgumentException} instead of being silently truncated on the far side. Unpaired
  * UTF-16 surrogates are refused as well: they have no UTF-8 encoding and would arrive altered.
  */
-public final class ShellQuoting {
+final class ShellQuoting {
 
     private ShellQuoting() {
     }

@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  *       {@link #toString()}; commands and their output are not logged here at all.</li>
  * </ul>
  */
-public final class SshCommandRunner implements CommandRunner {
+final class SshCommandRunner implements CommandRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(SshCommandRunner.class);
     private static final Duration POLL = Duration.ofMillis(2);

@@ -1,5 +1,6 @@
 package ai.thinkheads.phoenix.backend.qm;
 
+import ai.thinkheads.phoenix.config.TagList;
 import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
 import java.io.ByteArrayOutputStream;
@@ -199,8 +200,8 @@ final class VmConfigFiles {
         String deletes = pending.remove("delete");
         values.putAll(pending);
         if (deletes != null) {
-            for (String key : deletes.split("[,;\\s]+")) {
-                // PVE::QemuConfig parse_pending_delete: a leading '!' marks a forced deletion
+            for (String key : TagList.splitList(deletes)) {
+                // PVE::QemuConfig parse_pending_delete (split as split_list): a leading '!' marks a forced deletion
                 values.remove(key.startsWith("!") ? key.substring(1) : key);
             }
         }

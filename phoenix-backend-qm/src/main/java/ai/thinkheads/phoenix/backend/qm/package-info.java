@@ -3,14 +3,15 @@
  * {@link ai.thinkheads.phoenix.hypervisor.Hypervisor} seam by running {@code qm} and {@code pvesh}
  * on a Proxmox VE node through SSH. Start with its class comment.
  *
- * <p>Layers, each testable alone: {@link ai.thinkheads.phoenix.backend.qm.QmCommands} (request →
- * argv, validated by {@link ai.thinkheads.phoenix.backend.qm.QmValidation}),
- * {@link ai.thinkheads.phoenix.backend.qm.QmOutput} (stdout → values),
- * {@link ai.thinkheads.phoenix.backend.qm.QmErrors} (stderr → exceptions), and the
- * {@link ai.thinkheads.phoenix.backend.qm.CommandRunner} seam with its SSH implementation
- * {@link ai.thinkheads.phoenix.backend.qm.SshCommandRunner} (quoting in
- * {@link ai.thinkheads.phoenix.backend.qm.ShellQuoting}, host keys in
- * {@link ai.thinkheads.phoenix.backend.qm.HostKeyPolicy}).
+ * <p>The user's API is {@link ai.thinkheads.phoenix.backend.qm.QmHypervisor} with its builder,
+ * {@link ai.thinkheads.phoenix.backend.qm.SshSettings} and
+ * {@link ai.thinkheads.phoenix.backend.qm.HostKeyPolicy}, the
+ * {@link ai.thinkheads.phoenix.backend.qm.CommandRunner} seam (to run commands another way), and
+ * the exceptions. Everything else is package-private. Layers, each testable alone: {@code QmCommands}
+ * (request → argv, validated by {@code QmValidation}, quoted by {@code ShellQuoting}), the shared
+ * decoder {@link ai.thinkheads.phoenix.hypervisor.wire.ProxmoxReplies} (pvesh's JSON → values) and
+ * {@code QmOutput} (qm's own text formats), {@code QmErrors} (stderr → exceptions), and
+ * {@code SshCommandRunner}, the SSH implementation of the runner seam.
  *
  * <h2>Two qm commands this backend does not use</h2>
  * Issue 4 lists {@code qm disk import} and {@code qm wait}; no {@code Hypervisor} primitive needs

@@ -36,8 +36,11 @@ class BatchedConfigReadTest {
     void start() {
         cluster = SimulatedCluster.start();
         PveSimulator sim = cluster.simulator();
-        qm = QmHypervisor.builder().host("127.0.0.1").port(sim.sshPort()).user("root").password(sim.rootPassword())
-                .hostKeyFingerprint(sim.sshHostKeyFingerprint()).node(sim.sshNode()).build();
+        qm = QmHypervisor.builder()
+                .ssh(SshSettings.builder().host("127.0.0.1").port(sim.sshPort())
+                        .user("root").password(sim.rootPassword())
+                        .hostKeyFingerprint(sim.sshHostKeyFingerprint()).build())
+                .node(sim.sshNode()).build();
     }
 
     @AfterEach

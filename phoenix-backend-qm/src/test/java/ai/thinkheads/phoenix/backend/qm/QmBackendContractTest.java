@@ -20,9 +20,9 @@ class QmBackendContractTest extends HypervisorContract {
         SimulatedCluster cluster = SimulatedCluster.start();
         PveSimulator sim = cluster.simulator();
         return cluster.contractFixture(QmHypervisor.builder()
-                .host("127.0.0.1").port(sim.sshPort())
-                .user("root").password(sim.rootPassword())
-                .hostKeyFingerprint(sim.sshHostKeyFingerprint())
+                .ssh(SshSettings.builder().host("127.0.0.1").port(sim.sshPort())
+                        .user("root").password(sim.rootPassword())
+                        .hostKeyFingerprint(sim.sshHostKeyFingerprint()).build())
                 .node(sim.sshNode())
                 .build());
     }

@@ -53,12 +53,14 @@ class QmFilesTest {
 
     @Test
     void refusalsComeInPveStoragesOrderAndWordsBeforeAnythingIsWritten() {
-        HypervisorException block = assertThrows(HypervisorException.class,
-                () -> pve.uploadFile("pve1", "local-lvm", StorageContent.ISO, "seed.txt", new byte[1]));
-        assertEquals("can't upload to storage type 'lvmthin'", block.getMessage());
+        // the file name is checked first and locally, as every backend does (StorageContent.checkUpload)
         ParameterRejectedException ext = assertThrows(ParameterRejectedException.class,
-                () -> pve.uploadFile("pve1", "local", StorageContent.ISO, "seed.txt", new byte[1]));
+                () -> pve.uploadFile("pve1", "local-lvm", StorageContent.ISO, "seed.txt", new byte[1]));
         assertEquals("wrong file extension", ext.errors().get("filename"));
+        assertEquals(List.of(), runner.calls, "a bad name sends no command");
+        HypervisorException block = assertThrows(HypervisorException.class,
+                () -> pve.uploadFile("pve1", "local-lvm", StorageContent.ISO, "seed.iso", new byte[1]));
+        assertEquals("can't upload to storage type 'lvmthin'", block.getMessage());
         assertThrows(NotFoundException.class, () -> pve.uploadFile("pve1", "nas", StorageContent.ISO, "a.iso", new byte[1]));
         runner.answer("pvesh get /storage/local --output-format json", 0, LOCAL.replace("iso,snippets,", ""), "");
         HypervisorException content = assertThrows(HypervisorException.class,

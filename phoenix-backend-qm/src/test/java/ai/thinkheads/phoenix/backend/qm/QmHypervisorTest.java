@@ -194,7 +194,12 @@ class QmHypervisorTest {
     @Test
     void runnerAndSshSettingsAreExclusive() {
         assertThrows(IllegalStateException.class,
-                () -> QmHypervisor.builder().runner(new ScriptedRunner()).host("pve1").node("pve1").build());
+                () -> QmHypervisor.builder()
+                        .ssh(SshSettings.builder().host("pve1").user("root").password("x")
+                                .hostKeyFingerprint("SHA256:" + "A".repeat(43)).build())
+                        .runner(new ScriptedRunner()).node("pve1").build());
+        assertThrows(IllegalStateException.class, () -> QmHypervisor.builder().node("pve1").build(),
+                "neither a runner nor SSH settings");
         assertThrows(IllegalArgumentException.class, () -> QmHypervisor.builder().node("bad node"));
     }
 

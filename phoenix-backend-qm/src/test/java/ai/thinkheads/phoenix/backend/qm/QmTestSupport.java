@@ -11,9 +11,9 @@ final class QmTestSupport {
     /** The qm backend talking to {@code sim}'s SSH face as root, its host key pinned. */
     static QmHypervisor overSimulator(PveSimulator sim) {
         return QmHypervisor.builder()
-                .host("127.0.0.1").port(sim.sshPort())
-                .user("root").password(sim.rootPassword())
-                .hostKeyFingerprint(sim.sshHostKeyFingerprint())
+                .ssh(SshSettings.builder().host("127.0.0.1").port(sim.sshPort())
+                        .user("root").password(sim.rootPassword())
+                        .hostKeyFingerprint(sim.sshHostKeyFingerprint()).build())
                 .node(sim.sshNode())
                 .build();
     }

@@ -57,11 +57,14 @@ class SecretsNeverLeakTest {
             Path key = TestSshd.sshKeygen(dir, "ed25519", 0, PASSPHRASE);
             sshd.authorize(Path.of(key + ".pub"));
 
-            QmHypervisor.Builder byPassword = QmHypervisor.builder().host("127.0.0.1").port(sshd.port())
-                    .user(TestSshd.USER).password(TestSshd.PASSWORD).knownHosts(sshd.knownHosts());
-            QmHypervisor.Builder byKey = QmHypervisor.builder().host("127.0.0.1").port(sshd.port())
-                    .user(TestSshd.USER).privateKey(key, PASSPHRASE).hostKeyFingerprint(sshd.hostKeyFingerprint())
-                    .sudo(true);
+            QmHypervisor.Builder byPassword = QmHypervisor.builder()
+                    .ssh(SshSettings.builder().host("127.0.0.1").port(sshd.port())
+                            .user(TestSshd.USER).password(TestSshd.PASSWORD)
+                            .knownHosts(sshd.knownHosts()).build());
+            QmHypervisor.Builder byKey = QmHypervisor.builder()
+                    .ssh(SshSettings.builder().host("127.0.0.1").port(sshd.port())
+                            .user(TestSshd.USER).privateKey(key, PASSPHRASE)
+                            .hostKeyFingerprint(sshd.hostKeyFingerprint()).sudo(true).build());
             seen.add(byPassword.toString());
             seen.add(byKey.toString());
 
@@ -81,16 +84,20 @@ class SecretsNeverLeakTest {
             }
 
             // a wrong password
-            try (QmHypervisor pve = QmHypervisor.builder().host("127.0.0.1").port(sshd.port()).user(TestSshd.USER)
-                    .password(WRONG_PASSWORD).knownHosts(sshd.knownHosts()).node(TestSshd.NODE).build()) {
+            try (QmHypervisor pve = QmHypervisor.builder()
+                    .ssh(SshSettings.builder().host("127.0.0.1").port(sshd.port())
+                            .user(TestSshd.USER).password(WRONG_PASSWORD)
+                            .knownHosts(sshd.knownHosts()).build()).node(TestSshd.NODE).build()) {
                 seen.add(pve.toString());
                 seen.add(stackTrace(assertThrows(AuthenticationException.class, pve::listVms)));
             }
 
             // a wrong passphrase
             seen.add(stackTrace(assertThrows(IllegalArgumentException.class, () -> QmHypervisor.builder()
-                    .host("127.0.0.1").port(sshd.port()).user(TestSshd.USER).privateKey(key, WRONG_PASSWORD)
-                    .knownHosts(sshd.knownHosts()).build())));
+                    .ssh(SshSettings.builder().host("127.0.0.1").port(sshd.port())
+                            .user(TestSshd.USER).privateKey(key, WRONG_PASSWORD)
+                            .knownHosts(sshd.knownHosts()).build())
+                    .build())));
         }
 
         String logged = readFrom(LOG, logStart);

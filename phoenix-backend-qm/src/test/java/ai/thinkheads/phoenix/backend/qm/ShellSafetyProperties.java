@@ -90,8 +90,11 @@ class ShellSafetyProperties {
         dir = Files.createTempDirectory("phoenix-shell-safety");
         canary = dir.resolve("PWNED");
         sshd = TestSshd.start(dir);
-        pve = QmHypervisor.builder().host("127.0.0.1").port(sshd.port()).user(TestSshd.USER)
-                .password(TestSshd.PASSWORD).knownHosts(sshd.knownHosts()).node(TestSshd.NODE).build();
+        pve = QmHypervisor.builder()
+                .ssh(SshSettings.builder().host("127.0.0.1").port(sshd.port())
+                        .user(TestSshd.USER).password(TestSshd.PASSWORD)
+                        .knownHosts(sshd.knownHosts()).build())
+                .node(TestSshd.NODE).build();
     }
 
     @AfterContainer

@@ -26,15 +26,24 @@ import java.util.Set;
  *     serves), or null when there is none (a real cluster). The failure-rule tests use it as a second
  *     client that holds a VM's lock with a long task, and for its fault hooks (a task that ends with
  *     warnings); they are skipped without it. See {@link #withModel}.
+ * @param vmids the only VMIDs the contract may create, change or destroy (a real cluster shared
+ *     with other VMs), or null when the whole cluster is the test's (a fresh fake). See
+ *     {@link #withVmids} and {@link #freeVmid()}.
  */
 public record ContractFixture(Hypervisor hypervisor, String node, String imagesStorage, String nonImagesStorage,
                               String importSource, TimeSource time, Set<Capability> capabilities,
-                              FakeHypervisor model) {
+                              FakeHypervisor model, VmidRange vmids) {
 
     /** A fixture without a model behind it (a real cluster). */
     public ContractFixture(Hypervisor hypervisor, String node, String imagesStorage, String nonImagesStorage,
                            String importSource, TimeSource time, Set<Capability> capabilities) {
-        this(hypervisor, node, imagesStorage, nonImagesStorage, importSource, time, capabilities, null);
+        this(hypervisor, node, imagesStorage, nonImagesStorage, importSource, time, capabilities, null, null);
+    }
+
+    /** A fixture whose whole cluster is the test's. */
+    public ContractFixture(Hypervisor hypervisor, String node, String imagesStorage, String nonImagesStorage,
+                           String importSource, TimeSource time, Set<Capability> capabilities, FakeHypervisor model) {
+        this(hypervisor, node, imagesStorage, nonImagesStorage, importSource, time, capabilities, model, null);
     }
 
     public ContractFixture {
@@ -54,7 +63,72 @@ public record ContractFixture(Hypervisor hypervisor, String node, String imagesS
     /** The same fixture with the fake cluster behind its hypervisor. */
     public ContractFixture withModel(FakeHypervisor value) {
         return new ContractFixture(hypervisor, node, imagesStorage, nonImagesStorage, importSource, time, capabilities,
-                Objects.requireNonNull(value, "model"));
+                Objects.requireNonNull(value, "model"), vmids);
+    }
+
+    /** The same fixture, allowed only the VMIDs in {@code range} (a real cluster). */
+    public ContractFixture withVmids(VmidRange range) {
+        return new ContractFixture(hypervisor, node, imagesStorage, nonImagesStorage, importSource, time, capabilities,
+                model, Objects.requireNonNull(range, "range"));
+    }
+
+    /** Whether the contract may touch {@code vmid}: always on a fake, only inside {@link #vmids()} otherwise. */
+    public boolean owns(int vmid) {
+        return vmids == null || vmids.contains(vmid);
+    }
+
+    /**
+     * A VMID to create a VM with: the cluster's {@code nextFreeVmid()} when the whole cluster is the
+     * test's, else the lowest VMID of {@link #vmids()} that no VM in the cluster has.
+     */
+    public int freeVmid() {
+        if (vmids == null) {
+            return hypervisor.nextFreeVmid();
+        }
+        Set<Integer> taken = new java.util.HashSet<>();
+        hypervisor.listVms().forEach(v -> taken.add(v.vmid()));
+        for (int id = vmids.first(); id <= vmids.last(); id++) {
+            if (!taken.contains(id)) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("no free VMID left in " + vmids);
+    }
+
+    /**
+     * VMIDs {@code first} to {@code last}, both included.
+     *
+     * @param first the lowest (at least 100)
+     * @param last the highest (at most 999999999)
+     */
+    public record VmidRange(int first, int last) {
+        public VmidRange {
+            if (first < 100 || last > 999_999_999 || last < first) {
+                throw new IllegalArgumentException("not a VMID range: " + first + "-" + last);
+            }
+        }
+
+        /** {@code 9900-9949}. */
+        public static VmidRange parse(String text) {
+            String[] parts = text.strip().split("\\s*-\\s*");
+            try {
+                if (parts.length == 2) {
+                    return new VmidRange(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+                }
+            } catch (NumberFormatException e) {
+                // falls through to the message below
+            }
+            throw new IllegalArgumentException("a VMID range is written first-last, e.g. 9900-9949, not '" + text + "'");
+        }
+
+        public boolean contains(int vmid) {
+            return vmid >= first && vmid <= last;
+        }
+
+        @Override
+        public String toString() {
+            return first + "-" + last;
+        }
     }
 
     public Optional<FakeHypervisor> modelIfAny() {

@@ -91,6 +91,11 @@ import org.junit.jupiter.api.Test;
  * {@code phoenix.contract.tries} overrides every backend). jqwik does not run Jupiter's
  * {@code @BeforeEach}: each try gets its own {@link #fixture()}.
  *
+ * <p>On a real cluster shared with other VMs the fixture names the VMIDs the run owns
+ * ({@link ContractFixture#withVmids}): every VM the contract creates takes its VMID from
+ * {@link ContractFixture#freeVmid()}, the stateful property compares only those VMs, and nothing
+ * outside the range is created, changed or destroyed.
+ *
  * <p>Capabilities: behaviour a backend cannot offer at all ({@link Capability#SNAPSHOTS},
  * {@link Capability#LINKED_CLONES}) must be refused with {@link UnsupportedOperationException} when
  * not declared; behaviour that needs something of the cluster ({@link Capability#GUEST_AGENT}: a
@@ -166,7 +171,7 @@ public abstract class HypervisorContract {
 
     /** Creates a stopped VM with a {@code sizeGiB} disk on scsi0 and returns its reference. */
     private VmRef createVm(int sizeGiB, Map<String, String> extra) {
-        int vmid = hv.nextFreeVmid();
+        int vmid = fx.freeVmid();
         Map<String, String> config = new TreeMap<>(Map.of("name", "contract-" + vmid, "memory", "512",
                 "scsi0", fx.imagesStorage() + ":" + sizeGiB));
         config.putAll(extra);
@@ -191,7 +196,7 @@ public abstract class HypervisorContract {
 
     @Test
     void aMissingVmIsEmptyForFindAndNotFoundForEverythingElse() {
-        int vmid = hv.nextFreeVmid();
+        int vmid = fx.freeVmid();
         assertEquals(Optional.empty(), hv.findVm(vmid));
         assertThrows(NotFoundException.class, () -> hv.getConfig(ref(vmid)));
         assertThrows(NotFoundException.class, () -> hv.start(ref(vmid)));
@@ -211,7 +216,7 @@ public abstract class HypervisorContract {
 
     @Test
     void createdConfigReadsBackAsProxmoxStoresIt() {
-        int vmid = hv.nextFreeVmid();
+        int vmid = fx.freeVmid();
         await(hv.create(CreateRequest.of(fx.node(), vmid, Map.of("name", "web01", "memory", "1024", "cores", "2",
                 "net0", "virtio,bridge=vmbr0", "scsi0", fx.imagesStorage() + ":2"))));
         VmConfig config = hv.getConfig(ref(vmid));
@@ -264,7 +269,7 @@ public abstract class HypervisorContract {
 
     @Test
     void unknownKeysAndBadValuesAreRejectedPerParameter() {
-        int vmid = hv.nextFreeVmid();
+        int vmid = fx.freeVmid();
         ParameterRejectedException e = assertThrows(ParameterRejectedException.class, () -> hv.create(
                 CreateRequest.of(fx.node(), vmid, Map.of("memory", "lots", "frobnicate", "1", "cores", "0"))));
         assertTrue(e.errors().keySet().containsAll(List.of("memory", "frobnicate", "cores")), e.errors().toString());
@@ -280,7 +285,7 @@ public abstract class HypervisorContract {
     @Test
     void aDiskOnAStorageWithoutImagesContentIsRejected() {
         Assumptions.assumeTrue(fx.nonImagesStorageIfAny().isPresent(), "fixture names no storage without images content");
-        int vmid = hv.nextFreeVmid();
+        int vmid = fx.freeVmid();
         ParameterRejectedException e = assertThrows(ParameterRejectedException.class, () -> hv.create(
                 CreateRequest.of(fx.node(), vmid, Map.of("scsi0", fx.nonImagesStorage() + ":1"))));
         assertTrue(e.getMessage().contains("does not support vm images"), e.getMessage());
@@ -293,7 +298,8 @@ public abstract class HypervisorContract {
         int first = hv.nextFreeVmid();
         assertTrue(first >= 100);
         assertEquals(Optional.empty(), hv.findVm(first));
-        createVm(1, Map.of());
+        Assumptions.assumeTrue(fx.owns(first), "nextid " + first + " is outside the VMIDs this run owns: not taking it");
+        await(hv.create(CreateRequest.of(fx.node(), first, Map.of("name", "contract-" + first, "memory", "512"))));
         assertNotEquals(first, hv.nextFreeVmid());
     }
 
@@ -313,16 +319,16 @@ public abstract class HypervisorContract {
         VmRef vm = createVm(2, Map.of());
         if (!fx.has(Capability.LINKED_CLONES)) {
             assertThrows(UnsupportedOperationException.class,
-                    () -> hv.clone(vm, CloneRequest.linked(hv.nextFreeVmid(), "linked")));
+                    () -> hv.clone(vm, CloneRequest.linked(fx.freeVmid(), "linked")));
             return;
         }
         refused(WrongStateException.class, "Linked clone feature is not supported",
-                () -> hv.clone(vm, CloneRequest.linked(hv.nextFreeVmid(), "linked")));
+                () -> hv.clone(vm, CloneRequest.linked(fx.freeVmid(), "linked")));
         await(hv.convertToTemplate(vm));
         assertTrue(hv.findVm(vm.vmid()).orElseThrow().template());
         String base = disk(vm, "scsi0");
         assertTrue(base.contains("base-" + vm.vmid() + "-disk-0"), "template disks are renamed: " + base);
-        int cloneId = hv.nextFreeVmid();
+        int cloneId = fx.freeVmid();
         await(hv.clone(vm, CloneRequest.linked(cloneId, "linked")));
         String cloned = disk(ref(cloneId), "scsi0");
         assertTrue(cloned.contains("vm-" + cloneId + "-disk-0"), cloned);
@@ -334,7 +340,7 @@ public abstract class HypervisorContract {
     @Test
     void aFullCloneCopiesConfigWithANewMac() {
         VmRef vm = createVm(1, Map.of("net0", "virtio,bridge=vmbr0", "cores", "3"));
-        int cloneId = hv.nextFreeVmid();
+        int cloneId = fx.freeVmid();
         await(hv.clone(vm, CloneRequest.full(cloneId, "copy")));
         VmConfig source = hv.getConfig(vm);
         VmConfig clone = hv.getConfig(ref(cloneId));
@@ -643,7 +649,7 @@ public abstract class HypervisorContract {
     void aVmWhoseCicustomSnippetIsMissingDoesNotStartUntilItIsWritten() {
         String storage = fx.nonImagesStorageIfAny().orElse(null);
         Assumptions.assumeTrue(storage != null, "needs a storage for snippets");
-        String name = "contract-" + hv.nextFreeVmid() + "-user.yaml";
+        String name = "contract-" + fx.freeVmid() + "-user.yaml";
         String volid = StorageContent.SNIPPETS.volid(storage, name);
         VmRef vm = createVm(1, Map.of("ide2", fx.imagesStorage() + ":cloudinit", "cicustom", "user=" + volid));
         // qemu-server Cloudinit.pm read_cloudinit_snippets_file -> PVE::Storage::abs_filesystem_path
@@ -726,7 +732,7 @@ public abstract class HypervisorContract {
         FakeHypervisor model = modelOrSkip();
         VmRef vm = createVm(1, Map.of());
         holdTheLock(model, vm);
-        int newid = hv.nextFreeVmid();
+        int newid = fx.freeVmid();
         // qemu-server PVE::API2::Qemu clone_vm locks the source config with a 1 s timeout
         OperationModel.refused(LockedException.class, lockTimeoutText(vm.vmid()),
                 () -> hv.clone(vm, CloneRequest.full(newid, "while-locked")), taskTimeout());

@@ -93,7 +93,8 @@ final class OperationModel implements AutoCloseable {
     // ---- the check after every step --------------------------------------------------------
 
     void verify() {
-        List<VmSummary> listed = hv.listVms().stream().filter(v -> v.node().equals(fixture.node())).toList();
+        List<VmSummary> listed = hv.listVms().stream().filter(v -> v.node().equals(fixture.node()) && fixture.owns(v.vmid()))
+                .toList();
         Set<Integer> ids = new TreeSet<>();
         listed.forEach(v -> ids.add(v.vmid()));
         check(ids.equals(vms.keySet()), "VMs listed " + ids + " but the model has " + vms.keySet());
@@ -153,8 +154,8 @@ final class OperationModel implements AutoCloseable {
     // ---- operations ------------------------------------------------------------------------
 
     void create(int sizeGiB) {
-        int vmid = hv.nextFreeVmid();
-        check(!vms.containsKey(vmid), "nextFreeVmid returned " + vmid + ", which exists");
+        int vmid = fixture.freeVmid();
+        check(!vms.containsKey(vmid), "the free VMID " + vmid + " exists");
         await(hv.create(CreateRequest.of(fixture.node(), vmid, Map.of("name", "c" + vmid, "memory", "256",
                 "scsi0", fixture.imagesStorage() + ":" + sizeGiB))));
         vms.put(vmid, new Expected((long) sizeGiB << 30));
@@ -175,10 +176,10 @@ final class OperationModel implements AutoCloseable {
         Expected src = vms.get(source);
         if (!full && !src.template) {
             refused(WrongStateException.class, "Linked clone feature is not supported",
-                    () -> hv.clone(ref(source), CloneRequest.linked(hv.nextFreeVmid(), "linked")));
+                    () -> hv.clone(ref(source), CloneRequest.linked(fixture.freeVmid(), "linked")));
             return;
         }
-        int newid = hv.nextFreeVmid();
+        int newid = fixture.freeVmid();
         await(hv.clone(ref(source), full ? CloneRequest.full(newid, "k" + newid) : CloneRequest.linked(newid, "k" + newid)));
         Expected clone = new Expected(src.diskBytes);
         clone.linkedFrom = full ? null : source;
