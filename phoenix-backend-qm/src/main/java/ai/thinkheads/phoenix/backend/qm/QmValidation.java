@@ -33,8 +33,6 @@ public final class QmValidation {
     private static final Pattern DIGEST = Pattern.compile("^[0-9a-fA-F]{1,40}$");
     // pve-access-control PVE::AccessControl::verify_poolname (format pve-poolid)
     private static final Pattern POOL = Pattern.compile("^[A-Za-z0-9.\\-_]+(?:/[A-Za-z0-9.\\-_]+){0,2}$");
-    // Getopt::Long with prefix_pattern (--|-): what it takes for an option, not a value
-    private static final Pattern LOOKS_LIKE_OPTION = Pattern.compile("^(--|-).+$", Pattern.DOTALL);
     /** {@code description} maxLength in the create/config schema. */
     static final int DESCRIPTION_MAX = 8192;
     /**
@@ -63,13 +61,9 @@ public final class QmValidation {
      *   <li>{@code name} a DNS name (schema format {@code dns-name});</li>
      *   <li>{@code tags} a list of tags (format {@code pve-tag-list}, split on {@code ;, } and
      *       whitespace as {@code PVE::Tools::split_list} does);</li>
-     *   <li>{@code cipassword} neither empty nor {@code 0}: qm's {@code pve-password} mapping
-     *       (pve-common {@code PVE::CLIHandler}) would read a password interactively instead; and not
-     *       {@code --} or a word starting with {@code -} and more: an interactive parameter is an
-     *       optional-value option ({@code cipassword:s}, pve-common {@code PVE::JSONSchema::get_options}),
-     *       and Getopt::Long does not take such a word as an optional value, it pushes it back as the
-     *       next option;</li>
-
+     *   <li>{@code cipassword} not empty: it travels on stdin as the answer to qm's password
+     *       prompt (see {@link QmCommands}), where an empty line would set an empty password; any
+     *       other value, {@code 0} and words starting with {@code -} included, arrives as it is;</li>
      *   <li>{@code sshkeys} valid URL encoding (format {@code urlencoded}), see {@link #urlDecode}.</li>
      * </ul>
      */
@@ -86,11 +80,7 @@ public final class QmValidation {
             case "description" -> require(value.length() <= DESCRIPTION_MAX, key, "at most " + DESCRIPTION_MAX + " characters");
             case "name" -> name(value);
             case "tags" -> tags(value);
-            case "cipassword" -> {
-                require(!value.isEmpty() && !value.equals("0"), key, "must not be empty or '0' (qm would prompt for a password)");
-                require(!value.equals("--") && !LOOKS_LIKE_OPTION.matcher(value).matches(), key,
-                        "must not start with '-' (qm's optional-value option would not take it as the value)");
-            }
+            case "cipassword" -> require(!value.isEmpty(), key, "must not be empty");
             case "sshkeys" -> urlDecode(key, value);
             default -> {
             }

@@ -68,6 +68,20 @@ class CliInterpreterTest {
               + "      9000 debian12-tmpl        stopped    2048               2.20 0         \n", "");
     }
 
+    // ---- passwords on stdin ----------------------------------------------------------------------------
+
+    @Test
+    void qmSetReadsACipasswordWithoutAValueFromStdinAsTheRealCliDoes() {
+        pve.addVm(100, Map.of("name", "web01", "memory", "512"));
+        CliResult r = run("qm set 100 --ciuser admin --cipassword", "-x $6$hash\n-x $6$hash\n");
+        assertEquals(0, r.exitCode(), r.stderr());
+        ApiRequest put = pve.callsTo("PUT", "/config").get(0);
+        assertEquals(List.of("-x $6$hash"), put.params().get("cipassword"));
+        assertEquals(List.of("admin"), put.params().get("ciuser"));
+        assertResult(run("qm set 100 --cipassword", "one\ntwo\n"), 255, "", "passwords do not match\n");
+        assertResult(run("qm set 100 --cipassword", ""), 255, "", "EOF while reading password\n");
+    }
+
     // ---- tasks ----------------------------------------------------------------------------------------
 
     @Test
