@@ -14,7 +14,6 @@ import com.jcraft.jsch.UserInfo;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +90,7 @@ public final class SshCommandRunner implements CommandRunner {
         this.jsch = new JSch();
         jsch.setInstanceLogger(new JschLogger());
         try {
-            this.repository = new RecordingRepository(hostKeys.repository(jsch));
+            this.repository = new RecordingRepository(hostKeys);
             jsch.setHostKeyRepository(repository);
             if (b.keyFile != null) {
                 loadKey(b.keyFile, b.passphrase);
@@ -260,10 +259,13 @@ public final class SshCommandRunner implements CommandRunner {
             s.connect((int) connectTimeout.toMillis());
         } catch (JSchException e) {
             Offered offered = repository.offered();
-            if (offered != null && offered.result != HostKeyRepository.OK) {
+            if (offered != null && offered.verdict != KnownHostsFile.Verdict.OK) {
                 throw new HostKeyRejectedException(target(), offered.type, offered.fingerprint,
-                        offered.result == HostKeyRepository.CHANGED ? HostKeyRejectedException.Reason.CHANGED
-                                : HostKeyRejectedException.Reason.UNKNOWN, e);
+                        switch (offered.verdict) {
+                            case CHANGED -> HostKeyRejectedException.Reason.CHANGED;
+                            case REVOKED -> HostKeyRejectedException.Reason.REVOKED;
+                            default -> HostKeyRejectedException.Reason.UNKNOWN;
+                        }, e);
             }
             String message = String.valueOf(e.getMessage());
             if (message.startsWith("Auth fail") || message.startsWith("Auth cancel")) {
@@ -306,16 +308,21 @@ public final class SshCommandRunner implements CommandRunner {
                 + ", hostKeys=" + hostKeys + (sudo ? ", sudo" : "") + "]";
     }
 
-    private record Offered(String type, String fingerprint, int result) {
+    private record Offered(String type, String fingerprint, KnownHostsFile.Verdict verdict) {
     }
 
-    /** Delegates to the policy's repository and remembers the key offered and the verdict. */
+    /**
+     * JSch's view of the {@link HostKeyPolicy}: answers {@code check} with the policy's verdict
+     * (a revoked key is refused as a changed one, JSch has no word for it) and remembers the key
+     * offered and the verdict, for the exception; offers the trusted keys of the host so JSch asks
+     * the server for one of their types ({@code prefer_known_host_key_types}).
+     */
     private static final class RecordingRepository implements HostKeyRepository {
-        private final HostKeyRepository delegate;
+        private final HostKeyPolicy policy;
         private volatile Offered offered;
 
-        RecordingRepository(HostKeyRepository delegate) {
-            this.delegate = delegate;
+        RecordingRepository(HostKeyPolicy policy) {
+            this.policy = policy;
         }
 
         void reset() {
@@ -328,22 +335,14 @@ public final class SshCommandRunner implements CommandRunner {
 
         @Override
         public int check(String host, byte[] key) {
-            int result = delegate.check(host, key);
-            offered = new Offered(keyType(key), HostKeyPolicy.fingerprintOf(key), result);
-            return result;
-        }
-
-        private static String keyType(byte[] blob) {
-            try {
-                ByteBuffer b = ByteBuffer.wrap(blob);
-                int len = b.getInt();
-                if (len <= 0 || len > 64 || len > b.remaining()) {
-                    return "unknown";
-                }
-                return new String(blob, 4, len, StandardCharsets.US_ASCII);
-            } catch (RuntimeException e) {
-                return "unknown";
-            }
+            KnownHostsFile.Verdict verdict = policy.verdict(host, key);
+            String type = KnownHostsFile.typeOf(key);
+            offered = new Offered(type.isEmpty() ? "unknown" : type, HostKeyPolicy.fingerprintOf(key), verdict);
+            return switch (verdict) {
+                case OK -> OK;
+                case UNKNOWN -> NOT_INCLUDED;
+                case CHANGED, REVOKED -> CHANGED;
+            };
         }
 
         @Override
@@ -363,17 +362,31 @@ public final class SshCommandRunner implements CommandRunner {
 
         @Override
         public String getKnownHostsRepositoryID() {
-            return delegate.getKnownHostsRepositoryID();
+            return policy.toString();
         }
 
         @Override
         public HostKey[] getHostKey() {
-            return delegate.getHostKey();
+            return new HostKey[0];
         }
 
         @Override
         public HostKey[] getHostKey(String host, String type) {
-            return delegate.getHostKey(host, type);
+            if (host == null) {
+                return new HostKey[0];
+            }
+            List<HostKey> keys = new ArrayList<>();
+            for (byte[] blob : policy.trustedKeys(host)) {
+                try {
+                    HostKey k = new HostKey(host, blob);
+                    if (type == null || type.equals(k.getType())) {
+                        keys.add(k);
+                    }
+                } catch (JSchException e) {
+                    // a key type JSch does not know: it cannot ask for it either
+                }
+            }
+            return keys.toArray(new HostKey[0]);
         }
     }
 
