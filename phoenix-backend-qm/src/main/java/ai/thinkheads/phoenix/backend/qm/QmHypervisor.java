@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * refuses values Proxmox would refuse, before anything is sent); reads run
  * {@code pvesh get ... --output-format json} ({@link QmOutput} parses them); a failed command's
  * stderr becomes the same exception the API backend throws ({@link QmErrors}). Snippets and ISO
- * images are written as files: the bytes go on stdin to {@code cat > <storage path>/...}
+ * images are written as files: the bytes go on stdin to a temporary file renamed over
+ * {@code <storage path>/...} once complete
  * ({@link CommandRunner#writeFile}), the path from {@code pvesh get /storage/{storage}}.
  *
  * <h2>Tasks</h2>
@@ -335,7 +336,7 @@ public final class QmHypervisor implements Hypervisor {
      * {@code storage.cfg} section ({@code pvesh get /storage/{storage}}), refuses what pve-storage's
      * upload handler refuses in its order and words (pve-storage {@code PVE/API2/Storage/Status.pm}
      * upload: {@code can't upload to storage type '...'}, the file name, {@code storage '...' does
-     * not support '...' content}), then streams the bytes on stdin to {@code cat > <path>/snippets/<name>}
+     * not support '...' content}), then streams the bytes on stdin to {@code <path>/snippets/<name>}
      * or {@code <path>/template/iso/<name>} (pve-storage {@code Plugin.pm} {@code $vtype_subdirs}).
      * Synchronous: the returned task has ended. The content is never logged.
      */
@@ -367,11 +368,12 @@ public final class QmHypervisor implements Hypervisor {
         }
         String dir = content == StorageContent.ISO ? "/template/iso/" : "/snippets/";
         String path = config.path() + dir + filename;
-        LOG.debug("{}: cat > {} ({} bytes on stdin)", node, path, data.length);
+        LOG.debug("{}: write {} ({} bytes on stdin)", node, path, data.length);
         CommandResult result = runner.writeFile(path, data);
         if (!result.succeeded()) {
             LOG.debug("{}: writing {} failed: exit {}", node, path, result.exitCode());
-            throw QmErrors.toException(result, "cat > " + path, node, null);
+            throw QmErrors.toException(new CommandResult(result.exitCode(), "", RemoteText.printable(result.stderr())),
+                    "writing " + path, node, null);
         }
         return Tasks.completed(node, null, TaskStatus.stopped(null, "OK"), List.of());
     }

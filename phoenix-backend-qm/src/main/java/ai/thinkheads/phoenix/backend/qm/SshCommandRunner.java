@@ -59,6 +59,8 @@ public final class SshCommandRunner implements CommandRunner {
     private static final Duration POLL = Duration.ofMillis(2);
     /** Linux MAX_ARG_STRLEN: the longest single execve argument, including its terminating NUL. */
     static final int MAX_COMMAND_LINE = 128 * 1024;
+    /** Default of {@link Builder#maxOutputBytes}. */
+    static final int DEFAULT_MAX_OUTPUT = 32 * 1024 * 1024;
 
     private final String host;
     private final int port;
@@ -70,6 +72,7 @@ public final class SshCommandRunner implements CommandRunner {
     private final Duration connectTimeout;
     private final Duration commandTimeout;
     private final Duration keepAlive;
+    private final int maxOutput;
     private final JSch jsch;
     private final RecordingRepository repository;
 
@@ -87,6 +90,7 @@ public final class SshCommandRunner implements CommandRunner {
         this.connectTimeout = b.connectTimeout;
         this.commandTimeout = b.commandTimeout;
         this.keepAlive = b.keepAlive;
+        this.maxOutput = b.maxOutput;
         this.jsch = new JSch();
         jsch.setInstanceLogger(new JschLogger());
         try {
@@ -145,17 +149,52 @@ public final class SshCommandRunner implements CommandRunner {
     }
 
     /**
-     * {@code cat > '<path>'}; with {@link Builder#sudo sudo}, {@code sudo -n -- tee '<path>' > /dev/null}
-     * (the redirection of {@code cat} would run as the login user, {@code tee} opens the file as root).
-     * The content goes on stdin and is never logged.
+     * The script that writes a file without ever leaving it half-written: stdin goes to a
+     * temporary file beside the target ({@code $2}), which replaces the target ({@code $3}) by
+     * {@code mv} (a rename: atomic within the directory) only if exactly {@code $1} bytes arrived.
+     * A connection lost mid-way ends stdin early, so {@code cat} ends early but successfully: the
+     * byte count is what tells. On any failure the temporary file is removed and the target keeps
+     * its previous content; exit status 1, and a short size mismatch is said on stderr.
+     */
+    static final String ATOMIC_WRITE = "cat > \"$2\" && n=$(wc -c < \"$2\") && "
+            + "if [ \"$n\" -eq \"$1\" ]; then mv -f -- \"$2\" \"$3\"; "
+            + "else echo \"$0: only $n of $1 bytes arrived; $3 is unchanged\" >&2; false; fi "
+            + "|| { rm -f -- \"$2\"; exit 1; }";
+    /** {@code $0} of {@link #ATOMIC_WRITE}, named in its messages (and how the PVE simulator recognises it). */
+    static final String ATOMIC_WRITE_NAME = "phoenix-upload";
+
+    /**
+     * {@code sh -c} {@link #ATOMIC_WRITE} with the size, a temporary name in the target's directory
+     * ({@code .<name>.phoenix-<random>.part}) and the path as its arguments, each quoted; with
+     * {@link Builder#sudo sudo}, {@code sudo -n -- sh -c ...}, so the files are written as root.
+     * The content goes on stdin and is never logged. An interrupted or failed upload leaves the
+     * previous file as it was.
      */
     @Override
     public CommandResult writeFile(String path, byte[] content) {
-        String line = sudo
-                ? ShellQuoting.commandLine(List.of("sudo", "-n", "--", "tee", path)) + " > /dev/null"
-                : "cat > " + ShellQuoting.quote(path);
-        return runLine(line, sudo ? "tee" : "cat", content, commandTimeout);
+        int slash = path.lastIndexOf('/');
+        String dir = slash < 0 ? "" : path.substring(0, slash + 1);
+        String name = path.substring(slash + 1);
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("writeFile: not a file path: " + path);
+        }
+        byte[] random = new byte[6];
+        RANDOM.nextBytes(random);
+        StringBuilder hex = new StringBuilder();
+        for (byte b : random) {
+            hex.append(String.format("%02x", b & 0xff));
+        }
+        String shortName = name.length() > 200 ? name.substring(0, 200) : name;
+        String temp = dir + "." + shortName + ".phoenix-" + hex + ".part";
+        List<String> argv = new ArrayList<>();
+        if (sudo) {
+            argv.addAll(List.of("sudo", "-n", "--"));
+        }
+        argv.addAll(List.of("sh", "-c", ATOMIC_WRITE, ATOMIC_WRITE_NAME, Integer.toString(content.length), temp, path));
+        return runLine(ShellQuoting.commandLine(argv), "writing " + path, content, commandTimeout);
     }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private CommandResult runLine(String line, String program, byte[] stdin, Duration timeout) {
         byte[] commandLine = line.getBytes(StandardCharsets.UTF_8);
@@ -165,17 +204,20 @@ public final class SshCommandRunner implements CommandRunner {
             throw new IllegalArgumentException("command line of " + commandLine.length
                     + " bytes is too long for the remote shell (limit " + (MAX_COMMAND_LINE - 1) + ")");
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        BoundedOutput out = new BoundedOutput(maxOutput);
+        BoundedOutput err = new BoundedOutput(maxOutput);
         Opened opened = open(commandLine, stdin == null ? new byte[0] : stdin, out, err);
         ChannelExec channel = opened.channel;
         try {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!channel.isClosed()) {
+                if (out.overflowed() || err.overflowed()) {
+                    throw new OutputTooLargeException(program + " on " + target(), out.overflowed() ? "stdout" : "stderr",
+                            maxOutput);
+                }
                 if (!opened.session.isConnected()) {
                     drop(opened.session);
-                    throw new TransportException("SSH connection to " + target() + " dropped while "
-                            + program + " was running; its effect is unknown", true, null);
+                    throw connectionLost(program);
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw new CommandTimeoutException(program + " on " + target(), timeout);
@@ -187,14 +229,93 @@ public final class SshCommandRunner implements CommandRunner {
                     throw new OperationInterruptedException("interrupted while " + program + " ran on " + target(), e);
                 }
             }
+            if (out.overflowed() || err.overflowed()) {
+                throw new OutputTooLargeException(program + " on " + target(), out.overflowed() ? "stdout" : "stderr",
+                        maxOutput);
+            }
             int exit = channel.getExitStatus();
             if (exit < 0) {
+                if (sessionWentDown(opened.session)) {
+                    // JSch closes every channel of a session that went down: no exit status came
+                    drop(opened.session);
+                    throw connectionLost(program);
+                }
                 throw new TransportException(program + " on " + target()
-                        + " ended without an exit status (killed by a signal?)", true, null);
+                        + " ended without an exit status (killed by a signal?); its effect on the node is unknown",
+                        true, null);
             }
-            return new CommandResult(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            return new CommandResult(exit, out.text(), err.text());
         } finally {
             channel.disconnect();
+        }
+    }
+
+    /**
+     * Whether {@code s} is down, after a channel of it closed without an exit status: JSch may see
+     * the channel close before its reader thread has noticed the end of the connection, so give it
+     * a moment (up to a second) and probe with a keep-alive.
+     */
+    private static boolean sessionWentDown(Session s) {
+        long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        try {
+            s.sendKeepAliveMsg();
+        } catch (Exception e) {
+            return true;
+        }
+        while (System.nanoTime() - until < 0) {
+            if (!s.isConnected()) {
+                return true;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !s.isConnected();
+            }
+        }
+        return !s.isConnected();
+    }
+
+    private TransportException connectionLost(String program) {
+        return new TransportException("the SSH connection to " + target() + " was lost while " + program
+                + " was running; its effect on the node is unknown", true, null);
+    }
+
+    /**
+     * Keeps the first {@code limit} bytes written to it and notes that more came; the runner then
+     * stops the command ({@link OutputTooLargeException}). A 50 MB reply is never held whole.
+     */
+    private static final class BoundedOutput extends java.io.OutputStream {
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private final long limit;
+        private volatile boolean overflowed;
+
+        BoundedOutput(long limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            long room = limit - kept.size();
+            if (len > room) {
+                overflowed = true;
+                kept.write(b, off, (int) Math.max(0, room));
+                return;
+            }
+            kept.write(b, off, len);
+        }
+
+        boolean overflowed() {
+            return overflowed;
+        }
+
+        synchronized String text() {
+            return kept.toString(StandardCharsets.UTF_8);
         }
     }
 
@@ -202,7 +323,7 @@ public final class SshCommandRunner implements CommandRunner {
     }
 
     /** Opens an exec channel; on failure rebuilds the session and tries once more. */
-    private Opened open(byte[] commandLine, byte[] stdin, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+    private Opened open(byte[] commandLine, byte[] stdin, java.io.OutputStream out, java.io.OutputStream err) {
         JSchException last = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             Session s = session();
@@ -457,6 +578,7 @@ public final class SshCommandRunner implements CommandRunner {
         private Duration connectTimeout = Duration.ofSeconds(15);
         private Duration commandTimeout = Duration.ofMinutes(15);
         private Duration keepAlive = Duration.ofSeconds(15);
+        private int maxOutput = DEFAULT_MAX_OUTPUT;
 
         private Builder() {
         }
@@ -541,6 +663,20 @@ public final class SshCommandRunner implements CommandRunner {
 
         public Builder keepAliveInterval(Duration value) {
             this.keepAlive = positive("keepAliveInterval", value);
+            return this;
+        }
+
+        /**
+         * How many bytes of a command's stdout, and of its stderr, are read at most (default
+         * 32 MiB: the cluster resources of thousands of VMs, the configs of 2,000 VMs in one
+         * {@code tail} stay well below). A command that prints more is stopped and reported with
+         * {@link OutputTooLargeException}, instead of filling the heap.
+         */
+        public Builder maxOutputBytes(int value) {
+            if (value < 1024) {
+                throw new IllegalArgumentException("maxOutputBytes: at least 1024, got " + value);
+            }
+            this.maxOutput = value;
             return this;
         }
 

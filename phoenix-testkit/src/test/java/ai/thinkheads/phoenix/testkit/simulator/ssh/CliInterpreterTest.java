@@ -445,6 +445,22 @@ class CliInterpreterTest {
     }
 
     @Test
+    void theQmBackendsAtomicUploadWritesOnlyWhenEveryByteArrived() {
+        // sh -c <script> phoenix-upload <size> <temp> <path>, as the qm backend's SshCommandRunner sends it
+        String script = "cat > \"$2\" && n=$(wc -c < \"$2\") && mv -f -- \"$2\" \"$3\" || { rm -f -- \"$2\"; exit 1; }";
+        String line = "sh -c '" + script + "' phoenix-upload 6 /var/lib/vz/snippets/.u.yaml.phoenix-0a1b.part"
+                + " /var/lib/vz/snippets/u.yaml";
+        assertResult(run(line, "abcdef"), 0, "", "");
+        assertEquals("abcdef", new String(snippets.get("u.yaml"), StandardCharsets.UTF_8));
+        assertResult(run(line, "abc"), 1, "",
+                "phoenix-upload: only 3 of 6 bytes arrived; /var/lib/vz/snippets/u.yaml is unchanged\n");
+        assertEquals("abcdef", new String(snippets.get("u.yaml"), StandardCharsets.UTF_8), "the old file stays");
+        assertEquals(1, run("sh -c 'x' phoenix-upload 1 /tmp/.a.part /var/lib/vz/snippets/a", "x").exitCode(),
+                "the temporary file must be beside the target");
+        assertEquals(2, run("sh -c 'rm -rf /'", "").exitCode(), "no other sh -c");
+    }
+
+    @Test
     void invocationsAreCountedAndCostTimeOnTheClock() {
         CliInterpreter costly = CliInterpreter.builder(pve.router, "pve1").timeSource(pve.clock)
                 .invocationCost(Duration.ofMillis(500)).build();
