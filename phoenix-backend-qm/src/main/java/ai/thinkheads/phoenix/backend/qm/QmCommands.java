@@ -85,16 +85,14 @@ public final class QmCommands {
 
     /**
      * {@code pvesh delete /nodes/{node}/storage/{storage}/content/<volid>} (the volume id's slashes
-     * stay: the handler takes the rest of the path). pvesh runs the {@code imgdel} task in the
+     * stay: the handler takes the rest of the path); the volume id is checked first as pve-storage
+     * parses it ({@link QmValidation#volumeId}). pvesh runs the {@code imgdel} task in the
      * foreground, prints its log, then its UPID.
      */
     public QmCommand deleteVolume(String storageNode, String volid) {
-        int colon = volid.indexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("not a volume id: " + volid);
-        }
+        String storage = QmValidation.volumeId(volid);
         return QmCommand.of(List.of("pvesh", "delete", "/nodes/" + QmValidation.node(storageNode) + "/storage/"
-                + QmValidation.storage(volid.substring(0, colon)) + "/content/" + volid));
+                + QmValidation.storage(storage) + "/content/" + volid));
     }
 
     public QmCommand config(String vmNode, int vmid) {

@@ -131,6 +131,46 @@ public final class QmValidation {
         return value;
     }
 
+    // pve-storage PVE/Storage/Plugin.pm parse_volume_id: m/^([a-z][a-z0-9\-\_\.]*[a-z0-9]):(.+)$/i
+    private static final Pattern VOLUME_ID = Pattern.compile("^([a-zA-Z][a-zA-Z0-9\\-_.]*[a-zA-Z0-9]):(.+)$");
+    // pve-storage PVE/Storage/Plugin.pm parse_volname (directory plugins), for the file types the
+    // seam deletes ($ISO_EXT_RE_0, $VZTMPL_EXT_RE_1, snippets, $IMPORT_EXT_RE_1 with SAFE_CHAR_CLASS_RE)
+    private static final Pattern FILE_VOLNAME = Pattern.compile("^(?:iso/[^/]+\\.(?i:iso|img)"
+            + "|vztmpl/[^/]+\\.(?i:tar|tar\\.gz|tar\\.xz|tar\\.zst|tar\\.bz2)"
+            + "|snippets/[^/]+"
+            + "|import/[a-zA-Z0-9\\-.+=_]+\\.(?:ova|qcow2|raw|vmdk))$");
+
+    /**
+     * A volume id of a file on a storage ({@code local:snippets/user.yaml}), checked as pve-storage
+     * parses it before anything is sent; returns its storage id.
+     * <ul>
+     *   <li>{@code parse_volume_id} ({@code PVE/Storage/Plugin.pm}): a storage id, a colon, a
+     *       volume name; no line break anywhere (Perl's {@code .+} stops at one; the trailing one
+     *       its {@code $} would allow is refused too): {@code unable to parse volume ID};</li>
+     *   <li>{@code parse_volname} of the directory plugins, for the file types this seam handles:
+     *       {@code iso/<name>.iso|.img}, {@code vztmpl/<name>.tar[.gz|.xz|.zst|.bz2]},
+     *       {@code snippets/<name>}, {@code import/<safe name>.ova|.qcow2|.raw|.vmdk}, the name without
+     *       {@code /}: {@code unable to parse directory volume name};</li>
+     *   <li>and a name {@code .} or {@code ..} is refused (pve-storage's {@code [^/]+} would take
+     *       it, and the path would be the content directory or the storage itself).</li>
+     * </ul>
+     */
+    public static String volumeId(String volid) {
+        require(volid != null, "volid", "must not be null");
+        transmittable("volid", volid);
+        java.util.regex.Matcher m = VOLUME_ID.matcher(volid);
+        if (volid.indexOf('\n') >= 0 || volid.indexOf('\r') >= 0 || !m.matches()) {
+            throw new IllegalArgumentException("volid: unable to parse volume ID '" + RemoteText.oneLine(volid) + "'");
+        }
+        String volname = m.group(2);
+        String name = volname.substring(volname.indexOf('/') + 1);
+        if (!FILE_VOLNAME.matcher(volname).matches() || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("volid: unable to parse directory volume name '"
+                    + RemoteText.oneLine(volname) + "'");
+        }
+        return m.group(1);
+    }
+
     /** A disk key for resize: a config key such as {@code scsi0}. */
     public static String disk(String value) {
         require(value != null && CONFIG_ID.matcher(value).matches(), "disk", "must be a disk key such as scsi0");

@@ -33,6 +33,12 @@ final class RemoteText {
         return out == null ? in : out.toString();
     }
 
+    /** {@code text} as one line: like {@link #printable}, with line feeds and tabs escaped too. */
+    static String oneLine(String text) {
+        String p = printable(text);
+        return p == null ? null : p.replace("\n", "\\x0a").replace("\t", "\\x09");
+    }
+
     private static String escape(char c) {
         if (c == '\n' || c == '\t') {
             return null;
