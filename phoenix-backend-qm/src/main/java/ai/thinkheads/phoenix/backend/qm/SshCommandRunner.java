@@ -40,15 +40,21 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Host keys</b> are verified with {@code StrictHostKeyChecking=yes} against the
- *       {@link HostKeyPolicy}; an unknown or changed key throws {@link HostKeyRejectedException}
- *       with the offered key's fingerprint. Nothing is ever added to a {@code known_hosts} file.</li>
+ *       {@link HostKeyPolicy} ({@code known_hosts} matched as OpenSSH matches it, see
+ *       {@link KnownHostsFile}); an unknown, changed or revoked key throws
+ *       {@link HostKeyRejectedException} with the offered key's fingerprint. Nothing is ever added
+ *       to a {@code known_hosts} file.</li>
  *   <li><b>Quoting</b>: each argument is single-quoted by {@link ShellQuoting}; the login shell on
  *       the far side turns the line back into exactly these arguments.</li>
  *   <li><b>Session</b>: connected lazily, kept alive ({@code ServerAliveInterval}), and reconnected
  *       when it has dropped. If opening a channel fails the session is rebuilt and the command
  *       tried once more (nothing was run yet); a command that was running when the connection
  *       dropped is not repeated: {@link TransportException#requestSent()} is true.</li>
- *   <li><b>Timeout</b> per command ({@link CommandTimeoutException}).</li>
+ *   <li><b>Timeout</b> per command ({@link CommandTimeoutException}); a connection lost while a
+ *       command ran is said as such, its effect unknown.</li>
+ *   <li><b>Output</b> is read up to {@link Builder#maxOutputBytes} per stream
+ *       ({@link OutputTooLargeException} past it).</li>
+ *   <li><b>Files</b> are written whole or not at all ({@link #ATOMIC_WRITE}).</li>
  *   <li><b>Secrets</b>: the password and passphrase are never logged or shown by
  *       {@link #toString()}; commands and their output are not logged here at all.</li>
  * </ul>
@@ -350,7 +356,8 @@ public final class SshCommandRunner implements CommandRunner {
                 drop(s);
             }
         }
-        throw new TransportException("cannot open an SSH channel to " + target() + ": " + last.getMessage(), false, last);
+        throw new TransportException("cannot open an SSH channel to " + target() + ": "
+                + RemoteText.oneLine(String.valueOf(last.getMessage())), false, last);
     }
 
     private synchronized Session session() {
@@ -393,7 +400,8 @@ public final class SshCommandRunner implements CommandRunner {
                 throw new AuthenticationException("SSH login as " + user + " on " + target() + " failed ("
                         + (password != null ? "password" : "public key " + keyDescription) + ")", e);
             }
-            throw new TransportException("cannot connect to " + target() + ": " + message, false, e);
+            // JSch's message may carry the server's disconnect text: no control characters from it
+            throw new TransportException("cannot connect to " + target() + ": " + RemoteText.oneLine(message), false, e);
         }
         LOG.debug("connected to {} as {}", target(), user);
         session = s;

@@ -18,11 +18,22 @@ final class CommandLineScan implements CommandRunner {
 
     private final CommandRunner delegate;
     private final List<String> lines;
+    private final Collection<String> secrets;
 
     /** Records into {@code lines} (shared by several runners, e.g. a contract's fixtures). */
     CommandLineScan(CommandRunner delegate, List<String> lines) {
+        this(delegate, lines, List.of());
+    }
+
+    /**
+     * Records into {@code lines} and checks each line as it is sent ({@link #assertNoSecrets}
+     * rules, with {@code secrets}), failing the command with an {@link AssertionError} (which no
+     * backend code catches) before it reaches the node.
+     */
+    CommandLineScan(CommandRunner delegate, List<String> lines, Collection<String> secrets) {
         this.delegate = delegate;
         this.lines = lines;
+        this.secrets = secrets;
     }
 
     @Override
@@ -44,6 +55,7 @@ final class CommandLineScan implements CommandRunner {
     }
 
     private void record(String line) {
+        check(line, secrets);
         synchronized (lines) {
             lines.add(line);
         }
@@ -66,15 +78,18 @@ final class CommandLineScan implements CommandRunner {
             copy = new ArrayList<>(lines);
         }
         for (String line : copy) {
-            int at = line.indexOf("'--cipassword'");
-            if (at >= 0 && !line.endsWith("'--cipassword'")) {
-                fail("a value follows --cipassword on a command line: " + SensitiveValues.redact(line, secrets));
-            }
-            String redacted = SensitiveValues.redact(line, secrets);
-            if (!redacted.equals(line)) {
-                fail("a secret is on a command line: " + redacted);
-            }
+            check(line, secrets);
         }
         return copy.size();
+    }
+
+    private static void check(String line, Collection<String> secrets) {
+        if (line.contains("'--cipassword'") && !line.endsWith("'--cipassword'")) {
+            fail("a value follows --cipassword on a command line: " + SensitiveValues.redact(line, secrets));
+        }
+        String redacted = SensitiveValues.redact(line, secrets);
+        if (!redacted.equals(line)) {
+            fail("a secret is on a command line: " + redacted);
+        }
     }
 }

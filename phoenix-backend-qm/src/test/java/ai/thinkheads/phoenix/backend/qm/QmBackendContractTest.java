@@ -16,8 +16,9 @@ import org.junit.jupiter.api.AfterAll;
  * test. The host key is pinned to the simulator's fingerprint, as a user pins a node's. Every
  * qm/pvesh call becomes API requests inside the SSH face and is checked against the PVE 8.4 and
  * 9.1 schemas there; {@code SchemaAuditSession} writes and asserts that audit once the whole
- * module's run is over. Every command line the backend sends is kept and, after the class, scanned
- * for secrets ({@link CommandLineScan}).
+ * module's run is over. Every command line the backend sends is scanned for secrets as it is sent
+ * ({@link CommandLineScan}: no value after {@code --cipassword}, no SSH password in any spelling),
+ * the Jupiter tests' and the stateful property's alike.
  */
 class QmBackendContractTest extends HypervisorContract {
 
@@ -37,7 +38,7 @@ class QmBackendContractTest extends HypervisorContract {
                 .hostKeyFingerprint(sim.sshHostKeyFingerprint())
                 .build();
         return cluster.contractFixture(QmHypervisor.builder()
-                .runner(new CommandLineScan(ssh, LINES))
+                .runner(new CommandLineScan(ssh, LINES, SECRETS))
                 .node(sim.sshNode())
                 .build());
     }
