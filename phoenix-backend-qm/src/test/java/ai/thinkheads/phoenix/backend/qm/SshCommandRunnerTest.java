@@ -154,20 +154,25 @@ class SshCommandRunnerTest {
     void aDroppedConnectionIsReportedAsLostNotAsASignal() throws Exception {
         try (SshCommandRunner runner = sshd.runner().build()) {
             assertEquals(0, runner.run(List.of("true"), new byte[0]).exitCode());
+            Path started = dir.resolve("sleeper-started");
             Thread dropper = new Thread(() -> {
-                try {
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    return;
+                // drop the connection once the command runs on the server
+                long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                while (!java.nio.file.Files.exists(started) && System.nanoTime() < until) {
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
                 }
                 sshd.dropAllSessions();
             });
             dropper.start();
             ai.thinkheads.phoenix.hypervisor.TransportException e = assertThrows(
                     ai.thinkheads.phoenix.hypervisor.TransportException.class,
-                    () -> runner.run(List.of("sleep", "20"), new byte[0]));
+                    () -> runner.run(List.of("sh", "-c", "touch \"$0\"; sleep 20", started.toString()), new byte[0]));
             dropper.join();
-            assertTrue(e.getMessage().contains("connection to 127.0.0.1:" + sshd.port() + " was lost while sleep was running"),
+            assertTrue(e.getMessage().contains("connection to 127.0.0.1:" + sshd.port() + " was lost while sh was running"),
                     e.getMessage());
             assertFalse(e.getMessage().contains("signal"), e.getMessage());
             assertTrue(e.requestSent(), "its effect is unknown");
