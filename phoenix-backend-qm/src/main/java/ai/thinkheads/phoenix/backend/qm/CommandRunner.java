@@ -34,11 +34,12 @@ public interface CommandRunner extends AutoCloseable {
     }
 
     /**
-     * Writes {@code content} to the file {@code path} on the node, replacing it: the bytes go on
-     * standard input to {@code cat > <path>} (the path quoted by {@link ShellQuoting}), so they
-     * never appear on a command line. Returns how {@code cat} (or the shell) ended; a non-zero
-     * exit is a normal result. Runners that cannot redirect (test doubles) refuse with
-     * {@link UnsupportedOperationException}.
+     * Writes {@code content} to the file {@code path} on the node, replacing it whole or not at
+     * all: the bytes go on standard input (never on a command line) to a temporary file beside
+     * {@code path}, which is renamed over it only when every byte arrived (the SSH runner's
+     * {@code SshCommandRunner.ATOMIC_WRITE}); an interrupted write leaves the previous file. Returns
+     * how the shell ended; a non-zero exit is a normal result. Runners that cannot write files
+     * (test doubles) refuse with {@link UnsupportedOperationException}.
      */
     default CommandResult writeFile(String path, byte[] content) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot write files on the node");

@@ -1,20 +1,17 @@
 package ai.thinkheads.phoenix.backend.qm;
 
-import com.jcraft.jsch.HostKey;
-import com.jcraft.jsch.HostKeyRepository;
-import com.jcraft.jsch.JSch;
-import com.jcraft.jsch.JSchException;
-import com.jcraft.jsch.UserInfo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Which SSH host keys to trust: the keys in an OpenSSH {@code known_hosts} file, or exactly one key
+ * Which SSH host keys to trust: the keys in an OpenSSH {@code known_hosts} file (read as OpenSSH
+ * reads it, see {@link KnownHostsFile}), or exactly one key
  * given by its fingerprint. There is no third option: no trust on first use, and
  * {@code StrictHostKeyChecking} is always {@code yes}.
  *
@@ -38,7 +35,11 @@ public abstract sealed class HostKeyPolicy permits HostKeyPolicy.KnownHosts, Hos
     private HostKeyPolicy() {
     }
 
-    /** Trust the keys in {@code file} (hashed host names and {@code [host]:port} entries work). */
+    /**
+     * Trust the keys in {@code file}, matched as OpenSSH matches them ({@link KnownHostsFile}):
+     * hashed host names, {@code [host]:port} entries, wildcards and negated patterns; a key on an
+     * {@code @revoked} line is refused.
+     */
     public static HostKeyPolicy knownHosts(Path file) {
         return new KnownHosts(file);
     }
@@ -58,28 +59,38 @@ public abstract sealed class HostKeyPolicy permits HostKeyPolicy.KnownHosts, Hos
         }
     }
 
-    /** A repository for JSch that answers per this policy. */
-    abstract HostKeyRepository repository(JSch jsch) throws JSchException;
+    /**
+     * How {@code key} (an SSH public key blob) offered by the server known to OpenSSH as
+     * {@code name} ({@code host} or {@code [host]:port}) stands with this policy.
+     */
+    abstract KnownHostsFile.Verdict verdict(String name, byte[] key);
+
+    /** The trusted keys for {@code name}, so the client can ask the server for one of their types. */
+    abstract List<byte[]> trustedKeys(String name);
 
     static final class KnownHosts extends HostKeyPolicy {
-        private final Path file;
+        private final KnownHostsFile file;
 
         KnownHosts(Path file) {
             if (file == null || !Files.isRegularFile(file)) {
                 throw new IllegalArgumentException("knownHosts: not a readable file: " + file);
             }
-            this.file = file;
+            this.file = new KnownHostsFile(file);
         }
 
         @Override
-        HostKeyRepository repository(JSch jsch) throws JSchException {
-            jsch.setKnownHosts(file.toString());
-            return jsch.getHostKeyRepository();
+        KnownHostsFile.Verdict verdict(String name, byte[] key) {
+            return file.check(name, key);
+        }
+
+        @Override
+        List<byte[]> trustedKeys(String name) {
+            return file.trustedKeys(name);
         }
 
         @Override
         public String toString() {
-            return "known_hosts " + file;
+            return "known_hosts " + file.file();
         }
     }
 
@@ -95,43 +106,15 @@ public abstract sealed class HostKeyPolicy permits HostKeyPolicy.KnownHosts, Hos
         }
 
         @Override
-        HostKeyRepository repository(JSch jsch) {
-            return new HostKeyRepository() {
-                @Override
-                public int check(String host, byte[] key) {
-                    byte[] a = fingerprintOf(key).getBytes(StandardCharsets.US_ASCII);
-                    byte[] b = fingerprint.getBytes(StandardCharsets.US_ASCII);
-                    return MessageDigest.isEqual(a, b) ? OK : NOT_INCLUDED;
-                }
+        KnownHostsFile.Verdict verdict(String name, byte[] key) {
+            byte[] a = fingerprintOf(key).getBytes(StandardCharsets.US_ASCII);
+            byte[] b = fingerprint.getBytes(StandardCharsets.US_ASCII);
+            return MessageDigest.isEqual(a, b) ? KnownHostsFile.Verdict.OK : KnownHostsFile.Verdict.UNKNOWN;
+        }
 
-                @Override
-                public void add(HostKey hostkey, UserInfo ui) {
-                    // never learn keys
-                }
-
-                @Override
-                public void remove(String host, String type) {
-                }
-
-                @Override
-                public void remove(String host, String type, byte[] key) {
-                }
-
-                @Override
-                public String getKnownHostsRepositoryID() {
-                    return "pinned " + fingerprint;
-                }
-
-                @Override
-                public HostKey[] getHostKey() {
-                    return new HostKey[0];
-                }
-
-                @Override
-                public HostKey[] getHostKey(String host, String type) {
-                    return new HostKey[0];
-                }
-            };
+        @Override
+        List<byte[]> trustedKeys(String name) {
+            return List.of();
         }
 
         @Override

@@ -1,7 +1,7 @@
 package ai.thinkheads.phoenix.backend.qm;
 
+import ai.thinkheads.phoenix.hypervisor.SensitiveValues;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -15,7 +15,7 @@ import java.util.Set;
 record QmCommand(List<String> argv, byte[] stdin, Set<String> secrets, java.time.Duration minimumTimeout) {
 
     /** What stands in for a secret in logs and messages. */
-    public static final String REDACTED = "<redacted>";
+    public static final String REDACTED = SensitiveValues.REDACTED;
 
     public QmCommand {
         argv = List.copyOf(argv);
@@ -62,17 +62,13 @@ record QmCommand(List<String> argv, byte[] stdin, Set<String> secrets, java.time
         return ShellQuoting.commandLine(shown);
     }
 
-    /** {@code text} with every occurrence of every secret replaced by {@value #REDACTED}. */
+    /**
+     * {@code text} with every occurrence of every secret replaced by {@value #REDACTED}, in each
+     * spelling a node may echo it back in: as is, URL-encoded, JSON-escaped
+     * ({@link SensitiveValues#redact}).
+     */
     public String redact(String text) {
-        if (text == null || secrets.isEmpty()) {
-            return text;
-        }
-        String out = text;
-        // longest first, so a secret that contains another is replaced whole
-        for (String secret : secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList()) {
-            out = out.replace(secret, REDACTED);
-        }
-        return out;
+        return SensitiveValues.redact(text, secrets);
     }
 
     @Override

@@ -30,9 +30,12 @@ import java.util.Set;
  *   <li>{@code sshkeys} is a file name on qm's command line ({@code param_mapping} in qm.pm reads
  *       the file and URL-encodes it), so the backend URL-decodes the API value and feeds it on
  *       standard input with {@code --sshkeys /dev/stdin}.</li>
- *   <li>{@code cipassword} is marked secret: logs and messages show it redacted. (qm has no other
- *       way to take it than the command line, so it is visible in the node's process list while
- *       {@code qm} runs; use a password hash.)</li>
+ *   <li>{@code cipassword} never goes on the command line (which every user of the node sees in
+ *       its process list): it is {@code --cipassword} without a value, and the password follows on
+ *       standard input, as qm reads an interactive {@code pve-password} parameter when STDIN is
+ *       not a terminal (see {@code Args.password}); in a {@code qm set} of its own when
+ *       {@code --sshkeys /dev/stdin} already takes stdin ({@link #separatePasswordCommand}). It
+ *       is marked secret: logs and messages show it redacted.</li>
  *   <li>{@code qm guest exec} takes the guest command after {@code --} (the {@code extra-args}
  *       standard option), so each of its words arrives as one argument, dashes and all.</li>
  *   <li>Reads go through {@code pvesh get <path> --output-format json}, which prints the API
@@ -82,16 +85,14 @@ final class QmCommands {
 
     /**
      * {@code pvesh delete /nodes/{node}/storage/{storage}/content/<volid>} (the volume id's slashes
-     * stay: the handler takes the rest of the path). pvesh runs the {@code imgdel} task in the
+     * stay: the handler takes the rest of the path); the volume id is checked first as pve-storage
+     * parses it ({@link QmValidation#volumeId}). pvesh runs the {@code imgdel} task in the
      * foreground, prints its log, then its UPID.
      */
     public QmCommand deleteVolume(String storageNode, String volid) {
-        int colon = volid.indexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("not a volume id: " + volid);
-        }
+        String storage = QmValidation.volumeId(volid);
         return QmCommand.of(List.of("pvesh", "delete", "/nodes/" + QmValidation.node(storageNode) + "/storage/"
-                + QmValidation.storage(volid.substring(0, colon)) + "/content/" + volid));
+                + QmValidation.storage(storage) + "/content/" + volid));
     }
 
     public QmCommand config(String vmNode, int vmid) {
@@ -128,6 +129,11 @@ final class QmCommands {
 
     // ---- mutations (qm) ----------------------------------------------------------------
 
+    /**
+     * {@code qm create}. When {@code cipassword} needs a command of its own
+     * ({@link #separatePasswordCommand}), it is left out here, and so is {@code --start}: the
+     * caller sets the password, then starts the VM.
+     */
     public QmCommand create(CreateRequest request) {
         Args a = new Args("qm", "create", Integer.toString(request.vmid()));
         for (String reserved : List.of("vmid", "node", "pool", "start", "digest", "delete")) {
@@ -137,12 +143,35 @@ final class QmCommands {
         }
         a.config(request.config());
         request.poolIfAny().ifPresent(p -> a.option("pool", QmValidation.pool(p)));
-        if (request.start()) {
+        if (request.start() && separatePasswordCommand(request.vmid(), request.config()).isEmpty()) {
             a.option("start", "1");
         }
         return a.build();
     }
 
+    /**
+     * The {@code qm set <vmid> --cipassword} that {@code config} needs on its own, with the
+     * password on standard input: present only when {@code config} sets both {@code cipassword}
+     * and {@code sshkeys}, because {@code --sshkeys /dev/stdin} already takes standard input (qm
+     * reads the password first, through Perl's buffered STDIN, so the two cannot share it:
+     * pve-common {@code PVE::RESTHandler::cli_handler} runs {@code get_options}, which calls the
+     * interactive mappings, before {@code replace_file_names_with_contents}). {@link #create} and
+     * {@link #set} leave the password out in that case.
+     */
+    public java.util.Optional<QmCommand> separatePasswordCommand(int vmid, Map<String, String> config) {
+        String password = config.get("cipassword");
+        if (password == null || !config.containsKey("sshkeys")) {
+            return java.util.Optional.empty();
+        }
+        Args a = new Args("qm", "set", Integer.toString(vmid));
+        a.password(QmValidation.configValue("cipassword", password));
+        return java.util.Optional.of(a.build());
+    }
+
+    /**
+     * {@code qm set}; without {@code cipassword} when it needs a command of its own
+     * ({@link #separatePasswordCommand}), which the caller runs after this one.
+     */
     public QmCommand set(int vmid, ConfigUpdate update) {
         Args a = new Args("qm", "set", Integer.toString(vmid));
         for (String reserved : List.of("vmid", "node", "digest", "delete")) {
@@ -321,13 +350,43 @@ final class QmCommands {
                     continue;
                 }
                 if (SECRET_KEYS.contains(key)) {
-                    secrets.add(value);
+                    // never on the command line; on stdin here, or in a command of its own
+                    if (!config.containsKey("sshkeys")) {
+                        password = value;
+                    }
+                    continue;
                 }
                 option(key, value);
             }
         }
 
+        /**
+         * {@code --cipassword} without a value, the password on stdin: qm.pm maps cipassword
+         * through pve-common's {@code pve-password} standard mapping ({@code PVE::CLIHandler}
+         * {@code $standard_mappings}, {@code interactive => 1}), so {@code PVE::JSONSchema::get_options}
+         * declares it {@code cipassword:s} and, the value being empty (false in Perl), calls the
+         * mapping's func, {@code PVE::PTY::get_confirmed_password}: {@code read_password} twice
+         * ("Enter new password: ", "Retype new password: "), each of which, when STDIN is not a
+         * terminal ({@code !-t $infd}), reads one line and chomps it; the two must match. So the
+         * password goes twice, each followed by a line feed; it has none itself
+         * ({@link QmValidation#configValue}). Added last, so no following word can be taken for
+         * the option's optional value.
+         */
+        void password(String value) {
+            password = value;
+        }
+
+        private String password;
+
         QmCommand build() {
+            if (password != null) {
+                if (stdin != null) {
+                    throw new IllegalStateException("stdin already used");
+                }
+                argv.add("--cipassword");
+                stdin = (password + "\n" + password + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                secrets.add(password);
+            }
             return new QmCommand(argv, stdin, secrets, minimumTimeout);
         }
     }

@@ -67,14 +67,15 @@ import org.slf4j.LoggerFactory;
  * The node name is taken from {@code hostname} unless {@link Builder#node(String)} sets it.
  *
  * <h2>How primitives map</h2>
- * Mutations run {@code qm} (one class builds every command line and refuses, before anything is
- * sent, values that could not reach Proxmox intact); reads run
+ * Mutations run {@code qm} ({@link QmCommands} builds every command line, {@link QmValidation}
+ * refuses values Proxmox would refuse, before anything is sent); reads run
  * {@code pvesh get ... --output-format json}, whose JSON is the API's and is decoded by the same
  * {@link ProxmoxReplies} the API backend uses; a failed command's stderr becomes the same exception
- * the API backend throws. Snippets and ISO images are written as files: the bytes go on stdin to
- * the storage's directory ({@link CommandRunner#writeFile}), the path from
- * {@code pvesh get /storage/{storage}}. No Proxmox handler sees such a write, so this backend makes
- * pve-storage's upload checks itself (see {@link #uploadFile}).
+ * the API backend throws ({@link QmErrors}). Snippets and ISO images are written as files: the bytes
+ * go on stdin to a temporary file renamed over {@code <storage path>/...} once complete
+ * ({@link CommandRunner#writeFile}), the path from {@code pvesh get /storage/{storage}}. No Proxmox
+ * handler sees such a write, so this backend makes pve-storage's upload checks itself (see
+ * {@link #uploadFile}).
  *
  * <h2>Tasks</h2>
  * {@code qm} runs a task in the foreground and does not print its UPID, so every {@link Task}
@@ -91,8 +92,10 @@ import org.slf4j.LoggerFactory;
  * <h2>Secrets</h2>
  * Passwords, passphrases and {@code cipassword} values never appear in logs, messages or
  * {@code toString()}: commands are logged (at debug) with such values replaced by
- * {@code <redacted>}, and command output is scrubbed of them before it is parsed or
- * quoted in an exception.
+ * {@value QmCommand#REDACTED}. Command output is parsed as the node printed it; only what goes
+ * into an exception, a task log or a log line is scrubbed of them (in every spelling: as is,
+ * URL-encoded, JSON-escaped) and has its control characters neutralised. {@code cipassword}
+ * never travels on a command line: qm reads it from standard input (see {@link QmCommands}).
  *
  * <p>Thread-safe: commands share one SSH session, one channel each.
  */
@@ -167,11 +170,11 @@ public final class QmHypervisor implements Hypervisor {
             return out;
         }
         for (QmCommand command : VmConfigFiles.commands(refs)) {
-            CommandResult result = run(command);
-            if (!result.succeeded() && !onlyMissingFiles(result)) {
-                throw QmErrors.toException(result, "tail", node, null);
+            CommandResult raw = execute(command);
+            if (!raw.succeeded() && !onlyMissingFiles(raw)) {
+                throw QmErrors.toException(shown(command, raw), "tail", node, null);
             }
-            out.putAll(VmConfigFiles.parse(result.stdout(), refs));
+            out.putAll(VmConfigFiles.parse(raw.stdout(), refs));
         }
         return out;
     }
@@ -203,22 +206,42 @@ public final class QmHypervisor implements Hypervisor {
 
     // ---- mutations -----------------------------------------------------------------------
 
+    /**
+     * {@code qm create}. With both {@code sshkeys} and {@code cipassword} the password follows in
+     * a {@code qm set} of its own ({@link QmCommands#separatePasswordCommand}) and, if asked, the
+     * VM is started after it, so it boots with its password.
+     */
     @Override
     public Task create(CreateRequest request) {
         local(request.node(), request.vmid());
-        return task(commands.create(request), request.vmid());
+        Optional<QmCommand> password = commands.separatePasswordCommand(request.vmid(), request.config());
+        if (password.isEmpty()) {
+            return task(commands.create(request), request.vmid());
+        }
+        QmCommand create = commands.create(request);
+        CommandResult created = run(create);
+        if (!created.succeeded()) {
+            return failed(create, created, request.vmid(), null);
+        }
+        setConfig(password.get(), request.vmid());
+        return request.start() ? task(commands.start(request.vmid()), request.vmid()) : succeeded(created, request.vmid());
     }
 
     @Override
     public Task updateConfig(VmRef vm, ConfigUpdate update) {
         local(vm);
-        // qm set is update_vm: synchronous, no task; every failure is the primitive's own
-        QmCommand command = commands.set(vm.vmid(), update);
+        Task done = setConfig(commands.set(vm.vmid(), update), vm.vmid());
+        Optional<QmCommand> password = commands.separatePasswordCommand(vm.vmid(), update.set());
+        return password.isPresent() ? setConfig(password.get(), vm.vmid()) : done;
+    }
+
+    /** qm set is update_vm: synchronous, no task; every failure is the primitive's own. */
+    private Task setConfig(QmCommand command, int vmid) {
         CommandResult result = run(command);
         if (!result.succeeded()) {
-            throw QmErrors.toException(result, what(command), node, vm.vmid());
+            throw QmErrors.toException(result, what(command), node, vmid);
         }
-        return succeeded(result, vm.vmid());
+        return succeeded(result, vmid);
     }
 
     @Override
@@ -324,7 +347,8 @@ public final class QmHypervisor implements Hypervisor {
      * refuses, in its words (pve-storage {@code PVE/API2/Storage/Status.pm} upload): it reads the
      * storage's {@code storage.cfg} section ({@code pvesh get /storage/{storage}}) and refuses a
      * storage not on this node, {@code can't upload to storage type '...'} and {@code storage '...'
-     * does not support '...' content}. Then it streams the bytes on stdin to {@code cat > <path>/snippets/<name>}
+     * does not support '...' content}. Then it streams the bytes on stdin to a temporary file renamed
+     * over {@code <path>/snippets/<name>}
      * or {@code <path>/template/iso/<name>} (pve-storage {@code Plugin.pm} {@code $vtype_subdirs}).
      * Synchronous: the returned task has ended. The content is never logged.
      */
@@ -347,11 +371,12 @@ public final class QmHypervisor implements Hypervisor {
         }
         String dir = content == StorageContent.ISO ? "/template/iso/" : "/snippets/";
         String path = config.path() + dir + filename;
-        LOG.debug("{}: cat > {} ({} bytes on stdin)", node, path, data.length);
+        LOG.debug("{}: write {} ({} bytes on stdin)", node, path, data.length);
         CommandResult result = runner.writeFile(path, data);
         if (!result.succeeded()) {
             LOG.debug("{}: writing {} failed: exit {}", node, path, result.exitCode());
-            throw QmErrors.toException(result, "cat > " + path, node, null);
+            throw QmErrors.toException(new CommandResult(result.exitCode(), "", RemoteText.printable(result.stderr())),
+                    "writing " + path, node, null);
         }
         return Tasks.completed(node, null, TaskStatus.stopped(null, "OK"), List.of());
     }
@@ -399,8 +424,10 @@ public final class QmHypervisor implements Hypervisor {
     @Override
     public int agentExec(VmRef vm, List<String> command, String stdin) {
         local(vm);
-        return ProxmoxReplies.guestExecPid(json(read(commands.agentExec(vm.vmid(), command, stdin), vm.node(), vm.vmid()),
-                "guest exec"));
+        // the output is parsed as qm printed it: redacting the stdin (a secret) out of it first
+        // would corrupt the reply ({"pid" : 4711} with stdin "4711"), and the command has started
+        QmCommand exec = commands.agentExec(vm.vmid(), command, stdin);
+        return parseOutput(exec, read(exec, vm.node(), vm.vmid()), out -> ProxmoxReplies.guestExecPid(json(out, "guest exec")));
     }
 
     @Override
@@ -436,28 +463,70 @@ public final class QmHypervisor implements Hypervisor {
         }
     }
 
-    /** Runs a command; output is scrubbed of the command's secrets before anyone sees it. */
+    /**
+     * Runs a command and returns its output as it may be shown: scrubbed of the command's secrets
+     * and with control characters neutralised ({@link #shown}). For messages, logs and task logs.
+     */
     private CommandResult run(QmCommand command) {
+        return shown(command, execute(command));
+    }
+
+    /** Runs a command and returns its output as the node printed it: for parsers only, never shown. */
+    private CommandResult execute(QmCommand command) {
         LOG.debug("{}: {}", node, command);
         CommandResult raw = command.minimumTimeoutIfAny()
                 .map(t -> runner.run(command.argv(), command.stdin(), t))
                 .orElseGet(() -> runner.run(command.argv(), command.stdin()));
-        CommandResult result = new CommandResult(raw.exitCode(), command.redact(raw.stdout()), command.redact(raw.stderr()));
-        if (result.succeeded()) {
+        if (raw.succeeded()) {
             LOG.debug("{}: exit 0", node);
         } else {
-            LOG.debug("{}: exit {}: {}", node, result.exitCode(), QmErrors.errorText(result.stderr()));
+            LOG.debug("{}: exit {}: {}", node, raw.exitCode(),
+                    QmErrors.errorText(shown(command, raw).stderr()));
         }
-        return result;
+        return raw;
     }
 
-    /** A plain command: any failure is an exception. */
+    /**
+     * {@code raw} as it may appear in a message or log: the command's secrets redacted in every
+     * spelling ({@link QmCommand#redact}) and terminal control characters written as escapes
+     * ({@link RemoteText#printable}).
+     */
+    private static CommandResult shown(QmCommand command, CommandResult raw) {
+        return new CommandResult(raw.exitCode(), RemoteText.printable(command.redact(raw.stdout())),
+                RemoteText.printable(command.redact(raw.stderr())));
+    }
+
+    /**
+     * A plain command: any failure is an exception (with the output as {@link #shown}); on success
+     * the output as the node printed it, for a parser. Parse errors are redacted by
+     * {@link #parseOutput}.
+     */
     private String read(QmCommand command, String errorNode, Integer vmid) {
-        CommandResult result = run(command);
-        if (!result.succeeded()) {
-            throw QmErrors.toException(result, what(command), errorNode, vmid);
+        CommandResult raw = execute(command);
+        if (!raw.succeeded()) {
+            throw QmErrors.toException(shown(command, raw), what(command), errorNode, vmid);
         }
-        return result.stdout();
+        return raw.stdout();
+    }
+
+    /**
+     * Parses a command's raw output; a parse error that quotes the output is re-raised with the
+     * command's secrets redacted and control characters neutralised (and without the original as
+     * its cause, which would carry the raw text).
+     */
+    private static <T> T parseOutput(QmCommand command, String output, java.util.function.Function<String, T> parser) {
+        try {
+            return parser.apply(output);
+        } catch (RuntimeException e) {
+            String message = String.valueOf(e.getMessage());
+            String safe = RemoteText.printable(command.redact(message));
+            if (safe.equals(message)) {
+                throw e;
+            }
+            String prefix = "unexpected output from ";
+            throw new UnexpectedOutputException(what(command),
+                    safe.startsWith(prefix) ? safe.substring(safe.indexOf(": ") + 2) : safe);
+        }
     }
 
     /** A command that runs a Proxmox task in the foreground and exits non-zero when it fails. */

@@ -32,8 +32,6 @@ final class QmValidation {
     private static final Pattern DIGEST = Pattern.compile("^[0-9a-fA-F]{1,40}$");
     // pve-access-control PVE::AccessControl::verify_poolname (format pve-poolid)
     private static final Pattern POOL = Pattern.compile("^[A-Za-z0-9.\\-_]+(?:/[A-Za-z0-9.\\-_]+){0,2}$");
-    // Getopt::Long with prefix_pattern (--|-): what it takes for an option, not a value
-    private static final Pattern LOOKS_LIKE_OPTION = Pattern.compile("^(--|-).+$", Pattern.DOTALL);
     /** {@code description} maxLength in the create/config schema. */
     static final int DESCRIPTION_MAX = 8192;
     /**
@@ -62,13 +60,9 @@ final class QmValidation {
      *   <li>{@code name} a DNS name (schema format {@code dns-name});</li>
      *   <li>{@code tags} a list of tags (format {@code pve-tag-list}, split on {@code ;, } and
      *       whitespace as {@code PVE::Tools::split_list} does: {@link TagList#splitList});</li>
-     *   <li>{@code cipassword} neither empty nor {@code 0}: qm's {@code pve-password} mapping
-     *       (pve-common {@code PVE::CLIHandler}) would read a password interactively instead; and not
-     *       {@code --} or a word starting with {@code -} and more: an interactive parameter is an
-     *       optional-value option ({@code cipassword:s}, pve-common {@code PVE::JSONSchema::get_options}),
-     *       and Getopt::Long does not take such a word as an optional value, it pushes it back as the
-     *       next option;</li>
-
+     *   <li>{@code cipassword} not empty: it travels on stdin as the answer to qm's password
+     *       prompt (see {@link QmCommands}), where an empty line would set an empty password; any
+     *       other value, {@code 0} and words starting with {@code -} included, arrives as it is;</li>
      *   <li>{@code sshkeys} valid URL encoding (format {@code urlencoded}), see {@link #urlDecode}.</li>
      * </ul>
      */
@@ -85,11 +79,7 @@ final class QmValidation {
             case "description" -> require(value.length() <= DESCRIPTION_MAX, key, "at most " + DESCRIPTION_MAX + " characters");
             case "name" -> name(value);
             case "tags" -> tags(value);
-            case "cipassword" -> {
-                require(!value.isEmpty() && !value.equals("0"), key, "must not be empty or '0' (qm would prompt for a password)");
-                require(!value.equals("--") && !LOOKS_LIKE_OPTION.matcher(value).matches(), key,
-                        "must not start with '-' (qm's optional-value option would not take it as the value)");
-            }
+            case "cipassword" -> require(!value.isEmpty(), key, "must not be empty");
             case "sshkeys" -> urlDecode(key, value);
             default -> {
             }
@@ -136,6 +126,46 @@ final class QmValidation {
     public static String storage(String value) {
         require(value != null && STORAGE_ID.matcher(value).matches(), "storage", "must be a storage id");
         return value;
+    }
+
+    // pve-storage PVE/Storage/Plugin.pm parse_volume_id: m/^([a-z][a-z0-9\-\_\.]*[a-z0-9]):(.+)$/i
+    private static final Pattern VOLUME_ID = Pattern.compile("^([a-zA-Z][a-zA-Z0-9\\-_.]*[a-zA-Z0-9]):(.+)$");
+    // pve-storage PVE/Storage/Plugin.pm parse_volname (directory plugins), for the file types the
+    // seam deletes ($ISO_EXT_RE_0, $VZTMPL_EXT_RE_1, snippets, $IMPORT_EXT_RE_1 with SAFE_CHAR_CLASS_RE)
+    private static final Pattern FILE_VOLNAME = Pattern.compile("^(?:iso/[^/]+\\.(?i:iso|img)"
+            + "|vztmpl/[^/]+\\.(?i:tar|tar\\.gz|tar\\.xz|tar\\.zst|tar\\.bz2)"
+            + "|snippets/[^/]+"
+            + "|import/[a-zA-Z0-9\\-.+=_]+\\.(?:ova|qcow2|raw|vmdk))$");
+
+    /**
+     * A volume id of a file on a storage ({@code local:snippets/user.yaml}), checked as pve-storage
+     * parses it before anything is sent; returns its storage id.
+     * <ul>
+     *   <li>{@code parse_volume_id} ({@code PVE/Storage/Plugin.pm}): a storage id, a colon, a
+     *       volume name; no line break anywhere (Perl's {@code .+} stops at one; the trailing one
+     *       its {@code $} would allow is refused too): {@code unable to parse volume ID};</li>
+     *   <li>{@code parse_volname} of the directory plugins, for the file types this seam handles:
+     *       {@code iso/<name>.iso|.img}, {@code vztmpl/<name>.tar[.gz|.xz|.zst|.bz2]},
+     *       {@code snippets/<name>}, {@code import/<safe name>.ova|.qcow2|.raw|.vmdk}, the name without
+     *       {@code /}: {@code unable to parse directory volume name};</li>
+     *   <li>and a name {@code .} or {@code ..} is refused (pve-storage's {@code [^/]+} would take
+     *       it, and the path would be the content directory or the storage itself).</li>
+     * </ul>
+     */
+    public static String volumeId(String volid) {
+        require(volid != null, "volid", "must not be null");
+        transmittable("volid", volid);
+        java.util.regex.Matcher m = VOLUME_ID.matcher(volid);
+        if (volid.indexOf('\n') >= 0 || volid.indexOf('\r') >= 0 || !m.matches()) {
+            throw new IllegalArgumentException("volid: unable to parse volume ID '" + RemoteText.oneLine(volid) + "'");
+        }
+        String volname = m.group(2);
+        String name = volname.substring(volname.indexOf('/') + 1);
+        if (!FILE_VOLNAME.matcher(volname).matches() || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("volid: unable to parse directory volume name '"
+                    + RemoteText.oneLine(volname) + "'");
+        }
+        return m.group(1);
     }
 
     /** A disk key for resize: a config key such as {@code scsi0}. */

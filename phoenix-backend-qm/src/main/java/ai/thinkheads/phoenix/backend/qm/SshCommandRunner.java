@@ -14,7 +14,6 @@ import com.jcraft.jsch.UserInfo;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,15 +40,21 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Host keys</b> are verified with {@code StrictHostKeyChecking=yes} against the
- *       {@link HostKeyPolicy}; an unknown or changed key throws {@link HostKeyRejectedException}
- *       with the offered key's fingerprint. Nothing is ever added to a {@code known_hosts} file.</li>
+ *       {@link HostKeyPolicy} ({@code known_hosts} matched as OpenSSH matches it, see
+ *       {@link KnownHostsFile}); an unknown, changed or revoked key throws
+ *       {@link HostKeyRejectedException} with the offered key's fingerprint. Nothing is ever added
+ *       to a {@code known_hosts} file.</li>
  *   <li><b>Quoting</b>: each argument is single-quoted by {@link ShellQuoting}; the login shell on
  *       the far side turns the line back into exactly these arguments.</li>
  *   <li><b>Session</b>: connected lazily, kept alive ({@code ServerAliveInterval}), and reconnected
  *       when it has dropped. If opening a channel fails the session is rebuilt and the command
  *       tried once more (nothing was run yet); a command that was running when the connection
  *       dropped is not repeated: {@link TransportException#requestSent()} is true.</li>
- *   <li><b>Timeout</b> per command ({@link CommandTimeoutException}).</li>
+ *   <li><b>Timeout</b> per command ({@link CommandTimeoutException}); a connection lost while a
+ *       command ran is said as such, its effect unknown.</li>
+ *   <li><b>Output</b> is read up to {@link Builder#maxOutputBytes} per stream
+ *       ({@link OutputTooLargeException} past it).</li>
+ *   <li><b>Files</b> are written whole or not at all ({@link #ATOMIC_WRITE}).</li>
  *   <li><b>Secrets</b>: the password and passphrase are never logged or shown by
  *       {@link #toString()}; commands and their output are not logged here at all.</li>
  * </ul>
@@ -60,6 +65,8 @@ final class SshCommandRunner implements CommandRunner {
     private static final Duration POLL = Duration.ofMillis(2);
     /** Linux MAX_ARG_STRLEN: the longest single execve argument, including its terminating NUL. */
     static final int MAX_COMMAND_LINE = 128 * 1024;
+    /** Default of {@link Builder#maxOutputBytes}. */
+    static final int DEFAULT_MAX_OUTPUT = 32 * 1024 * 1024;
 
     private final String host;
     private final int port;
@@ -71,6 +78,7 @@ final class SshCommandRunner implements CommandRunner {
     private final Duration connectTimeout;
     private final Duration commandTimeout;
     private final Duration keepAlive;
+    private final int maxOutput;
     private final JSch jsch;
     private final RecordingRepository repository;
 
@@ -88,10 +96,11 @@ final class SshCommandRunner implements CommandRunner {
         this.connectTimeout = b.connectTimeout;
         this.commandTimeout = b.commandTimeout;
         this.keepAlive = b.keepAlive;
+        this.maxOutput = b.maxOutput;
         this.jsch = new JSch();
         jsch.setInstanceLogger(new JschLogger());
         try {
-            this.repository = new RecordingRepository(hostKeys.repository(jsch));
+            this.repository = new RecordingRepository(hostKeys);
             jsch.setHostKeyRepository(repository);
             if (b.keyFile != null) {
                 loadKey(b.keyFile, b.passphrase);
@@ -146,17 +155,52 @@ final class SshCommandRunner implements CommandRunner {
     }
 
     /**
-     * {@code cat > '<path>'}; with {@link Builder#sudo sudo}, {@code sudo -n -- tee '<path>' > /dev/null}
-     * (the redirection of {@code cat} would run as the login user, {@code tee} opens the file as root).
-     * The content goes on stdin and is never logged.
+     * The script that writes a file without ever leaving it half-written: stdin goes to a
+     * temporary file beside the target ({@code $2}), which replaces the target ({@code $3}) by
+     * {@code mv} (a rename: atomic within the directory) only if exactly {@code $1} bytes arrived.
+     * A connection lost mid-way ends stdin early, so {@code cat} ends early but successfully: the
+     * byte count is what tells. On any failure the temporary file is removed and the target keeps
+     * its previous content; exit status 1, and a short size mismatch is said on stderr.
+     */
+    static final String ATOMIC_WRITE = "cat > \"$2\" && n=$(wc -c < \"$2\") && "
+            + "if [ \"$n\" -eq \"$1\" ]; then mv -f -- \"$2\" \"$3\"; "
+            + "else echo \"$0: only $n of $1 bytes arrived; $3 is unchanged\" >&2; false; fi "
+            + "|| { rm -f -- \"$2\"; exit 1; }";
+    /** {@code $0} of {@link #ATOMIC_WRITE}, named in its messages (and how the PVE simulator recognises it). */
+    static final String ATOMIC_WRITE_NAME = "phoenix-upload";
+
+    /**
+     * {@code sh -c} {@link #ATOMIC_WRITE} with the size, a temporary name in the target's directory
+     * ({@code .<name>.phoenix-<random>.part}) and the path as its arguments, each quoted; with
+     * {@link Builder#sudo sudo}, {@code sudo -n -- sh -c ...}, so the files are written as root.
+     * The content goes on stdin and is never logged. An interrupted or failed upload leaves the
+     * previous file as it was.
      */
     @Override
     public CommandResult writeFile(String path, byte[] content) {
-        String line = sudo
-                ? ShellQuoting.commandLine(List.of("sudo", "-n", "--", "tee", path)) + " > /dev/null"
-                : "cat > " + ShellQuoting.quote(path);
-        return runLine(line, sudo ? "tee" : "cat", content, commandTimeout);
+        int slash = path.lastIndexOf('/');
+        String dir = slash < 0 ? "" : path.substring(0, slash + 1);
+        String name = path.substring(slash + 1);
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("writeFile: not a file path: " + path);
+        }
+        byte[] random = new byte[6];
+        RANDOM.nextBytes(random);
+        StringBuilder hex = new StringBuilder();
+        for (byte b : random) {
+            hex.append(String.format("%02x", b & 0xff));
+        }
+        String shortName = name.length() > 200 ? name.substring(0, 200) : name;
+        String temp = dir + "." + shortName + ".phoenix-" + hex + ".part";
+        List<String> argv = new ArrayList<>();
+        if (sudo) {
+            argv.addAll(List.of("sudo", "-n", "--"));
+        }
+        argv.addAll(List.of("sh", "-c", ATOMIC_WRITE, ATOMIC_WRITE_NAME, Integer.toString(content.length), temp, path));
+        return runLine(ShellQuoting.commandLine(argv), "writing " + path, content, commandTimeout);
     }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private CommandResult runLine(String line, String program, byte[] stdin, Duration timeout) {
         byte[] commandLine = line.getBytes(StandardCharsets.UTF_8);
@@ -166,17 +210,20 @@ final class SshCommandRunner implements CommandRunner {
             throw new IllegalArgumentException("command line of " + commandLine.length
                     + " bytes is too long for the remote shell (limit " + (MAX_COMMAND_LINE - 1) + ")");
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        BoundedOutput out = new BoundedOutput(maxOutput);
+        BoundedOutput err = new BoundedOutput(maxOutput);
         Opened opened = open(commandLine, stdin == null ? new byte[0] : stdin, out, err);
         ChannelExec channel = opened.channel;
         try {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!channel.isClosed()) {
+                if (out.overflowed() || err.overflowed()) {
+                    throw new OutputTooLargeException(program + " on " + target(), out.overflowed() ? "stdout" : "stderr",
+                            maxOutput);
+                }
                 if (!opened.session.isConnected()) {
                     drop(opened.session);
-                    throw new TransportException("SSH connection to " + target() + " dropped while "
-                            + program + " was running; its effect is unknown", true, null);
+                    throw connectionLost(program);
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw new CommandTimeoutException(program + " on " + target(), timeout);
@@ -188,14 +235,93 @@ final class SshCommandRunner implements CommandRunner {
                     throw new OperationInterruptedException("interrupted while " + program + " ran on " + target(), e);
                 }
             }
+            if (out.overflowed() || err.overflowed()) {
+                throw new OutputTooLargeException(program + " on " + target(), out.overflowed() ? "stdout" : "stderr",
+                        maxOutput);
+            }
             int exit = channel.getExitStatus();
             if (exit < 0) {
+                if (sessionWentDown(opened.session)) {
+                    // JSch closes every channel of a session that went down: no exit status came
+                    drop(opened.session);
+                    throw connectionLost(program);
+                }
                 throw new TransportException(program + " on " + target()
-                        + " ended without an exit status (killed by a signal?)", true, null);
+                        + " ended without an exit status (killed by a signal?); its effect on the node is unknown",
+                        true, null);
             }
-            return new CommandResult(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            return new CommandResult(exit, out.text(), err.text());
         } finally {
             channel.disconnect();
+        }
+    }
+
+    /**
+     * Whether {@code s} is down, after a channel of it closed without an exit status: JSch may see
+     * the channel close before its reader thread has noticed the end of the connection, so give it
+     * a moment (up to a second) and probe with a keep-alive.
+     */
+    private static boolean sessionWentDown(Session s) {
+        long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        try {
+            s.sendKeepAliveMsg();
+        } catch (Exception e) {
+            return true;
+        }
+        while (System.nanoTime() - until < 0) {
+            if (!s.isConnected()) {
+                return true;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !s.isConnected();
+            }
+        }
+        return !s.isConnected();
+    }
+
+    private TransportException connectionLost(String program) {
+        return new TransportException("the SSH connection to " + target() + " was lost while " + program
+                + " was running; its effect on the node is unknown", true, null);
+    }
+
+    /**
+     * Keeps the first {@code limit} bytes written to it and notes that more came; the runner then
+     * stops the command ({@link OutputTooLargeException}). A 50 MB reply is never held whole.
+     */
+    private static final class BoundedOutput extends java.io.OutputStream {
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private final long limit;
+        private volatile boolean overflowed;
+
+        BoundedOutput(long limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            long room = limit - kept.size();
+            if (len > room) {
+                overflowed = true;
+                kept.write(b, off, (int) Math.max(0, room));
+                return;
+            }
+            kept.write(b, off, len);
+        }
+
+        boolean overflowed() {
+            return overflowed;
+        }
+
+        synchronized String text() {
+            return kept.toString(StandardCharsets.UTF_8);
         }
     }
 
@@ -203,7 +329,7 @@ final class SshCommandRunner implements CommandRunner {
     }
 
     /** Opens an exec channel; on failure rebuilds the session and tries once more. */
-    private Opened open(byte[] commandLine, byte[] stdin, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+    private Opened open(byte[] commandLine, byte[] stdin, java.io.OutputStream out, java.io.OutputStream err) {
         JSchException last = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             Session s = session();
@@ -230,7 +356,8 @@ final class SshCommandRunner implements CommandRunner {
                 drop(s);
             }
         }
-        throw new TransportException("cannot open an SSH channel to " + target() + ": " + last.getMessage(), false, last);
+        throw new TransportException("cannot open an SSH channel to " + target() + ": "
+                + RemoteText.oneLine(String.valueOf(last.getMessage())), false, last);
     }
 
     private synchronized Session session() {
@@ -260,17 +387,21 @@ final class SshCommandRunner implements CommandRunner {
             s.connect((int) connectTimeout.toMillis());
         } catch (JSchException e) {
             Offered offered = repository.offered();
-            if (offered != null && offered.result != HostKeyRepository.OK) {
+            if (offered != null && offered.verdict != KnownHostsFile.Verdict.OK) {
                 throw new HostKeyRejectedException(target(), offered.type, offered.fingerprint,
-                        offered.result == HostKeyRepository.CHANGED ? HostKeyRejectedException.Reason.CHANGED
-                                : HostKeyRejectedException.Reason.UNKNOWN, e);
+                        switch (offered.verdict) {
+                            case CHANGED -> HostKeyRejectedException.Reason.CHANGED;
+                            case REVOKED -> HostKeyRejectedException.Reason.REVOKED;
+                            default -> HostKeyRejectedException.Reason.UNKNOWN;
+                        }, e);
             }
             String message = String.valueOf(e.getMessage());
             if (message.startsWith("Auth fail") || message.startsWith("Auth cancel")) {
                 throw new AuthenticationException("SSH login as " + user + " on " + target() + " failed ("
                         + (password != null ? "password" : "public key " + keyDescription) + ")", e);
             }
-            throw new TransportException("cannot connect to " + target() + ": " + message, false, e);
+            // JSch's message may carry the server's disconnect text: no control characters from it
+            throw new TransportException("cannot connect to " + target() + ": " + RemoteText.oneLine(message), false, e);
         }
         LOG.debug("connected to {} as {}", target(), user);
         session = s;
@@ -306,16 +437,21 @@ final class SshCommandRunner implements CommandRunner {
                 + ", hostKeys=" + hostKeys + (sudo ? ", sudo" : "") + "]";
     }
 
-    private record Offered(String type, String fingerprint, int result) {
+    private record Offered(String type, String fingerprint, KnownHostsFile.Verdict verdict) {
     }
 
-    /** Delegates to the policy's repository and remembers the key offered and the verdict. */
+    /**
+     * JSch's view of the {@link HostKeyPolicy}: answers {@code check} with the policy's verdict
+     * (a revoked key is refused as a changed one, JSch has no word for it) and remembers the key
+     * offered and the verdict, for the exception; offers the trusted keys of the host so JSch asks
+     * the server for one of their types ({@code prefer_known_host_key_types}).
+     */
     private static final class RecordingRepository implements HostKeyRepository {
-        private final HostKeyRepository delegate;
+        private final HostKeyPolicy policy;
         private volatile Offered offered;
 
-        RecordingRepository(HostKeyRepository delegate) {
-            this.delegate = delegate;
+        RecordingRepository(HostKeyPolicy policy) {
+            this.policy = policy;
         }
 
         void reset() {
@@ -328,22 +464,14 @@ final class SshCommandRunner implements CommandRunner {
 
         @Override
         public int check(String host, byte[] key) {
-            int result = delegate.check(host, key);
-            offered = new Offered(keyType(key), HostKeyPolicy.fingerprintOf(key), result);
-            return result;
-        }
-
-        private static String keyType(byte[] blob) {
-            try {
-                ByteBuffer b = ByteBuffer.wrap(blob);
-                int len = b.getInt();
-                if (len <= 0 || len > 64 || len > b.remaining()) {
-                    return "unknown";
-                }
-                return new String(blob, 4, len, StandardCharsets.US_ASCII);
-            } catch (RuntimeException e) {
-                return "unknown";
-            }
+            KnownHostsFile.Verdict verdict = policy.verdict(host, key);
+            String type = KnownHostsFile.typeOf(key);
+            offered = new Offered(type.isEmpty() ? "unknown" : type, HostKeyPolicy.fingerprintOf(key), verdict);
+            return switch (verdict) {
+                case OK -> OK;
+                case UNKNOWN -> NOT_INCLUDED;
+                case CHANGED, REVOKED -> CHANGED;
+            };
         }
 
         @Override
@@ -363,17 +491,31 @@ final class SshCommandRunner implements CommandRunner {
 
         @Override
         public String getKnownHostsRepositoryID() {
-            return delegate.getKnownHostsRepositoryID();
+            return policy.toString();
         }
 
         @Override
         public HostKey[] getHostKey() {
-            return delegate.getHostKey();
+            return new HostKey[0];
         }
 
         @Override
         public HostKey[] getHostKey(String host, String type) {
-            return delegate.getHostKey(host, type);
+            if (host == null) {
+                return new HostKey[0];
+            }
+            List<HostKey> keys = new ArrayList<>();
+            for (byte[] blob : policy.trustedKeys(host)) {
+                try {
+                    HostKey k = new HostKey(host, blob);
+                    if (type == null || type.equals(k.getType())) {
+                        keys.add(k);
+                    }
+                } catch (JSchException e) {
+                    // a key type JSch does not know: it cannot ask for it either
+                }
+            }
+            return keys.toArray(new HostKey[0]);
         }
     }
 
@@ -444,6 +586,7 @@ final class SshCommandRunner implements CommandRunner {
         private Duration connectTimeout = Duration.ofSeconds(15);
         private Duration commandTimeout = Duration.ofMinutes(15);
         private Duration keepAlive = Duration.ofSeconds(15);
+        private int maxOutput = DEFAULT_MAX_OUTPUT;
 
         private Builder() {
         }
@@ -528,6 +671,20 @@ final class SshCommandRunner implements CommandRunner {
 
         public Builder keepAliveInterval(Duration value) {
             this.keepAlive = positive("keepAliveInterval", value);
+            return this;
+        }
+
+        /**
+         * How many bytes of a command's stdout, and of its stderr, are read at most (default
+         * 32 MiB: the cluster resources of thousands of VMs, the configs of 2,000 VMs in one
+         * {@code tail} stay well below). A command that prints more is stopped and reported with
+         * {@link OutputTooLargeException}, instead of filling the heap.
+         */
+        public Builder maxOutputBytes(int value) {
+            if (value < 1024) {
+                throw new IllegalArgumentException("maxOutputBytes: at least 1024, got " + value);
+            }
+            this.maxOutput = value;
             return this;
         }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Host keys against a real SSH server: known, unknown, changed, pinned, wrongly pinned. */
+/** Host keys against a real SSH server: known, unknown, changed, negated, wildcard, revoked, pinned, wrongly pinned. */
 class HostKeyVerificationTest {
 
     @TempDir
@@ -78,6 +78,43 @@ class HostKeyVerificationTest {
             assertTrue(e.getMessage().contains(sshd.hostKeyFingerprint()), e.getMessage());
         }
         assertEquals(before, Files.readString(other), "known_hosts must not be rewritten");
+    }
+
+    /** The server's key as a known_hosts key field: type and base64 blob. */
+    private static String keyField() {
+        return org.apache.sshd.common.config.keys.PublicKeyEntry.toString(sshd.hostPublicKey());
+    }
+
+    @Test
+    void aNegatedPatternThatMatchesTheHostMakesTheLineNotApply() throws Exception {
+        // OpenSSH match_pattern_list: a matching negated pattern wins over every positive one
+        String name = "[127.0.0.1]:" + sshd.port();
+        Path negated = Files.writeString(dir.resolve("negated_known_hosts"), "!" + name + "," + name + " " + keyField() + "\n");
+        try (SshCommandRunner runner = base().knownHosts(negated).build()) {
+            HostKeyRejectedException e = assertThrows(HostKeyRejectedException.class,
+                    () -> runner.run(List.of("true"), new byte[0]));
+            assertEquals(HostKeyRejectedException.Reason.UNKNOWN, e.reason());
+        }
+        Path wildcard = Files.writeString(dir.resolve("wildcard_known_hosts"),
+                "[127.0.0.?]:*,!bastion.example.org " + keyField() + "\n");
+        try (SshCommandRunner runner = base().knownHosts(wildcard).build()) {
+            assertEquals(0, runner.run(List.of("true"), new byte[0]).exitCode());
+        }
+    }
+
+    @Test
+    void aRevokedKeyIsRefusedAsRevokedWithItsFingerprint() throws Exception {
+        String name = "[127.0.0.1]:" + sshd.port();
+        Path revoked = Files.writeString(dir.resolve("revoked_known_hosts"),
+                name + " " + keyField() + "\n@revoked * " + keyField() + "\n");
+        try (SshCommandRunner runner = base().knownHosts(revoked).build()) {
+            HostKeyRejectedException e = assertThrows(HostKeyRejectedException.class,
+                    () -> runner.run(List.of("true"), new byte[0]));
+            assertEquals(HostKeyRejectedException.Reason.REVOKED, e.reason());
+            assertTrue(e.getMessage().contains("revoked"), e.getMessage());
+            assertEquals(sshd.hostKeyFingerprint(), e.offeredFingerprint());
+            assertTrue(e.getMessage().contains(sshd.hostKeyFingerprint()), e.getMessage());
+        }
     }
 
     @Test

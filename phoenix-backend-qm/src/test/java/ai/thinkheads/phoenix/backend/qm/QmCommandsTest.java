@@ -72,26 +72,45 @@ class QmCommandsTest {
     }
 
     @Test
-    void cipasswordIsSentButRedactedInToString() {
+    void cipasswordIsNeverOnTheCommandLineButOnStdinTwice() {
         String hash = "$6$rounds=5000$salt$abcdefHASH";
-        QmCommand c = qm.set(100, ConfigUpdate.set("cipassword", hash));
-        assertEquals(List.of("qm", "set", "100", "--cipassword", hash), c.argv());
+        QmCommand c = qm.set(100, ConfigUpdate.set(Map.of("cipassword", hash, "ciuser", "admin")));
+        // pve-common get_options: cipassword:s without a value calls PVE::PTY::get_confirmed_password,
+        // which reads two lines from a STDIN that is not a terminal
+        assertEquals(List.of("qm", "set", "100", "--ciuser", "admin", "--cipassword"), c.argv());
+        assertEquals(hash + "\n" + hash + "\n", new String(c.stdin(), StandardCharsets.UTF_8));
         assertFalse(c.toString().contains(hash), c.toString());
-        assertTrue(c.toString().contains(QmCommand.REDACTED));
         assertEquals("error near <redacted>", c.redact("error near " + hash));
+        assertTrue(qm.separatePasswordCommand(100, Map.of("cipassword", hash)).isEmpty());
     }
 
     @Test
-    void cipasswordThatQmWouldPromptForIsRefused() {
+    void cipasswordGetsAQmSetOfItsOwnWhenSshkeysTakeStdin() {
+        String hash = "$6$salt$HASH";
+        Map<String, String> config = Map.of("cipassword", hash, "sshkeys", "ssh-ed25519%20AAAA", "memory", "512");
+        QmCommand set = qm.set(100, ConfigUpdate.set(config));
+        assertEquals(List.of("qm", "set", "100"), set.argv().subList(0, 3));
+        assertEquals(7, set.argv().size(), set.argv().toString());
+        assertTrue(set.argv().containsAll(List.of("--memory", "512", "--sshkeys", "/dev/stdin")), set.argv().toString());
+        assertFalse(set.argv().contains("--cipassword"), set.argv().toString());
+        assertEquals("ssh-ed25519 AAAA", new String(set.stdin(), StandardCharsets.UTF_8));
+        QmCommand password = qm.separatePasswordCommand(100, config).orElseThrow();
+        assertEquals(List.of("qm", "set", "100", "--cipassword"), password.argv());
+        assertEquals(hash + "\n" + hash + "\n", new String(password.stdin(), StandardCharsets.UTF_8));
+        // create leaves the password and the start to the caller: the VM boots with its password
+        QmCommand create = qm.create(new CreateRequest("pve1", 100, config, null, true));
+        assertFalse(create.argv().contains("--cipassword") || create.argv().contains("--start"), create.argv().toString());
+        QmCommand createOnly = qm.create(new CreateRequest("pve1", 100, Map.of("cipassword", hash), null, true));
+        assertEquals(List.of("qm", "create", "100", "--start", "1", "--cipassword"), createOnly.argv());
+    }
+
+    @Test
+    void cipasswordThatStartsWithADashOrIsZeroIsSentAsItIs() {
         assertThrows(IllegalArgumentException.class, () -> qm.set(100, ConfigUpdate.set("cipassword", "")));
-        assertThrows(IllegalArgumentException.class, () -> qm.set(100, ConfigUpdate.set("cipassword", "0")));
-        // Getopt leaves these for the next option: cipassword is an optional-value option in qm
-        for (String dashed : List.of("--", "-x", "--delete", "-")) {
-            if (dashed.equals("-")) {
-                assertEquals("-", qm.set(100, ConfigUpdate.set("cipassword", dashed)).argv().get(4));
-            } else {
-                assertThrows(IllegalArgumentException.class, () -> qm.set(100, ConfigUpdate.set("cipassword", dashed)), dashed);
-            }
+        for (String value : List.of("0", "--", "-x", "--delete", "-", "--cipassword")) {
+            QmCommand c = qm.set(100, ConfigUpdate.set("cipassword", value));
+            assertEquals(List.of("qm", "set", "100", "--cipassword"), c.argv(), value);
+            assertEquals(value + "\n" + value + "\n", new String(c.stdin(), StandardCharsets.UTF_8));
         }
     }
 

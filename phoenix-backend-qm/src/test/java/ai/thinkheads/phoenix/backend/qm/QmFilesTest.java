@@ -2,6 +2,7 @@ package ai.thinkheads.phoenix.backend.qm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,5 +110,24 @@ class QmFilesTest {
         assertEquals(UPID, t.upid().orElseThrow().toString());
         TaskResult r = t.await(Duration.ofSeconds(5));
         assertEquals(1, r.warnings());
+    }
+
+    @Test
+    void deleteVolumeRefusesAVolumeIdPveStorageCannotParseBeforeSendingAnything() {
+        // pve-storage parse_volume_id / parse_volname (directory plugins): nothing reaches pvesh
+        for (String bad : List.of("local:snippets/a\nb.yaml", "local:snippets/u.yaml\n", "local:snippets/..",
+                "local:snippets/.", "local:snippets/../../etc/passwd", "local:iso/../x.iso", "local:iso/x.txt",
+                "local:snippets/", "local:vztmpl/t.tar.exe", "local:import/bad name.qcow2", "local:images/100/x.raw",
+                ":snippets/u.yaml", "9local:snippets/u.yaml", "local-:snippets/u.yaml", "local", "local:snippets/a\rb")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pve.deleteVolume("pve1", bad),
+                    bad);
+            assertTrue(e.getMessage().startsWith("volid: unable to parse"), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), "the message shows a line break as an escape: " + e.getMessage());
+        }
+        assertTrue(runner.calls.isEmpty(), "nothing was sent: " + runner.calls);
+        for (String good : List.of("local:snippets/u.yaml", "nfs.1:iso/Debian 12.ISO", "local:vztmpl/d.tar.zst",
+                "local:import/disk-1.qcow2", "local:snippets/..u.yaml")) {
+            assertEquals(good.substring(0, good.indexOf(':')), QmValidation.volumeId(good), good);
+        }
     }
 }

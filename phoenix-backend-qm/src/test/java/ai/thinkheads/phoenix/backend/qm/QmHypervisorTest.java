@@ -212,4 +212,53 @@ class QmHypervisorTest {
         assertFalse(e.getMessage().contains(hash), e.getMessage());
         assertTrue(e.getMessage().contains(QmCommand.REDACTED), e.getMessage());
     }
+
+    @Test
+    void guestExecStdinThatAppearsInTheReplyDoesNotCorruptIt() {
+        // qm guest exec prints the API result as pretty JSON; the stdin (a secret) is redacted only
+        // from what is shown, never from what is parsed: the command has started in the guest, and
+        // reporting it failed would make a retry run it twice
+        runner.answer("qm guest exec 100", 0, "{\n   \"pid\" : 4711\n}\n", "");
+        for (String stdin : List.of("}", "1", "pid", "4711", "\"", ":", " ")) {
+            assertEquals(4711, pve.agentExec(VM, List.of("chpasswd"), stdin), "stdin " + stdin);
+        }
+    }
+
+    @Test
+    void aParseErrorQuotingTheOutputHasTheStdinRedacted() {
+        runner.answer("qm guest exec 100", 0, "{\"pod\": \"admin:s3cret-Guest\"}\n", "");
+        UnexpectedOutputException e = assertThrows(UnexpectedOutputException.class,
+                () -> pve.agentExec(VM, List.of("chpasswd"), "admin:s3cret-Guest"));
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+    }
+
+    @Test
+    void urlEncodedAndJsonEscapedEchoesOfASecretAreRedacted() {
+        String password = "p\"w/d \\ é&x";
+        String json = "p\\\"w/d \\\\ é&x";                      // as Jackson/Perl JSON escape it
+        String jsonAscii = "p\\\"w\\/d \\\\ \\u00e9&x";         // Perl JSON->ascii, with \/
+        String uri = "p%22w%2Fd%20%5C%20%C3%A9%26x";                   // URI::Escape::uri_escape
+        String form = "p%22w%2Fd+%5C+%C3%A9%26x";                      // a form body
+        runner.answer("qm set 100", 255, "",
+                "echo: " + json + "\necho: " + jsonAscii + "\necho: " + uri + "\necho: " + uri.toLowerCase() + "\necho: " + form + "\n");
+        QmCommandFailedException e = assertThrows(QmCommandFailedException.class,
+                () -> pve.updateConfig(VM, ConfigUpdate.set("cipassword", password)));
+        for (String form2 : List.of(json, jsonAscii, uri, uri.toLowerCase(), form, "w/d", "w%2Fd", "w%2fd", "w\\/d")) {
+            assertFalse(e.getMessage().contains(form2), form2 + " in " + e.getMessage());
+        }
+        assertEquals(5, e.getMessage().split(java.util.regex.Pattern.quote(QmCommand.REDACTED), -1).length - 1, e.getMessage());
+    }
+
+    @Test
+    void controlCharactersInRemoteStderrAreNeutralisedInExceptionMessages() {
+        runner.answer("qm set 100", 255, "", "\u001b]52;c;cm0gLXJmIC8K\u0007\u001b[2Jbad \u202eevil\u202c\r\nstill\rhere\u0000\n");
+        QmCommandFailedException e = assertThrows(QmCommandFailedException.class,
+                () -> pve.updateConfig(VM, ConfigUpdate.set("cores", "2")));
+        for (char c : e.getMessage().toCharArray()) {
+            assertTrue(c == '\n' || (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c <= 0x9f) && !(c >= 0x202a && c <= 0x202e)),
+                    "control character " + (int) c + " in " + e.getMessage());
+        }
+        assertTrue(e.getMessage().contains("\\x1b]52;c;cm0gLXJmIC8K\\x07\\x1b[2Jbad \\u202eevil\\u202c"), e.getMessage());
+        assertTrue(e.getMessage().contains("still\\x0dhere\\x00"), e.getMessage());
+    }
 }

@@ -52,9 +52,10 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  *       would reject must be refused with {@link IllegalArgumentException} before any command is
  *       sent ({@link #rejectedBeforeSending}): line breaks outside {@code description}
  *       (qemu-server {@code check_type}), names outside {@code dns-name} and tags outside
- *       {@code pve-tag-list} (the schema, asserted here against the schema itself), a
- *       {@code cipassword} that qm would not take as the value of its optional-value option ("",
- *       "0", "--" or a leading '-').</li>
+ *       {@code pve-tag-list} (the schema, asserted here against the schema itself), an empty
+ *       {@code cipassword}. A {@code cipassword} never travels as an argument: it arrives on
+ *       stdin, twice, as the answer to qm's password prompt, with {@code --cipassword} last and
+ *       without a value (in a {@code qm set} of its own when {@code sshkeys} takes stdin).</li>
  *   <li>The first value also travels as {@code sshkeys}: URL-encoded by the test, it must arrive
  *       decoded and byte-identical on the stub's stdin ({@link #stdinValues}).</li>
  * </ul>
@@ -168,18 +169,43 @@ class ShellSafetyProperties {
         for (Map<String, String> accepted : batches) {
             sshd.clearCalls();
             pve.updateConfig(VM, ConfigUpdate.set(accepted)).await(java.time.Duration.ofSeconds(1));
-            TestSshd.Call set = single(sshd.calls());
+            List<TestSshd.Call> calls = sshd.calls();
+            String password = accepted.get("cipassword");
+            // the cipassword is never on the command line: "--cipassword" without a value, last,
+            // the password twice on stdin; in a qm set of its own when sshkeys takes stdin
+            boolean ownCommand = password != null && accepted.containsKey("sshkeys");
+            assertEquals(ownCommand ? 2 : 1, calls.size(), "qm set commands");
+            TestSshd.Call set = calls.get(0);
+            assertEquals("qm", set.program());
+            if (password != null) {
+                TestSshd.Call withPassword = calls.get(calls.size() - 1);
+                assertEquals("qm", withPassword.program());
+                List<String> a = withPassword.argStrings();
+                assertEquals("--cipassword", a.get(a.size() - 1));
+                if (ownCommand) {
+                    assertEquals(List.of("set", "100", "--cipassword"), a);
+                }
+                assertArrayEquals(bytes(password + "\n" + password + "\n"), withPassword.stdin(), "cipassword on stdin");
+                configArguments.incrementAndGet();
+            }
             List<byte[]> args = set.args();
             assertEquals(List.of("set", "100"), set.argStrings().subList(0, 2));
-            assertEquals(2 + 2 * accepted.size(), args.size());
+            boolean passwordHere = password != null && !ownCommand;
+            int options = accepted.size() - (password != null ? 1 : 0);
+            assertEquals(2 + 2 * options + (passwordHere ? 1 : 0), args.size());
             Map<String, byte[]> received = new LinkedHashMap<>();
-            for (int i = 2; i < args.size(); i += 2) {
+            for (int i = 2; i < 2 + 2 * options; i += 2) {
                 String option = new String(args.get(i), StandardCharsets.UTF_8);
                 assertTrue(option.startsWith("--"), option);
                 assertTrue(received.put(option.substring(2), args.get(i + 1)) == null, "duplicate " + option);
             }
-            assertEquals(accepted.keySet(), received.keySet());
+            java.util.Set<String> onCommandLine = new java.util.LinkedHashSet<>(accepted.keySet());
+            onCommandLine.remove("cipassword");
+            assertEquals(onCommandLine, received.keySet());
             for (Map.Entry<String, String> e : accepted.entrySet()) {
+                if (e.getKey().equals("cipassword")) {
+                    continue;
+                }
                 if (e.getKey().equals("sshkeys")) {
                     assertArrayEquals(bytes("/dev/stdin"), received.get("sshkeys"));
                     assertArrayEquals(bytes(values.get(0)), set.stdin(), "sshkeys on stdin");
@@ -215,8 +241,8 @@ class ShellSafetyProperties {
             }
         }
         if (key.equals("cipassword")) {
-            // qm's interactive option: "" and "0" make it prompt, and Getopt leaves "--" and "-x..." for the next option
-            return value.isEmpty() || value.equals("0") || value.equals("--") || (value.startsWith("-") && value.length() > 1);
+            // the answer to qm's password prompt on stdin: an empty line would be an empty password
+            return value.isEmpty();
         }
         return schemaRejects;
     }

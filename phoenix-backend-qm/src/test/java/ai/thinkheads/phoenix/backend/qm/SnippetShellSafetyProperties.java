@@ -23,7 +23,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Snippet uploads through a real {@code /bin/sh -c} (JSch → MINA SSHD → sh): the user-data bytes
- * travel on stdin to {@code cat > <quoted path>}, so hostile file names and hostile contents
+ * travel on stdin to the atomic write ({@code sh -c} {@link SshCommandRunner#ATOMIC_WRITE} with the
+ * size, a temporary name beside the target and the target, each quoted), so hostile file names and hostile contents
  * (quotes, {@code $()}, backticks, {@code ;}, {@code |}, {@code &}, newlines, control characters,
  * unicode, leading dashes, empty and long) must land as exactly that file with exactly those bytes,
  * and no injected command may run (a canary file). Names Proxmox would rename or refuse are refused

@@ -79,6 +79,107 @@ class SshCommandRunnerTest {
     }
 
     @Test
+    void anInterruptedUploadKeepsTheOldFile() throws Exception {
+        Path target = dir.resolve("interrupted.iso");
+        byte[] old = "the previous content".getBytes(StandardCharsets.UTF_8);
+        java.nio.file.Files.write(target, old);
+        byte[] big = new byte[64 << 20];
+        java.util.Arrays.fill(big, (byte) 'x');
+        Thread dropper = new Thread(() -> {
+            // drop the connection once the upload is under way (a part of it is on the server)
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < until) {
+                try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+                    if (files.anyMatch(p -> p.getFileName().toString().endsWith(".part") && p.toFile().length() > (1 << 20))) {
+                        sshd.dropAllSessions();
+                        return;
+                    }
+                    Thread.sleep(2);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        dropper.start();
+        try (SshCommandRunner runner = sshd.runner().build()) {
+            ai.thinkheads.phoenix.hypervisor.TransportException e = assertThrows(
+                    ai.thinkheads.phoenix.hypervisor.TransportException.class, () -> runner.writeFile(target.toString(), big));
+            assertTrue(e.getMessage().contains("lost"), e.getMessage());
+        } finally {
+            dropper.join();
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(old, java.nio.file.Files.readAllBytes(target),
+                "the old file is untouched: the upload went to a temporary file");
+    }
+
+    @Test
+    void theAtomicWriteRemovesItsTemporaryFileAndKeepsTheTargetWhenBytesAreMissing() throws Exception {
+        // what happens on the node when the connection ends stdin early: cat succeeds, the count does not
+        Path target = dir.resolve("atomic.yaml");
+        java.nio.file.Files.writeString(target, "old");
+        Path temp = dir.resolve(".atomic.yaml.phoenix-0123456789ab.part");
+        Process p = new ProcessBuilder("/bin/sh", "-c", SshCommandRunner.ATOMIC_WRITE, SshCommandRunner.ATOMIC_WRITE_NAME,
+                "10", temp.toString(), target.toString()).start();
+        p.getOutputStream().write("12345".getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, p.waitFor());
+        assertEquals("phoenix-upload: only 5 of 10 bytes arrived; " + target + " is unchanged\n", err);
+        assertEquals("old", java.nio.file.Files.readString(target));
+        assertFalse(java.nio.file.Files.exists(temp), "the temporary file is removed");
+        // and when all bytes arrive, the temporary file becomes the target
+        Process ok = new ProcessBuilder("/bin/sh", "-c", SshCommandRunner.ATOMIC_WRITE, SshCommandRunner.ATOMIC_WRITE_NAME,
+                "5", temp.toString(), target.toString()).start();
+        ok.getOutputStream().write("12345".getBytes(StandardCharsets.UTF_8));
+        ok.getOutputStream().close();
+        assertEquals(0, ok.waitFor());
+        assertEquals("12345", java.nio.file.Files.readString(target));
+        assertFalse(java.nio.file.Files.exists(temp));
+    }
+
+    @Test
+    void aReplyLargerThanTheLimitIsCutOffAndSaidSo() throws Exception {
+        try (SshCommandRunner runner = sshd.runner().maxOutputBytes(64 * 1024).build()) {
+            OutputTooLargeException e = assertThrows(OutputTooLargeException.class,
+                    () -> runner.run(List.of("head", "-c", "50000000", "/dev/zero"), new byte[0]));
+            assertTrue(e.getMessage().contains("more than 65536 bytes on stdout"), e.getMessage());
+            assertTrue(e.requestSent());
+            // the session is still good
+            assertEquals("ok\n", runner.run(List.of("echo", "ok"), new byte[0]).stdout());
+            assertEquals(1000, runner.run(List.of("head", "-c", "1000", "/dev/zero"), new byte[0]).stdout().length());
+        }
+    }
+
+    @Test
+    void aDroppedConnectionIsReportedAsLostNotAsASignal() throws Exception {
+        try (SshCommandRunner runner = sshd.runner().build()) {
+            assertEquals(0, runner.run(List.of("true"), new byte[0]).exitCode());
+            Path started = dir.resolve("sleeper-started");
+            Thread dropper = new Thread(() -> {
+                // drop the connection once the command runs on the server
+                long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                while (!java.nio.file.Files.exists(started) && System.nanoTime() < until) {
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                sshd.dropAllSessions();
+            });
+            dropper.start();
+            ai.thinkheads.phoenix.hypervisor.TransportException e = assertThrows(
+                    ai.thinkheads.phoenix.hypervisor.TransportException.class,
+                    () -> runner.run(List.of("sh", "-c", "touch \"$0\"; sleep 20", started.toString()), new byte[0]));
+            dropper.join();
+            assertTrue(e.getMessage().contains("connection to 127.0.0.1:" + sshd.port() + " was lost while sh was running"),
+                    e.getMessage());
+            assertFalse(e.getMessage().contains("signal"), e.getMessage());
+            assertTrue(e.requestSent(), "its effect is unknown");
+        }
+    }
+
+    @Test
     void oneSessionServesManyCommands() throws Exception {
         int before = sshd.sessionsCreated.get();
         try (SshCommandRunner runner = sshd.runner().build()) {

@@ -284,10 +284,11 @@ final class TestSshd implements AutoCloseable {
             """;
 
     private static final String QM = RECORD + """
-            # VMID 999 is the "failing VM": echo every argument to stderr and fail, like a parameter error would
+            # VMID 999 is the "failing VM": echo every argument and stdin line to stderr and fail, like a parameter error would
             if [ "${2:-}" = 999 ] || [ "${3:-}" = 999 ] || [ "${4:-}" = 999 ]; then
               echo "400 Parameter verification failed." >&2
               i=0; for a in "$@"; do i=$((i + 1)); echo "arg$i: $a" >&2; done
+              while IFS= read -r l; do echo "stdin: $l" >&2; done < "$f.stdin"
               exit 255
             fi
             case "$1" in
@@ -320,11 +321,11 @@ final class TestSshd implements AutoCloseable {
 
     private static final String HOSTNAME = RECORD + "echo " + NODE + ".example.org\n";
 
-    /** sudo -n -- cmd args: run the command (recording that sudo was used). */
+    /** sudo -n -- cmd args: run the command with the same stdin (recording that sudo was used). */
     private static final String SUDO = RECORD + """
             [ "$1" = -n ] && [ "$2" = -- ] || { echo "sudo: bad usage" >&2; exit 1; }
             shift 2
-            exec "$@"
+            exec "$@" < "$f.stdin"
             """;
 
     private static void writeStubs(Path bin) throws IOException {

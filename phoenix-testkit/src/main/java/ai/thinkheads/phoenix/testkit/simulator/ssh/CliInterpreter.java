@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * Runs the command lines a client sends to a PVE node over SSH — {@code qm ...}, {@code pvesh ...}
- * and file writes ({@code cat > <path>}, {@link NodeFiles}) — against an {@link ApiRouter}, printing what the
+ * and file writes ({@code cat > <path>}, {@code tee <path>}, the qm backend's atomic
+ * {@code sh -c ... phoenix-upload <size> <temp> <path>}; {@link NodeFiles}) — against an {@link ApiRouter}, printing what the
  * real tools print and exiting with their exit status. It is the SSH face's engine, but pure: no
  * sockets, so tests call it directly.
  *
@@ -262,6 +263,9 @@ public final class CliInterpreter {
                     return upload(s, "tee", args, args.size() == 1 ? Optional.of(args.get(0)) : Optional.empty(),
                             !teeQuietly);
                 }
+                case "sh", "/bin/sh" -> {
+                    return atomicUpload(s, args);
+                }
                 default -> {
                     s.err("sh: 1: " + command + ": not found\n");
                     return 127;
@@ -354,6 +358,61 @@ public final class CliInterpreter {
         }
         if (echo) {
             s.outBytes(content);
+        }
+        return 0;
+    }
+
+    /** {@code $0} of the qm backend's atomic file write (SshCommandRunner.ATOMIC_WRITE), which names it. */
+    static final String ATOMIC_WRITE_NAME = "phoenix-upload";
+
+    /**
+     * {@code sh -c <script> phoenix-upload <size> <temp> <path>}: the qm backend's atomic file
+     * write (its {@code SshCommandRunner.ATOMIC_WRITE}: stdin to a temporary file beside the
+     * target, renamed over it only when exactly {@code size} bytes arrived, else removed). The
+     * simulator has no temporary files: it writes the target through {@link NodeFiles} only when
+     * the size is right, and otherwise leaves it as it was and says what the script says. Any
+     * other {@code sh -c} is refused.
+     */
+    private int atomicUpload(Session s, List<String> args) {
+        if (args.size() != 6 || !args.get(0).equals("-c") || !args.get(2).equals(ATOMIC_WRITE_NAME)
+                || !args.get(3).matches("\\d{1,10}")) {
+            s.err("sh: the PVE simulator runs only the qm backend's '" + ATOMIC_WRITE_NAME + "' script\n");
+            return 2;
+        }
+        long size = Long.parseLong(args.get(3));
+        String temp = args.get(4);
+        String path = args.get(5);
+        int slash = path.lastIndexOf('/');
+        if (slash < 0 || !temp.startsWith(path.substring(0, slash + 1)) || temp.indexOf('/', slash + 1) >= 0) {
+            s.err("sh: refused by the PVE simulator: the temporary file must be beside the target\n");
+            return 1;
+        }
+        byte[] content;
+        try {
+            content = s.stdin.readAllBytes();
+        } catch (IOException e) {
+            s.err("cat: -: " + e.getMessage() + "\n");
+            return 1;
+        }
+        if (content.length != size) {
+            s.err(ATOMIC_WRITE_NAME + ": only " + content.length + " of " + size + " bytes arrived; " + path + " is unchanged\n");
+            return 1;
+        }
+        String refusal = null;
+        if (!path.startsWith("/") || List.of(path.split("/")).stream().anyMatch(p -> p.equals(".") || p.equals(".."))) {
+            refusal = "Permission denied (the PVE simulator writes only absolute, normalized paths)";
+        } else if (files == null) {
+            refusal = "Read-only file system (no NodeFiles configured)";
+        } else {
+            try {
+                files.write(path, content);
+            } catch (NodeFiles.CannotWrite e) {
+                refusal = e.getMessage();
+            }
+        }
+        if (refusal != null) {
+            s.err("sh: 1: cannot create " + temp + ": " + refusal + "\n");
+            return 1;
         }
         return 0;
     }

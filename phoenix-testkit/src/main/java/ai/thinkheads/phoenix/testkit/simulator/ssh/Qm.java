@@ -48,7 +48,7 @@ final class Qm {
 
         byte[] file(String path) throws Session.Exit;
 
-        /** The {@code pve-password} mapping's prompt (PVE::PTY::get_confirmed_password). */
+        /** The {@code pve-password} mapping's prompt (PVE::PTY::get_confirmed_password), answered on STDIN. */
         String password(String parameter) throws Session.Exit;
     }
 
@@ -155,6 +155,8 @@ final class Qm {
                     : String.join("; ", e.parseError.warnings) + (e.parseError.warnings.isEmpty() ? "" : "; ")
                     + e.parseError.getMessage() + " (" + e.usage + ")");
         }
+        java.io.ByteArrayInputStream input = new java.io.ByteArrayInputStream(stdin);
+        boolean[] passwordRead = {false};
         Inputs given = new Inputs() {
             @Override
             public byte[] stdin(int limit) {
@@ -170,13 +172,20 @@ final class Qm {
                     throw new IllegalArgumentException("qm would read the file '" + path
                             + "' on the node; only /dev/stdin can be translated");
                 }
+                if (passwordRead[0]) {
+                    throw new IllegalArgumentException(PASSWORD_THEN_FILE);
+                }
                 return stdin.clone();
             }
 
             @Override
             public String password(String parameter) {
-                throw new IllegalArgumentException("qm would ask for --" + parameter + " on a terminal: "
-                        + "the option was given no value it takes (empty, 0, or a following word that starts with '-')");
+                passwordRead[0] = true;
+                try {
+                    return confirmedPassword(input);
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(e.getMessage());
+                }
             }
         };
         try {
@@ -249,17 +258,64 @@ final class Qm {
             @Override
             public byte[] file(String path) throws Session.Exit {
                 if (path.equals("/dev/stdin")) {
+                    if (passwordRead) {
+                        throw s.die(PASSWORD_THEN_FILE);
+                    }
                     // qm.pm param_mapping reads the file with PVE::Tools::file_get_contents: /dev/stdin is the command's stdin
                     return stdin(1024 * 1024);
                 }
                 throw s.die("unable to open file '" + path + "' - No such file or directory");
             }
 
+            private boolean passwordRead;
+
             @Override
             public String password(String parameter) throws Session.Exit {
-                throw s.die("simulator: qm would ask for the " + parameter + " on a terminal, and there is none");
+                passwordRead = true;
+                try {
+                    return confirmedPassword(s.stdin);
+                } catch (IOException e) {
+                    throw s.die(e.getMessage());
+                }
             }
         };
+    }
+
+    /** Why the simulator refuses {@code --sshkeys /dev/stdin} after a password was read from stdin. */
+    private static final String PASSWORD_THEN_FILE = "simulator: --sshkeys /dev/stdin after a password read from STDIN:"
+            + " qm reads the password through Perl's buffered STDIN first, so what is left for /dev/stdin is undefined";
+
+    /**
+     * pve-common {@code PVE::PTY::get_confirmed_password} with STDIN not a terminal (an SSH exec
+     * channel has none): {@code read_password} twice, each reading one line ({@code $/ = "\n"})
+     * and chomping it; {@code EOF while reading password} when there is no line, and
+     * {@code passwords do not match} when the two differ. Reads byte by byte so nothing past the
+     * second line is taken (Perl would buffer more; see {@link #PASSWORD_THEN_FILE}).
+     */
+    static String confirmedPassword(java.io.InputStream in) throws IOException {
+        String first = passwordLine(in);
+        String second = passwordLine(in);
+        if (!first.equals(second)) {
+            throw new IOException("passwords do not match");
+        }
+        return first;
+    }
+
+    private static String passwordLine(java.io.InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        int b;
+        boolean any = false;
+        while ((b = in.read()) >= 0) {
+            any = true;
+            if (b == '\n') {
+                return line.toString(StandardCharsets.UTF_8);
+            }
+            line.write(b);
+        }
+        if (!any) {
+            throw new IOException("EOF while reading password");
+        }
+        return line.toString(StandardCharsets.UTF_8);
     }
 
     // ---- API calls of the commands -----------------------------------------------------------------
@@ -303,20 +359,21 @@ final class Qm {
     /**
      * qm.pm {@code param_mapping} for create_vm/update_vm: {@code --sshkeys} names a file that qm
      * reads and passes on as {@code URI::Escape::uri_escape(file_get_contents($file))};
-     * {@code --cipassword} without a true value is asked for on the terminal.
+     * {@code --cipassword} without a true value is read from STDIN ({@link #confirmedPassword}).
      */
     private static Map<String, List<String>> mapFiles(Map<String, List<String>> params, Inputs in) throws Session.Exit {
-        List<String> files = params.get("sshkeys");
-        if (files != null && !files.isEmpty()) {
-            params.put("sshkeys", List.of(uriEscape(in.file(files.get(files.size() - 1)))));
-        }
-        // the pve-password mapping: "return $value if $value;" (Perl: "" and "0" are false), else prompt
+        // the pve-password mapping: "return $value if $value;" (Perl: "" and "0" are false), else
+        // get_confirmed_password; get_options runs it before the file mappings (RESTHandler cli_handler)
         List<String> password = params.get("cipassword");
         if (password != null && !password.isEmpty()) {
             String v = password.get(password.size() - 1);
             if (v.isEmpty() || v.equals("0")) {
                 params.put("cipassword", List.of(in.password("cipassword")));
             }
+        }
+        List<String> files = params.get("sshkeys");
+        if (files != null && !files.isEmpty()) {
+            params.put("sshkeys", List.of(uriEscape(in.file(files.get(files.size() - 1)))));
         }
         return params;
     }

@@ -22,6 +22,9 @@ import java.util.Objects;
  *       {@code $cmddef}); positional arguments other than {@code vmid} become parameters too;</li>
  *   <li>{@code --sshkeys <file>} becomes the URL-encoded file content (qm.pm {@code param_mapping});
  *       only {@code /dev/stdin} can be read here, and it is {@code stdin};</li>
+ *   <li>{@code --cipassword} without a value (or with {@code 0}) is read from {@code stdin}, as
+ *       qm reads an interactive {@code pve-password} parameter when STDIN is not a terminal: two
+ *       lines that must match (pve-common {@code PVE::PTY::get_confirmed_password});</li>
  *   <li>{@code qm guest exec} sends the words after {@code --} as {@code command} and, with
  *       {@code --pass-stdin}, {@code stdin} as {@code input-data};</li>
  *   <li>{@code pvesh get|set|create|delete <path>} is that method on that path; the output options

@@ -77,6 +77,20 @@ class CliInterpreterTest {
               + "      9000 debian12-tmpl        stopped    2048               2.20 0         \n", "");
     }
 
+    // ---- passwords on stdin ----------------------------------------------------------------------------
+
+    @Test
+    void qmSetReadsACipasswordWithoutAValueFromStdinAsTheRealCliDoes() {
+        pve.addVm(100, Map.of("name", "web01", "memory", "512"));
+        CliResult r = run("qm set 100 --ciuser admin --cipassword", "-x $6$hash\n-x $6$hash\n");
+        assertEquals(0, r.exitCode(), r.stderr());
+        ApiRequest put = pve.callsTo("PUT", "/config").get(0);
+        assertEquals(List.of("-x $6$hash"), put.params().get("cipassword"));
+        assertEquals(List.of("admin"), put.params().get("ciuser"));
+        assertResult(run("qm set 100 --cipassword", "one\ntwo\n"), 255, "", "passwords do not match\n");
+        assertResult(run("qm set 100 --cipassword", ""), 255, "", "EOF while reading password\n");
+    }
+
     // ---- tasks ----------------------------------------------------------------------------------------
 
     @Test
@@ -437,6 +451,22 @@ class CliInterpreterTest {
         assertEquals(2, snippets.size());
         CliInterpreter noStore = CliInterpreter.builder(pve.router, "pve1").time(pve.clock).build();
         assertEquals(2, noStore.run("cat > /var/lib/vz/snippets/a", "x".getBytes(StandardCharsets.UTF_8)).exitCode());
+    }
+
+    @Test
+    void theQmBackendsAtomicUploadWritesOnlyWhenEveryByteArrived() {
+        // sh -c <script> phoenix-upload <size> <temp> <path>, as the qm backend's SshCommandRunner sends it
+        String script = "cat > \"$2\" && n=$(wc -c < \"$2\") && mv -f -- \"$2\" \"$3\" || { rm -f -- \"$2\"; exit 1; }";
+        String line = "sh -c '" + script + "' phoenix-upload 6 /var/lib/vz/snippets/.u.yaml.phoenix-0a1b.part"
+                + " /var/lib/vz/snippets/u.yaml";
+        assertResult(run(line, "abcdef"), 0, "", "");
+        assertEquals("abcdef", new String(snippets.get("u.yaml"), StandardCharsets.UTF_8));
+        assertResult(run(line, "abc"), 1, "",
+                "phoenix-upload: only 3 of 6 bytes arrived; /var/lib/vz/snippets/u.yaml is unchanged\n");
+        assertEquals("abcdef", new String(snippets.get("u.yaml"), StandardCharsets.UTF_8), "the old file stays");
+        assertEquals(1, run("sh -c 'x' phoenix-upload 1 /tmp/.a.part /var/lib/vz/snippets/a", "x").exitCode(),
+                "the temporary file must be beside the target");
+        assertEquals(2, run("sh -c 'rm -rf /'", "").exitCode(), "no other sh -c");
     }
 
     @Test

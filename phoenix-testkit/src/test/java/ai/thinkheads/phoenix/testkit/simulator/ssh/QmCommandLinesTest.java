@@ -89,9 +89,28 @@ class QmCommandLinesTest {
         assertTrue(dash.getMessage().contains("secret"), dash.getMessage());
         IllegalArgumentException prompt = assertThrows(IllegalArgumentException.class, () -> QmCommandLines.toRequest(
                 List.of("qm", "create", "100", "--cipassword", "--memory", "512"), "pve1", new byte[0]));
-        assertTrue(prompt.getMessage().contains("terminal"), prompt.getMessage());
+        assertTrue(prompt.getMessage().contains("EOF while reading password"), prompt.getMessage());
         assertThrows(IllegalArgumentException.class, () -> QmCommandLines.toRequest(
                 List.of("qm", "set", "100", "--cipassword", "0"), "pve1", new byte[0]));
+    }
+
+    @Test
+    void cipasswordWithoutAValueIsReadFromStdinTwiceAsQmReadsIt() {
+        // pve-common PVE::PTY::get_confirmed_password: read_password twice; STDIN no terminal: one line each
+        byte[] twice = "-0 s3cr3t\n-0 s3cr3t\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ApiRequest r = QmCommandLines.toRequest(List.of("qm", "set", "100", "--memory", "512", "--cipassword"), "pve1", twice);
+        assertEquals(Map.of("memory", List.of("512"), "cipassword", List.of("-0 s3cr3t")), r.params());
+        ApiRequest zero = QmCommandLines.toRequest(List.of("qm", "create", "100", "--cipassword", "0"), "pve1",
+                "0\n0".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(List.of("0"), zero.params().get("cipassword"));
+        IllegalArgumentException differ = assertThrows(IllegalArgumentException.class, () -> QmCommandLines.toRequest(
+                List.of("qm", "set", "100", "--cipassword"), "pve1", "a\nb\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals("passwords do not match", differ.getMessage());
+        // qm reads the password through Perl's buffered STDIN before --sshkeys /dev/stdin: undefined, refused
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> QmCommandLines.toRequest(
+                List.of("qm", "set", "100", "--sshkeys", "/dev/stdin", "--cipassword"), "pve1",
+                "a\na\nssh-ed25519 AAAA\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertTrue(both.getMessage().contains("buffered STDIN"), both.getMessage());
     }
 
     @Test
