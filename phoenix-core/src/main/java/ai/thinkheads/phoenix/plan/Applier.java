@@ -76,6 +76,9 @@ import java.util.function.Supplier;
  *   <li><b>Concurrent edits:</b> config updates carry the digest read at plan time; on
  *       {@link ConfigModifiedException} the VM is read and compared again, and the fresh difference
  *       is written if it is still one apply may make ({@link PlanStaleException} otherwise).</li>
+ *   <li><b>Cleaning up:</b> the files a VM's run uploaded where none was are removed when its create
+ *       or clone then did not happen, or reported as left behind ({@link ApplyResult.Outcome#leftBehind},
+ *       {@link ApplyEvent.Type#LEFT_BEHIND}); a file a VM's config names is kept.</li>
  *   <li><b>Resuming:</b> steps check before acting, and new VMs carry the ownership tag and their
  *       name from the first request, so planning and applying again after an interruption finishes
  *       the work without duplicates.</li>
@@ -85,6 +88,8 @@ public final class Applier {
 
     private static final int CONFIG_MODIFIED_ATTEMPTS = 3;
     private static final int ALLOCATION_ATTEMPTS = 50;
+    /** How many VM configs are read at once to see whether one names a file apply would remove. */
+    private static final int USE_CHECK_PARALLELISM = 8;
 
     private final Hypervisor hypervisor;
     private final ApplyOptions options;
@@ -293,10 +298,10 @@ public final class Applier {
          * and returns those left behind: a file is kept when a VM's config names it (read now; a VM
          * with this run's VMID that is still being created may be about to), or when a task of this
          * VM may still run (a timeout); a removal that fails leaves it behind. Each is told as an event.
-         * Only files that were not there before this run wrote them are candidates, so a file that a
-         * snapshot or another guest named while it existed is never one: a snapshot can name a file
-         * this run wrote only if that file was already missing when the snapshot's VM last had it,
-         * and removing it restores exactly that. (The seam reads no snapshot's config.)
+         * Only files that were not there before this run wrote them are candidates, so a file that
+         * exists while a snapshot or another guest names it is never one. (The seam reads no
+         * snapshot's config: a snapshot naming a file this run wrote named a file that was already
+         * missing before the run, and removing it leaves that snapshot as it was.)
          */
         private List<String> removeWritten(RuntimeException cause) {
             if (written.isEmpty()) {
@@ -305,6 +310,10 @@ public final class Applier {
             List<String> left = new ArrayList<>();
             if (cause instanceof TaskTimeoutException) {
                 written.forEach(w -> leftBehind(left, w, "a task of this VM may still be running and use it"));
+                return left;
+            }
+            if (cause instanceof OperationInterruptedException || Thread.currentThread().isInterrupted()) {
+                written.forEach(w -> leftBehind(left, w, "apply was interrupted"));
                 return left;
             }
             Map<Integer, VmConfig> configs;
@@ -318,7 +327,7 @@ public final class Applier {
                     return left;
                 }
                 List<VmRef> refs = vms.stream().map(VmSummary::ref).toList();
-                configs = retrying(ChangeKind.UPLOAD, () -> hypervisor.getConfigs(refs, 8));
+                configs = retrying(ChangeKind.UPLOAD, () -> hypervisor.getConfigs(refs, USE_CHECK_PARALLELISM));
             } catch (RuntimeException e) {
                 written.forEach(w -> leftBehind(left, w, "could not read which VMs use it: " + e.getMessage()));
                 return left;
