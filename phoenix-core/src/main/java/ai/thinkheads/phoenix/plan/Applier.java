@@ -20,6 +20,7 @@ import ai.thinkheads.phoenix.feature.Guest;
 import ai.thinkheads.phoenix.hypervisor.Task;
 import ai.thinkheads.phoenix.hypervisor.TaskFailedException;
 import ai.thinkheads.phoenix.hypervisor.TaskResult;
+import ai.thinkheads.phoenix.hypervisor.TaskTimeoutException;
 import ai.thinkheads.phoenix.hypervisor.TimeSource;
 import ai.thinkheads.phoenix.hypervisor.TransportException;
 import ai.thinkheads.phoenix.hypervisor.VmConfig;
@@ -75,6 +76,9 @@ import java.util.function.Supplier;
  *   <li><b>Concurrent edits:</b> config updates carry the digest read at plan time; on
  *       {@link ConfigModifiedException} the VM is read and compared again, and the fresh difference
  *       is written if it is still one apply may make ({@link PlanStaleException} otherwise).</li>
+ *   <li><b>Cleaning up:</b> the files a VM's run uploaded where none was are removed when its create
+ *       or clone then did not happen, or reported as left behind ({@link ApplyResult.Outcome#leftBehind},
+ *       {@link ApplyEvent.Type#LEFT_BEHIND}); a file a VM's config names is kept.</li>
  *   <li><b>Resuming:</b> steps check before acting, and new VMs carry the ownership tag and their
  *       name from the first request, so planning and applying again after an interruption finishes
  *       the work without duplicates.</li>
@@ -84,6 +88,8 @@ public final class Applier {
 
     private static final int CONFIG_MODIFIED_ATTEMPTS = 3;
     private static final int ALLOCATION_ATTEMPTS = 50;
+    /** How many VM configs are read at once to see whether one names a file apply would remove. */
+    private static final int USE_CHECK_PARALLELISM = 8;
 
     private final Hypervisor hypervisor;
     private final ApplyOptions options;
@@ -254,6 +260,8 @@ public final class Applier {
         private boolean fresh;
         /** What the step just done found worth saying (e.g. the guest's address), for its STEP_DONE event. */
         private String stepNote = "";
+        /** The files this run wrote where there was none, to remove if the VM is then not created. */
+        private final List<Written> written = new ArrayList<>();
 
         VmRun(VmPlan plan, VmidAllocator allocator, String ownerTag) {
             this.plan = plan;
@@ -283,10 +291,88 @@ public final class Applier {
                 emit(plan.name(), vmid, ApplyEvent.Type.VM_SUCCEEDED, null, "", since(vmStart));
                 return new ApplyResult.Outcome(plan.name(), vmid, ApplyResult.Status.SUCCEEDED, done, null, null, warnings);
             } catch (RuntimeException e) {
+                List<String> leftBehind = notCreated() ? removeWritten(e) : List.of();
                 emit(plan.name(), vmid, ApplyEvent.Type.VM_FAILED, null, e.getClass().getSimpleName() + ": " + e.getMessage(),
                         since(vmStart));
-                return new ApplyResult.Outcome(plan.name(), vmid, ApplyResult.Status.FAILED, done, e, null, warnings);
+                return new ApplyResult.Outcome(plan.name(), vmid, ApplyResult.Status.FAILED, done, e, null, warnings, leftBehind);
             }
+        }
+
+        /** Whether the plan creates or clones the VM and that step was not done. */
+        private boolean notCreated() {
+            return plan.changes().stream().anyMatch(c -> c instanceof Change.Create || c instanceof Change.Clone)
+                    && !done.contains(ChangeKind.CREATE) && !done.contains(ChangeKind.CLONE);
+        }
+
+        /**
+         * Removes the files this run wrote for a VM that was then not created ({@code Hypervisor.deleteVolume}),
+         * and returns those left behind: a file is kept when a VM's config names it (read now; a VM
+         * with this run's VMID that is still being created may be about to), or when a task of this
+         * VM may still run (a timeout); a removal that fails leaves it behind. Each is told as an event.
+         * Only files that were not there before this run wrote them are candidates, so a file that
+         * exists while a snapshot or another guest names it is never one. (The seam reads no
+         * snapshot's config: a snapshot naming a file this run wrote named a file that was already
+         * missing before the run, and removing it leaves that snapshot as it was.)
+         */
+        private List<String> removeWritten(RuntimeException cause) {
+            if (written.isEmpty()) {
+                return List.of();
+            }
+            List<String> left = new ArrayList<>();
+            if (cause instanceof TaskTimeoutException) {
+                written.forEach(w -> leftBehind(left, w, "a task of this VM may still be running and use it"));
+                return left;
+            }
+            if (cause instanceof OperationInterruptedException || Thread.currentThread().isInterrupted()) {
+                written.forEach(w -> leftBehind(left, w, "apply was interrupted"));
+                return left;
+            }
+            Map<Integer, VmConfig> configs;
+            try {
+                List<VmSummary> vms = retrying(ChangeKind.UPLOAD, hypervisor::listVms);
+                Optional<VmSummary> creating = vms.stream().filter(v -> vmid != null && v.vmid() == vmid
+                        && ("create".equals(v.lock()) || "clone".equals(v.lock()))).findFirst();
+                if (creating.isPresent()) {
+                    written.forEach(w -> leftBehind(left, w, "VM " + vmid + " is still locked (" + creating.get().lock()
+                            + ") and may use it"));
+                    return left;
+                }
+                List<VmRef> refs = vms.stream().map(VmSummary::ref).toList();
+                configs = retrying(ChangeKind.UPLOAD, () -> hypervisor.getConfigs(refs, USE_CHECK_PARALLELISM));
+            } catch (RuntimeException e) {
+                written.forEach(w -> leftBehind(left, w, "could not read which VMs use it: " + e.getMessage()));
+                return left;
+            }
+            for (Written w : written) {
+                Optional<Integer> user = configs.entrySet().stream()
+                        .filter(c -> c.getValue().values().values().stream().anyMatch(v -> v.contains(w.filename())))
+                        .map(Map.Entry::getKey).sorted().findFirst();
+                if (user.isPresent()) {
+                    leftBehind(left, w, "the config of VM " + user.get() + " names it");
+                    continue;
+                }
+                try {
+                    if (retrying(ChangeKind.UPLOAD, () -> absent(w))) {
+                        continue; // its upload failed: nothing was written
+                    }
+                    call(ChangeKind.UPLOAD, () -> hypervisor.deleteVolume(w.node(), w.volid()), () -> absent(w));
+                    emit(plan.name(), vmid, ApplyEvent.Type.CLEANED_UP, ChangeKind.UPLOAD, "removed " + w.volid() + " from node "
+                            + w.node() + ": written for this VM, which was not created");
+                } catch (RuntimeException e) {
+                    leftBehind(left, w, "removing it failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                }
+            }
+            return left;
+        }
+
+        private boolean absent(Written w) {
+            return hypervisor.listVolumes(w.node(), w.storage(), w.content()).stream().noneMatch(v -> v.volid().equals(w.volid()));
+        }
+
+        private void leftBehind(List<String> left, Written w, String why) {
+            left.add(w.volid());
+            emit(plan.name(), vmid, ApplyEvent.Type.LEFT_BEHIND, ChangeKind.UPLOAD, w.volid() + " on node " + w.node()
+                    + " is left behind (" + why + ")");
         }
 
         /** Runs one step with the values it carries (Java 17: an instanceof chain over the sealed type). */
@@ -344,6 +430,8 @@ public final class Applier {
             boolean there = retrying(ChangeKind.UPLOAD, () -> hypervisor.listVolumes(node, u.storage(), content))
                     .stream().anyMatch(v -> v.volid().equals(u.volid()));
             if (!there) {
+                // none was there: if the VM is then not created, this file is this run's to remove
+                written.add(new Written(node, u.storage(), content, u.filename(), u.volid()));
                 call(ChangeKind.UPLOAD, () -> hypervisor.uploadFile(node, u.storage(), content, u.filename(), u.data()),
                         () -> hypervisor.listVolumes(node, u.storage(), content).stream().anyMatch(v -> v.volid().equals(u.volid())));
             }
@@ -650,6 +738,10 @@ public final class Applier {
             warnings.add(text);
             emit(plan.name(), vmid, ApplyEvent.Type.WARNING, null, text);
         }
+    }
+
+    /** A file a run wrote where there was none: on which node, and its volume id. */
+    private record Written(String node, String storage, StorageContent content, String filename, String volid) {
     }
 
     /** A task that died on a VM or storage lock, as {@link ProxmoxErrorText}, the one classifier, reads its exit status. */

@@ -35,6 +35,10 @@ public record ApplyEvent(Instant at, String vm, Integer vmid, Type type, ChangeK
         REPLANNED,
         VM_SUCCEEDED,
         VM_FAILED,
+        /** A file apply uploaded for a VM whose create or clone then failed was removed (the message names it). */
+        CLEANED_UP,
+        /** Such a file could not be removed, or was kept because it may be in use (the message names it and says why). */
+        LEFT_BEHIND,
         /** Not attempted because something it depends on failed. */
         VM_NOT_ATTEMPTED
     }

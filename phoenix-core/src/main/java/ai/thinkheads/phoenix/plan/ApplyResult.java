@@ -25,15 +25,26 @@ public record ApplyResult(List<Outcome> outcomes) {
      * @param failure the exception that stopped it, or null
      * @param reason for NOT_ATTEMPTED: which dependency failed; otherwise empty
      * @param warnings task warnings and skipped items
+     * @param leftBehind the volume ids of files apply uploaded for this VM, whose create or clone then
+     *     failed, and that it did not remove: a VM's config names it, a task of the VM may still run,
+     *     or the removal failed (each also told as an {@link ApplyEvent.Type#LEFT_BEHIND} event, with
+     *     the reason); empty when there were none or all were removed
      */
     public record Outcome(String vm, Integer vmid, Status status, List<ChangeKind> done, Throwable failure, String reason,
-                          List<String> warnings) {
+                          List<String> warnings, List<String> leftBehind) {
         public Outcome {
             Objects.requireNonNull(vm, "vm");
             Objects.requireNonNull(status, "status");
             done = List.copyOf(done);
             reason = reason == null ? "" : reason;
             warnings = List.copyOf(warnings);
+            leftBehind = List.copyOf(leftBehind);
+        }
+
+        /** An outcome that left nothing behind. */
+        public Outcome(String vm, Integer vmid, Status status, List<ChangeKind> done, Throwable failure, String reason,
+                       List<String> warnings) {
+            this(vm, vmid, status, done, failure, reason, warnings, List.of());
         }
 
         public Optional<Throwable> failureIfAny() {
@@ -61,6 +72,11 @@ public record ApplyResult(List<Outcome> outcomes) {
         return withStatus(Status.SUCCEEDED);
     }
 
+    /** The volume ids of the files apply uploaded for VMs that were then not created, and did not remove. */
+    public List<String> leftBehind() {
+        return outcomes.stream().flatMap(o -> o.leftBehind().stream()).toList();
+    }
+
     /** Whether every VM succeeded or had nothing to do. */
     public boolean isComplete() {
         return outcomes.stream().allMatch(o -> o.status() == Status.SUCCEEDED || o.status() == Status.UNCHANGED);
@@ -86,6 +102,9 @@ public record ApplyResult(List<Outcome> outcomes) {
             }
             if (!o.reason().isEmpty()) {
                 sb.append(" — ").append(o.reason());
+            }
+            if (!o.leftBehind().isEmpty()) {
+                sb.append(" — left behind: ").append(String.join(", ", o.leftBehind()));
             }
             sb.append('\n');
         }

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Chooses nodes for new VMs and keeps account of what the plan itself places, so two new VMs never
@@ -21,6 +20,11 @@ import java.util.Optional;
  * plan placed there), and for every declared disk a storage of that id visible on the node, active,
  * holding {@code images}, with the space still free. Among fitting nodes the one with the most free
  * memory wins (ties by name).
+ *
+ * <p>A storage the spec names that a node does not have is not a lack of room: it is said as such,
+ * per node, with the storages the node has ({@code storage 'x' does not exist on node pve (it has:
+ * local, local-lvm)}), and when no candidate node has it the decision is {@link Decision#missing()}
+ * (a {@link Refusal.Reason#MISSING_DEPENDENCY}, not {@link Refusal.Reason#NO_CAPACITY}).
  */
 final class Placement {
 
@@ -42,11 +46,28 @@ final class Placement {
         this.storages = storages;
     }
 
-    /** The outcome: a node, or why none fits. */
-    record Decision(String node, String refusal) {
+    /**
+     * The outcome: a node, or why none fits.
+     *
+     * @param missing whether what stops it is something the spec names that does not exist (a node,
+     *     or a storage on every candidate node), rather than a lack of room
+     */
+    record Decision(String node, String refusal, boolean missing) {
         boolean placed() {
             return node != null;
         }
+
+        static Decision on(String node) {
+            return new Decision(node, null, false);
+        }
+
+        static Decision refused(String why, boolean missing) {
+            return new Decision(null, why, missing);
+        }
+    }
+
+    /** Why a node does not fit; {@code missingStorage} when it lacks a storage the spec names. */
+    private record Misfit(String text, boolean missingStorage) {
     }
 
     /** Places {@code spec} on {@code fixedNode} (null: choose) and reserves its resources there. */
@@ -54,63 +75,84 @@ final class Placement {
         Map<String, Long> needs = storageNeeds(spec);
         if (fixedNode != null) {
             if (!nodes.containsKey(fixedNode)) {
-                return new Decision(null, "node '" + fixedNode + "' is not in the cluster (nodes: " + String.join(", ", nodes.keySet()) + ")");
+                return Decision.refused("node '" + fixedNode + "' is not in the cluster (nodes: " + String.join(", ", nodes.keySet()) + ")", true);
             }
-            String why = whyNot(nodes.get(fixedNode), spec, needs);
+            Misfit why = whyNot(nodes.get(fixedNode), spec, needs);
             if (why != null) {
-                return new Decision(null, "does not fit on node " + fixedNode + ": " + why);
+                return Decision.refused(why.missingStorage() ? why.text() : "does not fit on node " + fixedNode + ": " + why.text(),
+                        why.missingStorage());
             }
             reserve(fixedNode, spec, needs);
-            return new Decision(fixedNode, null);
+            return Decision.on(fixedNode);
         }
         List<String> reasons = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
         NodeResources best = null;
         for (NodeResources n : nodes.values()) {
-            String why = whyNot(n, spec, needs);
-            if (why != null) {
-                reasons.add(n.node() + ": " + why);
-            } else if (best == null || free(n) > free(best)) {
-                best = n;
+            Misfit why = whyNot(n, spec, needs);
+            if (why == null) {
+                if (best == null || free(n) > free(best)) {
+                    best = n;
+                }
+            } else if (why.missingStorage()) {
+                missing.add(why.text()); // names its node already
+                reasons.add(why.text());
+            } else {
+                reasons.add(n.node() + ": " + why.text());
             }
         }
         if (best == null) {
-            return new Decision(null, "no node has room (" + String.join("; ", reasons) + ")");
+            if (!missing.isEmpty() && missing.size() == reasons.size()) {
+                return Decision.refused(String.join("; ", missing), true);
+            }
+            return Decision.refused("no node has room (" + String.join("; ", reasons) + ")", false);
         }
         reserve(best.node(), spec, needs);
-        return new Decision(best.node(), null);
+        return Decision.on(best.node());
     }
 
     private long free(NodeResources n) {
         return n.memoryFree() - reservedMemory.getOrDefault(n.node(), 0L);
     }
 
-    private String whyNot(NodeResources n, VmSpec spec, Map<String, Long> needs) {
+    private Misfit whyNot(NodeResources n, VmSpec spec, Map<String, Long> needs) {
         if (!n.online()) {
-            return "offline";
+            return new Misfit("offline", false);
+        }
+        List<StorageInfo> here = storages.getOrDefault(n.node(), List.of());
+        for (String id : needs.keySet()) {
+            if (here.stream().noneMatch(x -> x.storage().equals(id))) {
+                // pve-storage PVE::Storage::storage_config: "storage '$storeid' does not exist"; said with the node it was looked for on
+                return new Misfit(missingStorage(id, n.node()), true);
+            }
         }
         int vcpus = spec.sockets() * spec.cores();
         if (vcpus > n.cpus()) {
-            return vcpus + " vCPUs exceed its " + n.cpus() + " CPUs";
+            return new Misfit(vcpus + " vCPUs exceed its " + n.cpus() + " CPUs", false);
         }
         long memory = (long) spec.memoryMiB() << 20;
         if (memory > free(n)) {
-            return "needs " + spec.memoryMiB() + " MiB memory, " + (free(n) >> 20) + " MiB free";
+            return new Misfit("needs " + spec.memoryMiB() + " MiB memory, " + (free(n) >> 20) + " MiB free", false);
         }
         for (Map.Entry<String, Long> need : needs.entrySet()) {
-            Optional<StorageInfo> s = storages.getOrDefault(n.node(), List.of()).stream()
-                    .filter(x -> x.storage().equals(need.getKey())).findFirst();
-            if (s.isEmpty()) {
-                return "no storage '" + need.getKey() + "'";
+            StorageInfo s = here.stream().filter(x -> x.storage().equals(need.getKey())).findFirst().orElseThrow();
+            if (!s.active() || !s.holds("images")) {
+                return new Misfit("storage '" + need.getKey() + "' is " + (s.active() ? "not for images" : "inactive"), false);
             }
-            if (!s.get().active() || !s.get().holds("images")) {
-                return "storage '" + need.getKey() + "' is " + (s.get().active() ? "not for images" : "inactive");
-            }
-            long left = s.get().available() - reservedStorage.getOrDefault(storageKey(s.get()), 0L);
+            long left = s.available() - reservedStorage.getOrDefault(storageKey(s), 0L);
             if (need.getValue() > left) {
-                return "storage '" + need.getKey() + "' has " + new DiskSizeText(left) + " free, needs " + new DiskSizeText(need.getValue());
+                return new Misfit("storage '" + need.getKey() + "' has " + new DiskSizeText(left) + " free, needs "
+                        + new DiskSizeText(need.getValue()), false);
             }
         }
         return null;
+    }
+
+    /** {@code storage 'x' does not exist on node pve (it has: local, local-lvm)}. */
+    String missingStorage(String storage, String node) {
+        List<String> ids = storages.getOrDefault(node, List.of()).stream().map(StorageInfo::storage).distinct().sorted().toList();
+        return "storage '" + storage + "' does not exist on node " + node
+                + (ids.isEmpty() ? " (it has none)" : " (it has: " + String.join(", ", ids) + ")");
     }
 
     private void reserve(String node, VmSpec spec, Map<String, Long> needs) {

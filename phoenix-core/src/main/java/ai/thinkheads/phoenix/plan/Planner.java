@@ -68,7 +68,10 @@ import java.util.TreeMap;
  * <h2>Placement</h2>
  * A new VM without a node goes where {@link Placement} finds room, counting what the plan itself
  * places; a linked clone goes to its template's node. No room is a
- * {@link Refusal.Reason#NO_CAPACITY} refusal, found before anything is created.
+ * {@link Refusal.Reason#NO_CAPACITY} refusal, found before anything is created; a storage the
+ * definition names that the node does not have is a {@link Refusal.Reason#MISSING_DEPENDENCY} that
+ * says so, with the node's storages. So is a file it names (an import image, an ISO on a CD-ROM, a
+ * snippet) that is not on its storage ({@link NamedVolumes}), by the volume's name.
  *
  * <h2>Order</h2>
  * VMs come after their template and their {@code dependsOn}; a cycle throws
@@ -203,6 +206,8 @@ public final class Planner {
         final Map<Integer, String> plannedVmids = new HashMap<>();
         private Placement placement;
         private Set<StorageContent> uploadable;
+        /** The files definitions name, each storage's listing read once per plan. */
+        final NamedVolumes volumes = new NamedVolumes((node, storage, content) -> read(() -> hypervisor.listVolumes(node, storage, content)));
 
         void vmWarning(String vm, String text) {
             vmWarnings.computeIfAbsent(text, t -> new ArrayList<>()).add(vm);
@@ -534,6 +539,9 @@ public final class Planner {
                         "snapshot " + s + (resolved.guestSteps().isEmpty() ? "" : " (the features' guest steps run when the VM is provisioned)"))));
             }
         }
+        if (refusedForMissingFiles(name, changes, vm.node(), ctx)) {
+            return refused(def, deps, vm);
+        }
         notes.addAll(resolved.notes());
         VmPlan.Action action = changes.isEmpty() ? VmPlan.Action.NO_CHANGE : VmPlan.Action.UPDATE;
         return new VmPlan(name, action, vm.vmid(), vm.node(), changes, deps, cfg.digest(), notes, delivery.desired());
@@ -576,7 +584,8 @@ public final class Planner {
         spec = delivery.spec();
         Placement.Decision where = ctx.placement().place(spec, fixedNode);
         if (!where.placed()) {
-            ctx.refusals.add(new Refusal(name, Refusal.Reason.NO_CAPACITY, where.refusal()));
+            ctx.refusals.add(new Refusal(name, where.missing() ? Refusal.Reason.MISSING_DEPENDENCY : Refusal.Reason.NO_CAPACITY,
+                    where.refusal()));
             return refused(def, deps, null);
         }
         String node = where.node();
@@ -601,11 +610,17 @@ public final class Planner {
             if (!diff.destructive().isEmpty()) {
                 notes.add("after cloning: " + String.join("; ", diff.destructive()));
             }
+            if (refusedForMissingFiles(name, changes, node, ctx)) {
+                return refused(def, deps, null);
+            }
         } else {
             String how = spec.source() instanceof Source.ImportImage imp ? "import of " + imp.from() : "empty disks";
             changes.add(new Change.Create("create with " + how + " as " + id + " on " + node, desired.createConfig()));
             if (spec.source() instanceof Source.ImportImage && !spec.disks().isEmpty() && spec.disks().get(0).size() != null) {
                 changes.add(new Change.GrowDisk(spec.disks().get(0).key(), null, spec.disks().get(0).size()));
+            }
+            if (refusedForMissingFiles(name, changes, node, ctx)) {
+                return refused(def, deps, null);
             }
         }
         if (spec.template()) {
@@ -639,6 +654,36 @@ public final class Planner {
         }
         notes.addAll(resolved.notes());
         return new VmPlan(name, action, vmid, node, changes, deps, null, notes, delivery.desired());
+    }
+
+    /**
+     * Refuses, naming each volume, the files the steps' configs name ({@link NamedVolumes}: import
+     * images, ISOs on CD-ROMs, {@code cicustom} snippets) that {@code node} does not have, so that
+     * apply does not fail on them half-way (after uploading the user-data). The files the plan
+     * uploads itself are not looked for. Reads nothing when the steps name no file.
+     *
+     * @return whether something was refused
+     */
+    private boolean refusedForMissingFiles(String name, List<Change> changes, String node, Context ctx) {
+        List<NamedVolumes.Named> named = NamedVolumes.in(changes);
+        if (named.isEmpty()) {
+            return false;
+        }
+        Set<String> uploaded = new HashSet<>();
+        changes.stream().filter(c -> c instanceof Change.Upload).forEach(c -> uploaded.add(((Change.Upload) c).file().volid()));
+        List<StorageInfo> here = ctx.placement().storages().getOrDefault(node, List.of());
+        Set<String> said = new HashSet<>();
+        boolean refused = false;
+        for (NamedVolumes.Named n : named) {
+            if (!uploaded.contains(n.volid()) && said.add(n.volid())) {
+                Optional<String> why = ctx.volumes.problem(n, node, here, () -> ctx.placement().missingStorage(n.storage(), node));
+                if (why.isPresent()) {
+                    ctx.refusals.add(new Refusal(name, Refusal.Reason.MISSING_DEPENDENCY, why.get()));
+                    refused = true;
+                }
+            }
+        }
+        return refused;
     }
 
     private record TemplateInfo(String node, Map<String, String> config, String refusal) {

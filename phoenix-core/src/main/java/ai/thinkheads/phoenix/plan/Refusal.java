@@ -22,7 +22,10 @@ public record Refusal(String vm, Reason reason, String message) {
         DESTRUCTIVE_NOT_ALLOWED,
         /** A disk would have to shrink; Proxmox cannot, and Phoenix never recreates for it. */
         DISK_SHRINK,
-        /** A template, dependency, node or storage the definition names does not exist. */
+        /**
+         * A template, dependency, node or storage the definition names does not exist, or a file it
+         * names (an import image, an ISO on a CD-ROM, a snippet) is not on its storage.
+         */
         MISSING_DEPENDENCY,
         /** A VM is being created or cloned by a task that has not ended; its identity is unknown. */
         IN_PROGRESS,
