@@ -88,7 +88,7 @@ public final class ClusterStateFile {
             ObjectNode config = vn.putObject("config");
             new TreeMap<>(cluster.vmConfig(vm.node(), vm.vmid(), true).values()).forEach(config::put);
             ArrayNode snaps = vn.putArray("snapshots");
-            for (Snapshot s : cluster.snapshotList(vm.node(), vm.vmid())) {
+            for (Snapshot s : parentsFirst(cluster.snapshotList(vm.node(), vm.vmid()))) {
                 snaps.addObject().put("name", s.name()).put("description", s.description());
             }
         }
@@ -176,6 +176,32 @@ public final class ClusterStateFile {
             }
         }
         awaitAll(cluster, starts);
+    }
+
+    /**
+     * The snapshots in the order they were taken: each after its parent (the snapshot list's own
+     * order ties snapshots taken in the same second).
+     */
+    static List<Snapshot> parentsFirst(List<Snapshot> snapshots) {
+        Set<String> names = new HashSet<>();
+        snapshots.forEach(s -> names.add(s.name()));
+        List<Snapshot> out = new ArrayList<>();
+        Set<String> placed = new HashSet<>();
+        while (out.size() < snapshots.size()) {
+            boolean progress = false;
+            for (Snapshot s : snapshots) {
+                String parent = s.parentIfAny().filter(names::contains).orElse(null);
+                if (!placed.contains(s.name()) && (parent == null || placed.contains(parent))) {
+                    out.add(s);
+                    placed.add(s.name());
+                    progress = true;
+                }
+            }
+            if (!progress) {
+                throw new IllegalStateException("the snapshots' parents form a cycle: " + snapshots);
+            }
+        }
+        return out;
     }
 
     private static void awaitAll(PveCluster cluster, List<Upid> tasks) {

@@ -48,6 +48,13 @@ class ClusterStateFileTest {
         return m;
     }
 
+    /** Each snapshot with its parent: the chain, whatever order same-second snapshots are listed in. */
+    private static Map<String, String> parents(List<Snapshot> snapshots) {
+        Map<String, String> m = new TreeMap<>();
+        snapshots.forEach(s -> m.put(s.name(), s.parentIfAny().orElse("-")));
+        return m;
+    }
+
     @Test
     void aSavedClusterRestoredIntoAFreshOneHasTheSameVmsVolumesAndNothingToPlan(@TempDir Path dir) throws Exception {
         FakeHypervisor before = freshCluster();
@@ -65,8 +72,7 @@ class ClusterStateFileTest {
         for (VmSummary vm : before.listVms()) {
             assertEquals(withoutMeta(before.getConfig(vm.ref()).values()), withoutMeta(after.getConfig(vm.ref()).values()),
                     "config of " + vm.name());
-            assertEquals(before.listSnapshots(vm.ref()).stream().map(Snapshot::name).toList(),
-                    after.listSnapshots(vm.ref()).stream().map(Snapshot::name).toList(), "snapshots of " + vm.name());
+            assertEquals(parents(before.listSnapshots(vm.ref())), parents(after.listSnapshots(vm.ref())), "snapshots of " + vm.name());
         }
         for (String storage : List.of("local", "local-lvm")) {
             assertEquals(before.cluster().storageContent("pve", storage), after.cluster().storageContent("pve", storage), storage);
@@ -76,6 +82,8 @@ class ClusterStateFileTest {
                     new String(after.cluster().volumeContent("pve", v.volid()).orElseThrow()), v.volid());
         }
         assertFalse(before.cluster().fileVolumes("pve", "local", "snippets").isEmpty(), "the clone's user-data snippet");
+        assertEquals(Map.of("before-features", "-", "after-features", "before-features"),
+                parents(after.listSnapshots(after.findVm(9101).orElseThrow().ref())));
 
         Plan again = Phoenix.on(after).time(after.clock()).plan(definitions());
         // docker-02 was stopped on purpose: the plan starts it again, and nothing else
