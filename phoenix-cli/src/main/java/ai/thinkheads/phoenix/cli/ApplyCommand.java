@@ -33,7 +33,7 @@ final class ApplyCommand extends Verb {
     @Override
     public Integer call() {
         target.refuseSecretFlags();
-        DefinitionFiles.Result files = definitions.read();
+        DefinitionFiles.Result files = definitions.read(target, context());
         if (reportProblems(files)) {
             return ERROR;
         }

@@ -16,10 +16,30 @@ final class DefinitionOptions {
 
     @Option(names = "--image-storage", paramLabel = "STORAGE",
             description = "For the orchestrator's files: the storage (content 'iso') holding template_image files, "
-                    + "e.g. 'local'. Default: the directory /var/lib/vz/template/iso, as the orchestrator used.")
+                    + "e.g. 'local'. Default: the directory /var/lib/vz/template/iso, as the orchestrator used; on the "
+                    + "simulator, 'local' (whose iso directory that is on a stock node: the simulator takes no absolute paths).")
     String imageStorage;
 
+    /** Reads the files as they are, for no target (validate). */
     DefinitionFiles.Result read() {
-        return new DefinitionFiles(Optional.ofNullable(imageStorage)).read(files);
+        return read(files, imageStorage, null, null);
+    }
+
+    /** Reads the files for {@code target}. */
+    DefinitionFiles.Result read(TargetOptions target, CliContext context) {
+        return read(files, imageStorage, target, context);
+    }
+
+    /**
+     * Reads {@code files}; the orchestrator's {@code template_image} is looked for on
+     * {@code imageStorage} when given, else on {@code local} on the simulator, else in the
+     * orchestrator's directory.
+     */
+    static DefinitionFiles.Result read(List<Path> files, String imageStorage, TargetOptions target, CliContext context) {
+        String storage = imageStorage;
+        if (storage == null && target != null && target.kind(context) == TargetOptions.Kind.simulator) {
+            storage = "local";
+        }
+        return new DefinitionFiles(Optional.ofNullable(storage)).read(files);
     }
 }

@@ -29,7 +29,7 @@ final class PlanCommand extends Verb {
     @Override
     public Integer call() {
         target.refuseSecretFlags();
-        DefinitionFiles.Result files = definitions.read();
+        DefinitionFiles.Result files = definitions.read(target, context());
         if (reportProblems(files)) {
             return ERROR;
         }

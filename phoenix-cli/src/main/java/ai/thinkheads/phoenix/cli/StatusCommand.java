@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +39,7 @@ final class StatusCommand extends Verb {
         target.refuseSecretFlags();
         Set<String> declared = null;
         if (!files.isEmpty()) {
-            DefinitionFiles.Result read = new DefinitionFiles(Optional.ofNullable(imageStorage)).read(files);
+            DefinitionFiles.Result read = DefinitionOptions.read(files, imageStorage, target, context());
             if (reportProblems(read)) {
                 return ERROR;
             }

@@ -184,6 +184,15 @@ class PhoenixCliTest {
     }
 
     @Test
+    void onTheSimulatorTheOrchestratorsImageDirectoryIsTheLocalStorage(@TempDir Path dir) {
+        String state = dir.resolve("sim").toString();
+        CliRun apply = CliRun.run("apply", "--state", state, "--auto-approve", SEED_ORCHESTRATOR);
+        assertEquals(0, apply.exit(), apply.toString());
+        assertTrue(apply.out().contains("import of local:iso/noble-server-cloudimg-amd64.img"), apply.toString());
+        assertEquals(0, CliRun.run("plan", "--state", state, SEED_ORCHESTRATOR).exit());
+    }
+
+    @Test
     void wrongFlagsExitOneNotTwo() {
         CliRun r = CliRun.run("plan", "--no-such-flag", SEED);
         assertEquals(1, r.exit(), "2 means 'changes' for plan: " + r);
