@@ -5,6 +5,10 @@ import ai.thinkheads.phoenix.testkit.model.ClusterStateFile;
 import ai.thinkheads.phoenix.testkit.simulator.PveSimulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -24,14 +28,41 @@ final class BuiltInSimulator implements AutoCloseable {
     static final long IMAGE_BYTES = 3758096384L;
     private static final String STATE_FILE = "cluster.json";
 
+    private static final String LOCK_FILE = ".lock";
+
     private final FakeHypervisor cluster;
     private final PveSimulator simulator;
     private final Path stateDir;
+    private final FileChannel lock;
 
-    private BuiltInSimulator(FakeHypervisor cluster, PveSimulator simulator, Path stateDir) {
+    private BuiltInSimulator(FakeHypervisor cluster, PveSimulator simulator, Path stateDir, FileChannel lock) {
         this.cluster = cluster;
         this.simulator = simulator;
         this.stateDir = stateDir;
+        this.lock = lock;
+    }
+
+    /**
+     * Locks the state directory for this run, so that two runs on one state cannot both restore
+     * it and the later save silently drop what the other did.
+     */
+    private static FileChannel lock(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                if (channel.tryLock() != null) {
+                    return channel;
+                }
+            } catch (OverlappingFileLockException e) {
+                // held by this process
+            }
+            channel.close();
+            throw new IllegalStateException("the simulator state " + dir + " is in use by another phoenix run "
+                    + "(a running 'phoenix simulator --state', or another verb): wait for it, or use another --state");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock the simulator state " + dir, e);
+        }
     }
 
     /**
@@ -47,15 +78,30 @@ final class BuiltInSimulator implements AutoCloseable {
                 .build();
         cluster.cluster().addVolume(NODE, "local", "import/" + IMAGE, IMAGE_BYTES);
         cluster.cluster().addVolume(NODE, "local", "iso/" + IMAGE, IMAGE_BYTES);
-        if (stateDir.isPresent()) {
-            try {
+        FileChannel lock = stateDir.isPresent() ? lock(stateDir.get()) : null;
+        try {
+            if (stateDir.isPresent()) {
                 ClusterStateFile.load(cluster.cluster(), stateDir.get().resolve(STATE_FILE));
+            }
+            PveSimulator sim = PveSimulator.builder().hypervisor(cluster).httpPort(httpPort).sshPort(sshPort).build().start();
+            return new BuiltInSimulator(cluster, sim, stateDir.orElse(null), lock);
+        } catch (IOException e) {
+            release(lock);
+            throw new UncheckedIOException("cannot read the simulator's state in " + stateDir.get(), e);
+        } catch (RuntimeException e) {
+            release(lock);
+            throw e;
+        }
+    }
+
+    private static void release(FileChannel lock) {
+        if (lock != null) {
+            try {
+                lock.close();   // releases the lock
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the simulator's state in " + stateDir.get(), e);
+                // the process's end releases it anyway
             }
         }
-        PveSimulator sim = PveSimulator.builder().hypervisor(cluster).httpPort(httpPort).sshPort(sshPort).build().start();
-        return new BuiltInSimulator(cluster, sim, stateDir.orElse(null));
     }
 
     PveSimulator simulator() {
@@ -79,6 +125,10 @@ final class BuiltInSimulator implements AutoCloseable {
 
     @Override
     public void close() {
-        simulator.close();
+        try {
+            simulator.close();
+        } finally {
+            release(lock);
+        }
     }
 }

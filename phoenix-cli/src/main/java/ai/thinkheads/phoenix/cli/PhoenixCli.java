@@ -26,7 +26,7 @@ import picocli.CommandLine.ScopeType;
         },
         footer = {"", "Without --target, a verb acts on the built-in simulator unless PHOENIX_PVE_URL is set.",
             "Example:", "  phoenix plan --target simulator --state /tmp/sim examples/definitions/seed.phoenix.json"})
-public final class PhoenixCli implements Runnable {
+public final class PhoenixCli implements java.util.concurrent.Callable<Integer> {
 
     /** The system property slf4j-simple reads its level from. */
     static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
@@ -60,9 +60,11 @@ public final class PhoenixCli implements Runnable {
         return cl;
     }
 
+    /** {@code phoenix} without a verb: the usage, on err, and exit 1 (as git does). */
     @Override
-    public void run() {
+    public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
+        return 1;
     }
 
     /** Sets the log level from the flags (before anything logs), then runs the verb. */

@@ -29,6 +29,14 @@ class PhoenixCliTest {
     }
 
     @Test
+    void noVerbShowsTheUsageAndFails() {
+        CliRun r = CliRun.run();
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("Usage: phoenix "), r.toString());
+        assertTrue(r.err().contains("  plan "), r.toString());
+    }
+
+    @Test
     void everyVerbHasHelpWithAnExample() {
         CommandLine cl = PhoenixCli.commandLine(new CliContext(Map.of(), Terminal.none()));
         List<String> verbs = new ArrayList<>(cl.getSubcommands().keySet());
@@ -190,6 +198,17 @@ class PhoenixCliTest {
         assertEquals(0, apply.exit(), apply.toString());
         assertTrue(apply.out().contains("import of local:iso/noble-server-cloudimg-amd64.img"), apply.toString());
         assertEquals(0, CliRun.run("plan", "--state", state, SEED_ORCHESTRATOR).exit());
+    }
+
+    @Test
+    void aStateInUseByAnotherRunIsRefused(@TempDir Path dir) {
+        Path state = dir.resolve("sim");
+        try (BuiltInSimulator running = BuiltInSimulator.start(java.util.Optional.of(state), 0, 0)) {
+            CliRun r = CliRun.run("plan", "--state", state.toString(), SEED);
+            assertEquals(1, r.exit(), r.toString());
+            assertTrue(r.err().contains("the simulator state " + state + " is in use by another phoenix run"), r.toString());
+        }
+        assertEquals(2, CliRun.run("plan", "--state", state.toString(), SEED).exit(), "free again once that run ended");
     }
 
     @Test
