@@ -83,7 +83,7 @@ final class BuiltInSimulator implements AutoCloseable {
             if (stateDir.isPresent()) {
                 ClusterStateFile.load(cluster.cluster(), stateDir.get().resolve(STATE_FILE));
             }
-            PveSimulator sim = PveSimulator.builder().hypervisor(cluster).httpPort(httpPort).sshPort(sshPort).build().start();
+            PveSimulator sim = PveSimulator.over(cluster.cluster()).httpPort(httpPort).sshPort(sshPort).build().start();
             return new BuiltInSimulator(cluster, sim, stateDir.orElse(null), lock);
         } catch (IOException e) {
             release(lock);

@@ -61,7 +61,7 @@ class SecretsTest {
                 .guestBootDelay(java.time.Duration.ofMillis(100)).cloudInitDuration(java.time.Duration.ofMillis(200),
                         java.time.Duration.ofMillis(10)).build();
         cluster.cluster().addVolume("pve", "local", "import/noble-server-cloudimg-amd64.img", 3758096384L);
-        try (PveSimulator sim = PveSimulator.builder().hypervisor(cluster).build().start()) {
+        try (PveSimulator sim = PveSimulator.over(cluster.cluster()).build().start()) {
             String secret = sim.apiTokenSecret();
             Map<String, String> env = new HashMap<>(Map.of(
                     "PHOENIX_PVE_URL", sim.url(), "PHOENIX_PVE_NODE", "pve", "PHOENIX_PVE_TOKEN_ID", sim.apiTokenId(),

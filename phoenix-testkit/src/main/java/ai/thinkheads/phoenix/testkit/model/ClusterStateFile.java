@@ -205,7 +205,7 @@ public final class ClusterStateFile {
     }
 
     private static void awaitAll(PveCluster cluster, List<Upid> tasks) {
-        Instant deadline = cluster.clock().now().plus(TASK_WAIT);
+        Instant deadline = cluster.time().now().plus(TASK_WAIT);
         for (Upid upid : tasks) {
             while (true) {
                 TaskStatus status = cluster.taskStatus(upid);
@@ -216,11 +216,11 @@ public final class ClusterStateFile {
                     }
                     break;
                 }
-                if (cluster.clock().now().isAfter(deadline)) {
+                if (cluster.time().now().isAfter(deadline)) {
                     throw new IllegalStateException("restoring the cluster state: task " + upid + " still runs after " + TASK_WAIT);
                 }
                 try {
-                    cluster.clock().sleep(Duration.ofMillis(5));
+                    cluster.time().sleep(Duration.ofMillis(5));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while restoring the cluster state", e);

@@ -58,7 +58,7 @@ class ClusterStateFileTest {
     @Test
     void aSavedClusterRestoredIntoAFreshOneHasTheSameVmsVolumesAndNothingToPlan(@TempDir Path dir) throws Exception {
         FakeHypervisor before = freshCluster();
-        Phoenix phoenix = Phoenix.on(before).time(before.clock());
+        Phoenix phoenix = Phoenix.on(before).time(before.time());
         assertTrue(phoenix.apply(phoenix.plan(definitions())).isComplete());
         before.stop(before.findVm(9102).orElseThrow().ref()).await(java.time.Duration.ofMinutes(1));
         Path file = dir.resolve("state/cluster.json");
@@ -85,7 +85,7 @@ class ClusterStateFileTest {
         assertEquals(Map.of("before-features", "-", "after-features", "before-features"),
                 parents(after.listSnapshots(after.findVm(9101).orElseThrow().ref())));
 
-        Plan again = Phoenix.on(after).time(after.clock()).plan(definitions());
+        Plan again = Phoenix.on(after).time(after.time()).plan(definitions());
         // docker-02 was stopped on purpose: the plan starts it again, and nothing else
         assertEquals(List.of("docker-02"), again.vms().stream().filter(v -> !v.changes().isEmpty()).map(v -> v.name()).toList(),
                 again.render());
@@ -97,7 +97,7 @@ class ClusterStateFileTest {
         ClusterStateFile.load(fake.cluster(), dir.resolve("none.json"));
         assertTrue(fake.listVms().isEmpty());
 
-        Phoenix phoenix = Phoenix.on(fake).time(fake.clock());
+        Phoenix phoenix = Phoenix.on(fake).time(fake.time());
         phoenix.apply(phoenix.plan(definitions().subList(0, 1)));
         String state = ClusterStateFile.write(fake.cluster());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
