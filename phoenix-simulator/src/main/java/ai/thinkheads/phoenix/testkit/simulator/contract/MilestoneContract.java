@@ -1,4 +1,4 @@
-package ai.thinkheads.phoenix.testkit.contract;
+package ai.thinkheads.phoenix.testkit.simulator.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package ai.thinkheads.phoenix.testkit.contract;
+package ai.thinkheads.phoenix.testkit.simulator.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +15,7 @@ import ai.thinkheads.phoenix.plan.Plan;
 import ai.thinkheads.phoenix.plan.Refusal;
 import ai.thinkheads.phoenix.plan.VmPlan;
 import ai.thinkheads.phoenix.testkit.FakeHypervisor;
+import ai.thinkheads.phoenix.testkit.contract.HypervisorContract;
 import ai.thinkheads.phoenix.testkit.model.StorageSpec;
 import ai.thinkheads.phoenix.testkit.schema.PveApiReference;
 import ai.thinkheads.phoenix.testkit.schema.SchemaAudit;
