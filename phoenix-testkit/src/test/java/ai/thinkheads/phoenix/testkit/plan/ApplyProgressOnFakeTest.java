@@ -37,7 +37,7 @@ class ApplyProgressOnFakeTest {
         FakeHypervisor hv = FakeHypervisor.builder().defaultTaskDuration(Duration.ofSeconds(3)).build();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Phoenix p = Phoenix.on(hv).applyOptions(ApplyOptions.builder()
-                .listener(new ConsoleApplyListener(new PrintStream(out, true, StandardCharsets.UTF_8))).build()).time(hv.clock());
+                .listener(new ConsoleApplyListener(new PrintStream(out, true, StandardCharsets.UTF_8))).build()).time(hv.time());
         p.converge(List.of(VmDefinition.of(VmSpec.builder("web").memory(512).start(true).build())));
         List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
         assertFalse(lines.stream().anyMatch(l -> l.matches(".*\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d.*")), String.join("\n", lines));
@@ -59,7 +59,7 @@ class ApplyProgressOnFakeTest {
         FakeHypervisor hv = FakeHypervisor.builder().guestBootDelay(Duration.ofSeconds(45)).build();
         hv.cluster().addVolume("pve", "local", "import/noble-server-cloudimg-amd64.img", 3758096384L);
         List<ApplyEvent> events = Collections.synchronizedList(new ArrayList<>());
-        Phoenix p = Phoenix.on(hv).applyOptions(ApplyOptions.builder().listener(events::add).build()).time(hv.clock());
+        Phoenix p = Phoenix.on(hv).applyOptions(ApplyOptions.builder().listener(events::add).build()).time(hv.time());
         VmDefinition template = UbuntuCloud.template("ubuntu-2404", 9000).diskSize(DiskSize.ofGiB(10)).build();
         VmDefinition docker = UbuntuCloud.clone("docker-01", 9000).vmid(9101).diskSize(DiskSize.ofGiB(32))
                 .address(IpConfig.staticV4("10.0.0.21/24", "10.0.0.1")).features("docker").build();
@@ -88,7 +88,7 @@ class ApplyProgressOnFakeTest {
                 GuestImage.ubuntuNobleCloud().withPackages("ubuntu-with-agent", "qemu-guest-agent"))).build();
         hv.cluster().addVolume("pve", "local", "import/with-agent.img", 3758096384L);
         List<ApplyEvent> events = Collections.synchronizedList(new ArrayList<>());
-        Phoenix p = Phoenix.on(hv).applyOptions(ApplyOptions.builder().listener(events::add).build()).time(hv.clock());
+        Phoenix p = Phoenix.on(hv).applyOptions(ApplyOptions.builder().listener(events::add).build()).time(hv.time());
         VmDefinition template = UbuntuCloud.template("ubuntu-2404", 9000).image("local:import/with-agent.img")
                 .diskSize(DiskSize.ofGiB(10)).build();
         VmDefinition docker = UbuntuCloud.clone("docker-01", 9000).vmid(9101).diskSize(DiskSize.ofGiB(32))
