@@ -448,8 +448,7 @@ public final class ApiRoutes {
     private Object updateConfig(ApiRouter.ApiCall c, boolean synchronous) {
         Map<String, String> params = handlerParams(c, "node", "vmid");
         if (synchronous) {
-            cluster.updateVm(c.require("node"), vmid(c), params);
-            return null;
+            return new ApiResponse.Printed(null, cluster.updateVm(c.require("node"), vmid(c), params));
         }
         return cluster.updateVmAsync(c.require("node"), vmid(c), params).toString();
     }
