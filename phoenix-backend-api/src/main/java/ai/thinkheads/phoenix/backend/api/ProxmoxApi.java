@@ -217,6 +217,29 @@ public final class ProxmoxApi implements Hypervisor {
     }
 
     @Override
+    public List<String> listBridges(String node) {
+        requireNode(node);
+        return bridges(get(target(node, null, "nodes", node, "network"), Form.empty().add("type", "any_bridge")).data());
+    }
+
+    /**
+     * pve-manager {@code PVE::API2::Network} {@code index}: one object per interface, named by
+     * {@code iface} (hash_to_array order, so sorted here). Kept in one method to move to core's
+     * shared reply decoder.
+     */
+    private static List<String> bridges(JsonNode data) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode i : data) {
+            String iface = PveJson.textOf(i.get("iface"));
+            if (iface != null && !iface.isBlank()) {
+                out.add(iface);
+            }
+        }
+        out.sort(Comparator.naturalOrder());
+        return List.copyOf(out);
+    }
+
+    @Override
     public int nextFreeVmid() {
         // PVE answers {"data":"100"}: a string, although the schema says integer
         return PveJson.intOf(get(target(null, null, "cluster", "nextid"), Form.empty()).data(), "nextid");

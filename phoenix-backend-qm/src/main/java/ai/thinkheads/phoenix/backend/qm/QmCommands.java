@@ -69,6 +69,11 @@ public final class QmCommands {
         return pvesh("/nodes/" + QmValidation.node(storageNode) + "/storage");
     }
 
+    /** {@code pvesh get /nodes/{node}/network --type any_bridge}: the bridges a NIC on the node can join. */
+    public QmCommand bridges(String bridgeNode) {
+        return pvesh("/nodes/" + QmValidation.node(bridgeNode) + "/network", "--type", "any_bridge");
+    }
+
     /** {@code pvesh get /nodes/{node}/storage/{storage}/content --content <type>}. */
     public QmCommand storageContent(String storageNode, String storage, ai.thinkheads.phoenix.hypervisor.StorageContent content) {
         return pvesh("/nodes/" + QmValidation.node(storageNode) + "/storage/" + QmValidation.storage(storage) + "/content",

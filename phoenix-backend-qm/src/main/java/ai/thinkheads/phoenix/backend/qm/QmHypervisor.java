@@ -136,6 +136,11 @@ public final class QmHypervisor implements Hypervisor {
     }
 
     @Override
+    public List<String> listBridges(String bridgeNode) {
+        return parse(read(commands.bridges(bridgeNode), bridgeNode, null), QmOutput::bridges);
+    }
+
+    @Override
     public int nextFreeVmid() {
         return parse(read(commands.nextId(), null, null), QmOutput::nextId);
     }

@@ -144,6 +144,19 @@ public final class QmOutput {
     }
 
     /** {@code pvesh get /nodes/{node}/storage}: by storage id. */
+    /**
+     * {@code pvesh get /nodes/{node}/network --type any_bridge}: pve-manager {@code PVE::API2::Network}
+     * {@code index}, one object per interface named by {@code iface}; the names, sorted.
+     */
+    public static List<String> bridges(String json) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode r : array(json, "network list")) {
+            out.add(required(r, "iface", "network list").asText());
+        }
+        out.sort(Comparator.naturalOrder());
+        return List.copyOf(out);
+    }
+
     public static List<StorageInfo> storages(String node, String json) {
         List<StorageInfo> out = new ArrayList<>();
         for (JsonNode r : array(json, "storage list")) {

@@ -128,6 +128,11 @@ public final class PveCluster {
         return inventory.nodes();
     }
 
+    /** The Linux bridges of {@code node} ({@code GET /nodes/{node}/network?type=bridge}), in their configured order. */
+    public synchronized List<String> bridges(String node) {
+        return inventory.bridges(node);
+    }
+
     /** {@code GET /nodes/{node}/storage}: the storages {@code node} sees, in id order. */
     public synchronized List<StorageInfo> storageStatus(String node) {
         return storages.storageStatus(node);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.thinkheads.phoenix.hypervisor.Upid;
 import ai.thinkheads.phoenix.testkit.FakeClock;
 import ai.thinkheads.phoenix.testkit.FakeHypervisor;
+import ai.thinkheads.phoenix.testkit.model.NodeSpec;
 import ai.thinkheads.phoenix.testkit.model.PveCluster;
 import ai.thinkheads.phoenix.testkit.model.TaskFault;
 import ai.thinkheads.phoenix.testkit.simulator.ssh.CliInterpreter;
@@ -18,7 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11, items 6 to 8: what qemu-server and pve-common print and store, through the HTTP face's
+ * Issue 11, items 6 to 9: what qemu-server and pve-common print and store, through the HTTP face's
  * routes and the SSH face's {@code qm} and {@code pvesh}, over the one model.
  */
 class FacesShowWhatProxmoxShowsTest {
@@ -148,5 +149,46 @@ class FacesShowWhatProxmoxShowsTest {
         CliResult r = run("qm create 101 --tags 'b a'");
         assertEquals(0, r.exitCode(), r.stderr());
         assertTrue(run("qm config 101").stdout().contains("tags: a;b\n"));
+    }
+
+    // ---- item 9: bridges --------------------------------------------------------------------------
+
+    @Test
+    void theNodesBridgesAreListedOverBothFaces() {
+        FakeHypervisor two = FakeHypervisor.builder().node(NodeSpec.of("pve", 16, 64).withBridge("vmbr1")).build();
+        ApiRouter r = ApiRoutes.over(two.cluster(), "8.4.1");
+        ApiResponse http = r.dispatch(new ApiRequest("GET", "/nodes/pve/network", Map.of("type", List.of("any_bridge")), "root@pam"));
+        assertTrue(http.isSuccess(), http.message());
+        assertEquals(List.of("vmbr0", "vmbr1"), ((List<?>) http.data()).stream().map(e -> ((Map<?, ?>) e).get("iface")).toList());
+        assertEquals(List.of(), r.dispatch(new ApiRequest("GET", "/nodes/pve/network", Map.of("type", List.of("bond")), "root@pam")).data());
+        CliResult ssh = CliInterpreter.builder(r, "pve").time(two.time()).build()
+                .run("pvesh get /nodes/pve/network --output-format json", new byte[0]);
+        assertEquals(0, ssh.exitCode(), ssh.stderr());
+        assertEquals("[{\"active\":1,\"autostart\":1,\"families\":[\"inet\"],\"iface\":\"vmbr0\",\"method\":\"manual\",\"type\":\"bridge\"},"
+                + "{\"active\":1,\"autostart\":1,\"families\":[\"inet\"],\"iface\":\"vmbr1\",\"method\":\"manual\",\"type\":\"bridge\"}]\n",
+                ssh.stdout());
+        assertEquals(List.of("vmbr0", "vmbr1"), two.listBridges("pve"));
+    }
+
+    @Test
+    void aVirtioNicOnABridgeTheNodeLacksFailsToStartWithQemuServersWords() {
+        assertEquals(0, run("qm create 100 --memory 512 --net0 virtio,bridge=vmbr7").exitCode());
+        CliResult start = run("qm start 100");
+        assertEquals("bridge 'vmbr7' does not exist\n", start.stderr());
+        assertEquals(255, start.exitCode());
+        List<String> log = finishedLog(call("POST", "/nodes/pve/qemu/100/status/start"));
+        assertEquals(List.of("TASK ERROR: bridge 'vmbr7' does not exist"), log);
+        assertEquals("stopped", ((Map<?, ?>) call("GET", "/nodes/pve/qemu/100/status/current")).get("status"));
+    }
+
+    @Test
+    void anE1000NicOnABridgeTheNodeLacksFailsInQemusIfupScript() {
+        finishedLog(call("POST", "/nodes/pve/qemu", "vmid", "100", "net0", "e1000,bridge=vmbr7"));
+        List<String> log = finishedLog(call("POST", "/nodes/pve/qemu/100/status/start"));
+        assertEquals(List.of("bridge 'vmbr7' does not exist",
+                "kvm: -netdev type=tap,id=net0,ifname=tap100i0,script=/usr/libexec/qemu-server/pve-bridge,"
+                        + "downscript=/usr/libexec/qemu-server/pve-bridgedown: network script /usr/libexec/qemu-server/pve-bridge"
+                        + " failed with status 512",
+                "TASK ERROR: start failed: QEMU exited with code 1"), log);
     }
 }
