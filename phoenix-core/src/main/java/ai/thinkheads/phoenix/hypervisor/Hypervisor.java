@@ -55,6 +55,13 @@ public interface Hypervisor extends TaskTracker, AutoCloseable {
     /** The storages {@code node} sees, in id order. Throws {@link NotFoundException} for an unknown node. */
     List<StorageInfo> listStorages(String node);
 
+    /**
+     * The bridges a NIC on {@code node} can join ({@code GET /nodes/{node}/network?type=any_bridge}:
+     * Linux and OVS bridges, and SDN vnets where SDN is installed), in name order. A VM with a NIC on
+     * any other bridge fails to start there. Throws {@link NotFoundException} for an unknown node.
+     */
+    List<String> listBridges(String node);
+
     /** The lowest free VMID ({@code GET /cluster/nextid}). Not reserved: creating with it may still race. */
     int nextFreeVmid();
 

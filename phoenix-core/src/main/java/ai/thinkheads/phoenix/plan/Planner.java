@@ -208,6 +208,7 @@ public final class Planner {
         private Set<StorageContent> uploadable;
         /** The files definitions name, each storage's listing read once per plan. */
         final NamedVolumes volumes = new NamedVolumes((node, storage, content) -> read(() -> hypervisor.listVolumes(node, storage, content)));
+        private final Map<String, List<String>> bridges = new HashMap<>();
 
         void vmWarning(String vm, String text) {
             vmWarnings.computeIfAbsent(text, t -> new ArrayList<>()).add(vm);
@@ -263,6 +264,16 @@ public final class Planner {
                 placement = new Placement(nodes, storages);
             }
             return placement;
+        }
+
+        /** The bridges a NIC on {@code node} can join, read once per plan. */
+        List<String> bridges(String node) {
+            List<String> known = bridges.get(node);
+            if (known == null) {
+                known = read(() -> hypervisor.listBridges(node));
+                bridges.put(node, known);
+            }
+            return known;
         }
 
         Set<StorageContent> uploadable() {
@@ -439,6 +450,28 @@ public final class Planner {
         return PROVISIONED_TAG_PREFIX + ai.thinkheads.phoenix.cloudinit.NoCloudData.sha1(what.toString()).substring(0, 10);
     }
 
+    /**
+     * Refuses (and says so) a NIC on a bridge {@code node} does not have: the VM would fail to start
+     * there with qemu-server's {@code bridge 'vmbrX' does not exist} (pve-common
+     * PVE::Network::read_bridge_mtu). Reads the node's bridges only for a spec with NICs.
+     */
+    private boolean missingBridge(VmSpec spec, String node, String name, Context ctx) {
+        if (spec.nics().isEmpty()) {
+            return false;
+        }
+        List<String> have = ctx.bridges(node);
+        boolean refused = false;
+        for (ai.thinkheads.phoenix.spec.Nic nic : spec.nics()) {
+            if (!have.contains(nic.bridge())) {
+                ctx.refusals.add(new Refusal(name, Refusal.Reason.MISSING_DEPENDENCY, nic.key() + ": bridge '" + nic.bridge()
+                        + "' does not exist on node " + node + " (its bridges: "
+                        + (have.isEmpty() ? "none" : String.join(", ", have)) + ")"));
+                refused = true;
+            }
+        }
+        return refused;
+    }
+
     private VmPlan refused(VmDefinition def, List<String> deps, VmSummary existing) {
         Integer vmid = existing == null ? def.spec().vmid().orElse(null) : Integer.valueOf(existing.vmid());
         return new VmPlan(def.name(), VmPlan.Action.REFUSED, vmid,
@@ -452,6 +485,9 @@ public final class Planner {
         boolean running = vm.state() != PowerState.STOPPED;
         CloudInitDelivery.Result delivery = deliver(def, resolved, cfg.values(), null, ctx);
         if (delivery == null) {
+            return refused(def, deps, vm);
+        }
+        if (spec.node().map(vm.node()::equals).orElse(true) && missingBridge(spec, vm.node(), name, ctx)) {
             return refused(def, deps, vm);
         }
         DesiredConfig desired = delivery.desired();
@@ -589,6 +625,9 @@ public final class Planner {
             return refused(def, deps, null);
         }
         String node = where.node();
+        if (missingBridge(spec, node, name, ctx)) {
+            return refused(def, deps, null);
+        }
         if (vmid != null) {
             ctx.plannedVmids.put(vmid, name);
         }

@@ -166,6 +166,12 @@ public final class FakeHypervisor implements Hypervisor {
     }
 
     @Override
+    public List<String> listBridges(String node) {
+        before("listBridges", null);
+        return cluster.bridges(node).stream().sorted().toList();
+    }
+
+    @Override
     public int nextFreeVmid() {
         before("nextFreeVmid", null);
         return cluster.nextid();

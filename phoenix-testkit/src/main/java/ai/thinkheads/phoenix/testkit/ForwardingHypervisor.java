@@ -64,6 +64,11 @@ public abstract class ForwardingHypervisor implements Hypervisor {
     }
 
     @Override
+    public List<String> listBridges(String node) {
+        return delegate().listBridges(node);
+    }
+
+    @Override
     public int nextFreeVmid() {
         return delegate().nextFreeVmid();
     }

@@ -160,6 +160,12 @@ public final class ProxmoxApi implements Hypervisor {
     }
 
     @Override
+    public List<String> listBridges(String node) {
+        requireNode(node);
+        return ProxmoxReplies.bridges(get(target(node, null, "nodes", node, "network"), Form.empty().add("type", "any_bridge")).data());
+    }
+
+    @Override
     public int nextFreeVmid() {
         return ProxmoxReplies.nextId(get(target(null, null, "cluster", "nextid"), Form.empty()).data());
     }

@@ -72,6 +72,11 @@ final class QmCommands {
         return pvesh("/nodes/" + QmValidation.node(storageNode) + "/storage");
     }
 
+    /** {@code pvesh get /nodes/{node}/network --type any_bridge}: the bridges a NIC on the node can join. */
+    public QmCommand bridges(String bridgeNode) {
+        return pvesh("/nodes/" + QmValidation.node(bridgeNode) + "/network", "--type", "any_bridge");
+    }
+
     /** {@code pvesh get /nodes/{node}/storage/{storage}/content --content <type>}. */
     public QmCommand storageContent(String storageNode, String storage, ai.thinkheads.phoenix.hypervisor.StorageContent content) {
         return pvesh("/nodes/" + QmValidation.node(storageNode) + "/storage/" + QmValidation.storage(storage) + "/content",
@@ -122,9 +127,14 @@ final class QmCommands {
         return QmCommand.of(List.of("qm", "list"));
     }
 
-    /** {@code hostname}: the node name is the short host name ({@code PVE::INotify::nodename}). */
-    public static QmCommand hostname() {
-        return QmCommand.of(List.of("hostname"));
+    /**
+     * {@code readlink /etc/pve/local}: pmxcfs links {@code local} to {@code nodes/<nodename>}, the
+     * node's name as Proxmox knows it (pve-cluster {@code src/pmxcfs/pmxcfs.c}: {@code main} takes
+     * {@code uname}'s node name up to the first dot and passes it to {@code create_symlinks}). Unlike
+     * {@code hostname}, it needs no tool beyond coreutils and answers only where pmxcfs runs.
+     */
+    public static QmCommand localNodeLink() {
+        return QmCommand.of(List.of("readlink", "/etc/pve/local"));
     }
 
     // ---- mutations (qm) ----------------------------------------------------------------

@@ -64,7 +64,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  * The host key is always verified ({@link HostKeyPolicy}); a non-root user works with
  * {@link SshSettings.Builder#sudo(boolean) sudo(true)} ({@code sudo -n}, so sudo must not ask for a password).
- * The node name is taken from {@code hostname} unless {@link Builder#node(String)} sets it.
+ * The node name is read from pmxcfs's {@code /etc/pve/local} link ({@code readlink}) unless
+ * {@link Builder#node(String)} sets it.
  *
  * <h2>How primitives map</h2>
  * Mutations run {@code qm} ({@link QmCommands} builds every command line, {@link QmValidation}
@@ -144,6 +145,11 @@ public final class QmHypervisor implements Hypervisor {
     @Override
     public List<StorageInfo> listStorages(String storageNode) {
         return ProxmoxReplies.storages(storageNode, json(read(commands.storages(storageNode), storageNode, null), "storage list"));
+    }
+
+    @Override
+    public List<String> listBridges(String bridgeNode) {
+        return ProxmoxReplies.bridges(json(read(commands.bridges(bridgeNode), bridgeNode, null), "network list"));
     }
 
     @Override
@@ -633,14 +639,14 @@ public final class QmHypervisor implements Hypervisor {
             return this;
         }
 
-        /** The node's name as Proxmox knows it; by default asked from the host ({@code hostname}). */
+        /** The node's name as Proxmox knows it; by default read from the host's {@code /etc/pve/local} link. */
         public Builder node(String nodeName) {
             this.node = QmValidation.node(nodeName);
             return this;
         }
 
         /**
-         * Builds the hypervisor. Without {@link #node(String)} this runs {@code hostname} on the
+         * Builds the hypervisor. Without {@link #node(String)} this runs {@code readlink /etc/pve/local} on the
          * host, so it connects (and may throw what connecting throws).
          */
         public QmHypervisor build() {
@@ -667,19 +673,21 @@ public final class QmHypervisor implements Hypervisor {
         }
 
         private static String askNodeName(CommandRunner r) {
-            QmCommand hostname = QmCommands.hostname();
-            CommandResult result = r.run(hostname.argv(), hostname.stdin());
+            QmCommand link = QmCommands.localNodeLink();
+            CommandResult result = r.run(link.argv(), link.stdin());
             if (!result.succeeded()) {
-                throw QmErrors.toException(result, "hostname", null, null);
+                throw QmErrors.toException(result, "readlink /etc/pve/local", null, null);
             }
-            // PVE::INotify::nodename: the host name up to the first dot
-            String name = result.stdout().strip();
-            int dot = name.indexOf('.');
-            name = dot < 0 ? name : name.substring(0, dot);
+            // pmxcfs's /etc/pve/local -> nodes/<nodename>: the name is the link target's last part
+            String target = result.stdout().strip();
+            String name = target.substring(target.lastIndexOf('/') + 1);
+            if (!target.equals("nodes/" + name)) {
+                throw new UnexpectedOutputException("readlink /etc/pve/local", "not pmxcfs's nodes/<node> link: " + target);
+            }
             try {
                 return QmValidation.node(name);
             } catch (IllegalArgumentException e) {
-                throw new UnexpectedOutputException("hostname", "not a node name: " + name);
+                throw new UnexpectedOutputException("readlink /etc/pve/local", "not a node name: " + name);
             }
         }
     }

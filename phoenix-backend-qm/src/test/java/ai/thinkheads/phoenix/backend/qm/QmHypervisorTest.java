@@ -183,11 +183,20 @@ class QmHypervisorTest {
     }
 
     @Test
-    void theNodeNameDefaultsToTheShortHostName() {
-        ScriptedRunner r = new ScriptedRunner().answer("hostname", 0, "pve7.example.org\n", "");
+    void theNodeNameDefaultsToTheTargetOfPmxcfsLocalLink() {
+        ScriptedRunner r = new ScriptedRunner().answer("readlink /etc/pve/local", 0, "nodes/pve7\n", "");
         try (QmHypervisor h = QmHypervisor.builder().runner(r).build()) {
             assertEquals("pve7", h.node());
         }
+        assertTrue(r.closed);
+    }
+
+    @Test
+    void aHostWithoutPmxcfsIsRefusedNamingTheLink() {
+        ScriptedRunner r = new ScriptedRunner().answer("readlink /etc/pve/local", 0, "/srv/elsewhere\n", "");
+        UnexpectedOutputException e = assertThrows(UnexpectedOutputException.class,
+                () -> QmHypervisor.builder().runner(r).build());
+        assertTrue(e.getMessage().contains("/etc/pve/local"), e.getMessage());
         assertTrue(r.closed);
     }
 

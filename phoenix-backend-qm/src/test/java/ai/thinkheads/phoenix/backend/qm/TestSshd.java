@@ -321,7 +321,10 @@ final class TestSshd implements AutoCloseable {
 
     private static final String HOSTNAME = RECORD + "echo " + NODE + ".example.org\n";
 
-    /** sudo -n -- cmd args: run the command with the same stdin (recording that sudo was used). */
+    /** readlink /etc/pve/local: pmxcfs's link to the node's directory. */
+    private static final String READLINK = RECORD + "[ \"$1\" = /etc/pve/local ] && echo nodes/" + NODE + " || exit 1\n";
+
+        /** sudo -n -- cmd args: run the command with the same stdin (recording that sudo was used). */
     private static final String SUDO = RECORD + """
             [ "$1" = -n ] && [ "$2" = -- ] || { echo "sudo: bad usage" >&2; exit 1; }
             shift 2
@@ -329,7 +332,7 @@ final class TestSshd implements AutoCloseable {
             """;
 
     private static void writeStubs(Path bin) throws IOException {
-        for (Map.Entry<String, String> e : Map.of("qm", QM, "pvesh", PVESH, "hostname", HOSTNAME, "sudo", SUDO).entrySet()) {
+        for (Map.Entry<String, String> e : Map.of("qm", QM, "pvesh", PVESH, "hostname", HOSTNAME, "readlink", READLINK, "sudo", SUDO).entrySet()) {
             Path p = bin.resolve(e.getKey());
             Files.writeString(p, e.getValue());
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -118,6 +118,21 @@ public final class ProxmoxReplies {
         return intOf(data, "nextid", "data");
     }
 
+    /**
+     * {@code GET /nodes/{node}/network?type=any_bridge}: pve-manager {@code PVE::API2::Network}
+     * {@code index}, one object per interface named by {@code iface} (in hash order); the names,
+     * sorted.
+     */
+    public static List<String> bridges(JsonNode data) {
+        String reply = "network list";
+        List<String> out = new ArrayList<>();
+        for (JsonNode i : array(data, reply)) {
+            out.add(requiredText(i, "iface", reply));
+        }
+        out.sort(Comparator.naturalOrder());
+        return List.copyOf(out);
+    }
+
     // ---- storages and files --------------------------------------------------------------
 
     /** {@code GET /nodes/{node}/storage}: by storage id; {@code content} is a comma list. */

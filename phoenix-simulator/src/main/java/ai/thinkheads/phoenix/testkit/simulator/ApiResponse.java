@@ -1,5 +1,6 @@
 package ai.thinkheads.phoenix.testkit.simulator;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,15 +14,38 @@ import java.util.TreeMap;
  * @param message error text (null on success); kept with Perl's trailing newline
  * @param data the {@code data} member: Jackson-serialisable (maps, lists, strings, numbers) or null
  * @param errors per-parameter errors of a 400, or empty
+ * @param printed lines a synchronous handler printed on its stdout ({@link Printed}): shown by the
+ *     SSH face's CLIs, dropped by the HTTP face
  */
-public record ApiResponse(int status, String message, Object data, Map<String, String> errors) {
+public record ApiResponse(int status, String message, Object data, Map<String, String> errors, List<String> printed) {
 
     public ApiResponse {
         errors = errors == null ? Map.of() : Map.copyOf(new TreeMap<>(errors));
+        printed = printed == null ? List.of() : List.copyOf(printed);
+    }
+
+    /** A response whose handler printed nothing. */
+    public ApiResponse(int status, String message, Object data, Map<String, String> errors) {
+        this(status, message, data, errors, List.of());
     }
 
     public static ApiResponse ok(Object data) {
+        if (data instanceof Printed p) {
+            return new ApiResponse(200, null, p.data(), Map.of(), p.lines());
+        }
         return new ApiResponse(200, null, data, Map.of());
+    }
+
+    /**
+     * What a synchronous handler returns when it also printed lines on its standard output (qemu-server's
+     * update_vm running $create_disks prints {@code <drive>: successfully created disk '...'}). A CLI
+     * ({@code qm}, {@code pvesh}) runs the handler in its own process, so the lines reach its stdout;
+     * over HTTP they go to pvedaemon's stdout, which no client sees, and the HTTP face drops them.
+     */
+    public record Printed(Object data, List<String> lines) {
+        public Printed {
+            lines = List.copyOf(lines);
+        }
     }
 
     public static ApiResponse error(int status, String message) {

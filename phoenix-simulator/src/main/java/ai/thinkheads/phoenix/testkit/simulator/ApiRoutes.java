@@ -86,6 +86,7 @@ public final class ApiRoutes {
                 .route("GET", "/cluster/nextid", r::nextId)
                 .route("GET", "/nodes", c -> r.cluster.nodes().stream().map(ApiRoutes::nodeEntry).toList())
                 .route("GET", "/nodes/{node}/status", r::nodeStatus)
+                .route("GET", "/nodes/{node}/network", r::network)
                 .route("GET", "/nodes/{node}/storage", r::storages)
                 .route("GET", "/nodes/{node}/storage/{storage}/content", r::storageContent)
                 .route("DELETE", "/nodes/{node}/storage/{storage}/content/{volume}", r::deleteVolume)
@@ -201,6 +202,34 @@ public final class ApiRoutes {
         e.put("kversion", "Linux 6.8.12-4-pve #1 SMP PREEMPT_DYNAMIC");
         e.put("loadavg", List.of("0.10", "0.05", "0.01"));
         return e;
+    }
+
+    /**
+     * pve-manager {@code PVE::API2::Network} {@code index}: the node's interfaces from
+     * {@code /etc/network/interfaces} (PVE::INotify read_etc_network_interfaces), {@code lo} left out,
+     * filtered by {@code type} ({@code any_bridge} and {@code any_local_bridge} match every bridge;
+     * {@code include_sdn} adds SDN vnets, of which the model has none). The model knows only the
+     * node's Linux bridges, each a {@code manual} IPv4 stanza, started on boot and up.
+     */
+    private Object network(ApiRouter.ApiCall c) {
+        String node = c.require("node");
+        node(node);
+        String type = c.get("type", null);
+        boolean bridges = type == null || List.of("bridge", "any_bridge", "any_local_bridge", "include_sdn").contains(type);
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (bridges) {
+            for (String b : cluster.bridges(node)) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("iface", b);
+                e.put("type", "bridge");
+                e.put("method", "manual");
+                e.put("families", List.of("inet"));
+                e.put("autostart", 1);
+                e.put("active", 1);
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     private NodeResources node(String name) {
@@ -448,8 +477,7 @@ public final class ApiRoutes {
     private Object updateConfig(ApiRouter.ApiCall c, boolean synchronous) {
         Map<String, String> params = handlerParams(c, "node", "vmid");
         if (synchronous) {
-            cluster.updateVm(c.require("node"), vmid(c), params);
-            return null;
+            return new ApiResponse.Printed(null, cluster.updateVm(c.require("node"), vmid(c), params));
         }
         return cluster.updateVmAsync(c.require("node"), vmid(c), params).toString();
     }

@@ -402,6 +402,21 @@ public abstract class HypervisorContract {
         await(hv.stop(vm));
     }
 
+    @Test
+    void aNicOnABridgeTheNodeLacksFailsAtStartWithQemuServersWords() {
+        List<String> bridges = hv.listBridges(fx.node());
+        assertEquals(bridges.stream().sorted().toList(), bridges, "in name order");
+        assertThrows(NotFoundException.class, () -> hv.listBridges("no-such-node"));
+        String missing = "vmbr4094";
+        for (int n = 4093; bridges.contains(missing); n--) {
+            missing = "vmbr" + n;
+        }
+        // PVE::Network::read_bridge_mtu, from config_to_command for a virtio NIC
+        VmRef vm = createVm(1, Map.of("net0", "virtio,bridge=" + missing));
+        refused(HypervisorException.class, "bridge '" + missing + "' does not exist", () -> hv.start(vm));
+        await(hv.destroy(vm, DestroyOptions.plain()));
+    }
+
     // ---- snapshots ------------------------------------------------------------------------
 
     @Test

@@ -11,7 +11,6 @@ import ai.thinkheads.phoenix.hypervisor.Upid;
 import ai.thinkheads.phoenix.testkit.model.Storages.Pool;
 import ai.thinkheads.phoenix.testkit.model.Storages.Volume;
 import ai.thinkheads.phoenix.testkit.model.TaskEngine.ConfigModifiedPending;
-import ai.thinkheads.phoenix.testkit.model.TaskEngine.Ctx;
 import ai.thinkheads.phoenix.testkit.model.TaskEngine.TaskError;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -78,6 +78,10 @@ final class ConfigHandlers {
         if (!errors.isEmpty()) {
             throw new ParameterRejectedException(node, vmid, errors);
         }
+        if (p.containsKey("tags")) {
+            // PVE::API2::Qemu create_vm: $conf->{tags} = PVE::GuestHelpers::get_unique_tags($conf->{tags})
+            p.put("tags", ConfigSchema.uniqueTags(p.get("tags")));
+        }
         boolean start = "1".equals(p.remove("start"));
         p.remove("pool");
         String defaultStorage = p.remove("storage");
@@ -99,7 +103,7 @@ final class ConfigHandlers {
             for (Map.Entry<String, String> e : p.entrySet()) {
                 String key = e.getKey();
                 if (ConfigSchema.isDrive(key)) {
-                    conf.put(key, drives.createDisk(ctx, node, vmid, key, e.getValue(), defaultStorage, conf, allocated, emsg,
+                    conf.put(key, drives.createDisk(ctx::log, node, vmid, key, e.getValue(), defaultStorage, conf, allocated, emsg,
                             "1".equals(p.get("template"))));
                     guests.importedSystem(e.getValue()).ifPresent(sys -> systems.put(key, sys));
                 } else {
@@ -135,16 +139,20 @@ final class ConfigHandlers {
 
     /**
      * {@code update_vm} ({@code PUT .../config}, synchronous): config keys to set plus the handler's
-     * {@code delete} (comma list), {@code revert}, {@code digest} and {@code skiplock}.
+     * {@code delete} (comma list), {@code revert}, {@code digest} and {@code skiplock}. Returns what
+     * it printed on stdout (a new disk's {@code successfully created disk} line), which {@code qm set}
+     * shows.
      */
-    void updateVm(String node, int vmid, Map<String, String> params) {
+    List<String> updateVm(String node, int vmid, Map<String, String> params) {
         tasks.settle();
         UpdatePlan plan = planUpdate(node, vmid, params);
         inventory.load(node, vmid);
         tasks.acquireLockNow(node, vmid, Duration.ofSeconds(10));
         VmRecord vm = inventory.load(node, vmid);
+        List<String> printed = new ArrayList<>();
         try {
-            applyUpdate(vm, node, plan, null);
+            applyUpdate(vm, node, plan, printed::add);
+            return List.copyOf(printed);
         } catch (ConfigModifiedPending e) {
             throw new ConfigModifiedException(e.getMessage(), node, vmid);
         } catch (TaskError e) {
@@ -164,7 +172,7 @@ final class ConfigHandlers {
         }
         return tasks.startTask("qmconfig", node, vmid, Set.of(vmid), Set.of(), Duration.ofSeconds(10), ctx -> {
             VmRecord vm = inventory.loadInWorker(node, vmid);
-            applyUpdate(vm, node, plan, ctx);
+            applyUpdate(vm, node, plan, ctx::log);
         }, null);
     }
 
@@ -210,12 +218,17 @@ final class ConfigHandlers {
         if (p.containsKey("lock")) {
             throw new ParameterRejectedException(node, vmid, Map.of("lock", "only root may set the lock property"));
         }
+        if (p.containsKey("tags")) {
+            // PVE::API2::Qemu update_vm: $conf->{pending}->{tags} = PVE::GuestHelpers::get_unique_tags($param->{tags})
+            p.put("tags", ConfigSchema.uniqueTags(p.get("tags")));
+        }
         drives.checkDriveParams(node, vmid, p, null);
         ids.addRandomMacs(p);
         return new UpdatePlan(p, delete, revert, digest, skiplock);
     }
 
-    private void applyUpdate(VmRecord vm, String node, UpdatePlan plan, Ctx ctx) {
+    /** update_vm's $updatefn; {@code print} is its stdout (the task log in a worker, the caller's otherwise). */
+    private void applyUpdate(VmRecord vm, String node, UpdatePlan plan, Consumer<String> print) {
         if (plan.digest() != null && !plan.digest().equals(vm.digest())) {
             // PVE::API2::Qemu update_vm: "checksum mismatch (file change by other user?)"
             // (PVE::Tools::assert_if_modified words it "detected modified configuration - file changed by other user? Try again.")
@@ -234,7 +247,7 @@ final class ConfigHandlers {
                     newValues.put(key, e.getValue());
                     continue;
                 }
-                newValues.put(key, drives.createDisk(ctx, node, vm.vmid, key, e.getValue(), null, vm.effectiveConf(), allocated,
+                newValues.put(key, drives.createDisk(print, node, vm.vmid, key, e.getValue(), null, vm.effectiveConf(), allocated,
                         "unable to update VM " + vm.vmid + " -", vm.isTemplate()));
                 // the guest OS lives on the disk: a new volume under this key brings its own (or none)
                 vm.diskOs.remove(key);

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -139,6 +140,17 @@ final class ConfigSchema {
             return List.of();
         }
         return java.util.Arrays.stream(s.split("[,;\\s]+")).filter(x -> !x.isEmpty()).toList();
+    }
+
+    /**
+     * pve-guest-common {@code PVE::GuestHelpers::get_unique_tags} under the default datacenter
+     * {@code tag-style} (no {@code case-sensitive}, no {@code ordering=config}): the tags lower-cased,
+     * sorted, each once, joined with {@code ;}. qemu-server's update_vm applies it to {@code tags}, and
+     * create_vm too since qemu-server commit 492347ae ("fix #7480: api: apply tag case-sensitivity
+     * setting on VM creation", PVE/API2/Qemu.pm); before that create stored the value as given.
+     */
+    static String uniqueTags(String tags) {
+        return String.join(";", new TreeSet<>(splitList(tags).stream().map(t -> t.toLowerCase(java.util.Locale.ROOT)).toList()));
     }
 
     static boolean isDrive(String key) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -191,8 +192,8 @@ final class Drives {
         }
     }
 
-    /** PVE::API2::Qemu $create_disks for one drive, inside the worker. */
-    String createDisk(Ctx ctx, String node, int vmid, String key, String value, String defaultStorage,
+    /** PVE::API2::Qemu $create_disks for one drive, inside the worker (or update_vm): {@code print} is its stdout. */
+    String createDisk(Consumer<String> print, String node, int vmid, String key, String value, String defaultStorage,
                               Map<String, String> conf, List<String[]> allocated, String emsg, boolean template) {
         PropertyString drive = PropertyString.parse(value, "file");
         String file = drive.get("file").orElse("");
@@ -210,9 +211,7 @@ final class Drives {
             String name = cloudinitName(pl, vmid);
             storages.allocate(pl, name, CLOUDINIT_SIZE, allocated);
             String result = drive.with("file", pl.spec.id() + ":" + name).with("media", "cdrom").format();
-            if (ctx != null) {
-                ctx.log(key + ": successfully created disk '" + result + "'");
-            }
+            print.accept(key + ": successfully created disk '" + result + "'");
             return result;
         }
         Matcher nd = NEW_DISK.matcher(file);
@@ -225,9 +224,9 @@ final class Drives {
                 Volume src = storages.resolveVolume(node, importFrom.get()).orElseThrow(
                         () -> new TaskError("could not get size of " + importFrom.get()));
                 size = src.size();
-                if (ctx != null) {
-                    ctx.log("importing disk '" + importFrom.get() + "' to VM " + vmid + " ...");
-                }
+                // $import_from_volid -> PVE::QemuServer::clone_disk: a volume no VM's config names
+                // has no source drive name, so the line reads "drive (<volid>)"
+                print.accept("create full clone of drive (" + importFrom.get() + ")");
             } else if (key.equals("efidisk0")) {
                 size = 4L << 20;
             } else if (size <= 0) {
@@ -241,9 +240,9 @@ final class Drives {
             storages.allocate(pl, name, size, allocated);
             PropertyString result = drive.with("file", storeid + ":" + name).with("import-from", null)
                     .with("format", null).with("size", new DiskSize(size).toString());
-            if (ctx != null && importFrom.isPresent()) {
-                ctx.log(key + ": successfully imported disk '" + storeid + ":" + name + "'");
-            }
+            // PVE::API2::Qemu $create_disks prints this for every disk it allocates or imports: into the
+            // task log in create_vm's and update_vm_async's workers, on the caller's stdout in update_vm
+            print.accept(key + ": successfully created disk '" + result.format() + "'");
             return result.format();
         }
         if (vol.matches()) {

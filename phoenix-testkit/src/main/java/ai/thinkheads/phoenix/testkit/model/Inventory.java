@@ -35,6 +35,12 @@ final class Inventory {
         this.tasks = tasks;
     }
 
+    /** {@code GET /nodes/{node}/network}'s bridges: the node's Linux bridges, in their configured order. */
+    List<String> bridges(String node) {
+        requireNode(node);
+        return nodes.get(node).bridges();
+    }
+
     /** Whether {@code node} is a node of the cluster. */
     boolean hasNode(String node) {
         return node != null && nodes.containsKey(node);

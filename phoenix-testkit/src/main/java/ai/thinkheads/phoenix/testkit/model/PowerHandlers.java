@@ -1,10 +1,13 @@
 package ai.thinkheads.phoenix.testkit.model;
 
+import ai.thinkheads.phoenix.config.PropertyString;
 import ai.thinkheads.phoenix.hypervisor.PowerState;
 import ai.thinkheads.phoenix.hypervisor.Upid;
 import ai.thinkheads.phoenix.hypervisor.WrongStateException;
 import ai.thinkheads.phoenix.testkit.model.TaskEngine.TaskError;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -41,8 +44,43 @@ final class PowerHandlers {
                 throw new TaskError("VM " + vmid + " already running");
             }
             storages.checkCicustom(node, vm.effectiveConf());
+            checkBridges(ctx, node, vm);
             ctx.onEnd(() -> guests.boot(vm, tasks.now()));
         }, null);
+    }
+
+    /**
+     * PVE::QemuServer::config_to_command, NIC by NIC from net0: for a virtio NIC print_netdevice_full
+     * reads the bridge's MTU (pve-common PVE::Network::read_bridge_mtu), which dies with
+     * {@code bridge 'vmbrX' does not exist} before QEMU runs. Any other model gets as far as QEMU,
+     * whose ifup script /usr/libexec/qemu-server/pve-bridge dies the same way in tap_create; QEMU
+     * reports the script's exit status (its die's $!, ENOENT from /sys/class/net/vmbrX/mtu: 2, so
+     * wait status 512) and exits 1, and vm_start_nolock dies with {@code start failed: QEMU exited
+     * with code 1}.
+     */
+    private void checkBridges(TaskEngine.Ctx ctx, String node, VmRecord vm) {
+        List<String> bridges = inventory.bridges(node);
+        Map<String, String> conf = vm.effectiveConf();
+        for (int i = 0; i <= ConfigSchema.INDEXED.get("net"); i++) {
+            String value = conf.get("net" + i);
+            if (value == null) {
+                continue;
+            }
+            PropertyString net = ConfigSchema.parseNet(value);
+            String bridge = net.get("bridge").orElse(null);
+            if (bridge == null || bridges.contains(bridge)) {
+                continue;
+            }
+            String message = "bridge '" + bridge + "' does not exist";
+            if (net.get("model").orElse("").equals("virtio")) {
+                throw new TaskError(message);
+            }
+            ctx.log(message);
+            ctx.log("kvm: -netdev type=tap,id=net" + i + ",ifname=tap" + vm.vmid + "i" + i
+                    + ",script=/usr/libexec/qemu-server/pve-bridge,downscript=/usr/libexec/qemu-server/pve-bridgedown:"
+                    + " network script /usr/libexec/qemu-server/pve-bridge failed with status 512");
+            throw new TaskError("start failed: QEMU exited with code 1");
+        }
     }
 
     /** {@code vm_stop}: hard stop; a stopped VM stays stopped and the task ends OK. */

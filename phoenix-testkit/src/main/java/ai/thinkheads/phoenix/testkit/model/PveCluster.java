@@ -128,6 +128,11 @@ public final class PveCluster {
         return inventory.nodes();
     }
 
+    /** The Linux bridges of {@code node} ({@code GET /nodes/{node}/network?type=bridge}), in their configured order. */
+    public synchronized List<String> bridges(String node) {
+        return inventory.bridges(node);
+    }
+
     /** {@code GET /nodes/{node}/storage}: the storages {@code node} sees, in id order. */
     public synchronized List<StorageInfo> storageStatus(String node) {
         return storages.storageStatus(node);
@@ -198,10 +203,12 @@ public final class PveCluster {
 
     /**
      * {@code update_vm} ({@code PUT .../config}, synchronous): config keys to set plus the handler's
-     * {@code delete} (comma list), {@code revert}, {@code digest} and {@code skiplock}.
+     * {@code delete} (comma list), {@code revert}, {@code digest} and {@code skiplock}. Returns the
+     * lines the handler printed on its stdout (for each new disk, qemu-server's {@code <drive>:
+     * successfully created disk '<drive string>'}): a CLI shows them, an HTTP client never sees them.
      */
-    public synchronized void updateVm(String node, int vmid, Map<String, String> params) {
-        config.updateVm(node, vmid, params);
+    public synchronized List<String> updateVm(String node, int vmid, Map<String, String> params) {
+        return config.updateVm(node, vmid, params);
     }
 
     /** {@code update_vm_async} ({@code POST .../config}): the same as {@link #updateVm} in a {@code qmconfig} task. */

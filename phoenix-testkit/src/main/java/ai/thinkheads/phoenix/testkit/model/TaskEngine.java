@@ -433,9 +433,13 @@ final class TaskEngine {
             if (t.onFail != null) {
                 t.onFail.run();
             }
-            t.exitStatus = t.error;
-            t.log.add(t.error);
-            t.log.add("TASK ERROR: " + t.error);
+            String err = t.error.endsWith("\n") ? t.error.substring(0, t.error.length() - 1) : t.error;
+            t.exitStatus = err.replace('\n', ' ');
+            // pve-common PVE::RESTEnvironment fork_worker: the worker's die is caught, its newlines
+            // turned into spaces, and written once, as "TASK ERROR: $err", to the task's log (the API's
+            // async workers write it straight to the log file; a CLI's tee_worker adds it to the log and
+            // prints only $err on stderr)
+            t.log.add("TASK ERROR: " + t.exitStatus);
         }
         t.onEnd.clear();
     }

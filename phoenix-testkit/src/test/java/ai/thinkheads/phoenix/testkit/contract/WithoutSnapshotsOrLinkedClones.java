@@ -38,6 +38,7 @@ final class WithoutSnapshotsOrLinkedClones implements Hypervisor {
     @Override public List<VmSummary> listVms() { return d.listVms(); }
     @Override public List<NodeResources> listNodes() { return d.listNodes(); }
     @Override public List<StorageInfo> listStorages(String node) { return d.listStorages(node); }
+    @Override public List<String> listBridges(String node) { return d.listBridges(node); }
     @Override public List<StorageVolume> listVolumes(String node, String storage, StorageContent content) {
         return d.listVolumes(node, storage, content);
     }

@@ -259,6 +259,9 @@ public final class CliInterpreter {
                 case "tail", "/usr/bin/tail" -> {
                     return tail(s, args);
                 }
+                case "readlink", "/usr/bin/readlink", "/bin/readlink" -> {
+                    return readlink(s, args);
+                }
                 case "tee", "/usr/bin/tee" -> {
                     return upload(s, "tee", args, args.size() == 1 ? Optional.of(args.get(0)) : Optional.empty(),
                             !teeQuietly);
@@ -320,6 +323,25 @@ public final class CliInterpreter {
             first = false;
         }
         return code;
+    }
+
+    /**
+     * {@code readlink <file>}: the one link a PVE node's clients read is pmxcfs's
+     * {@code /etc/pve/local}, which points at {@code nodes/<nodename>} (pve-cluster
+     * {@code src/pmxcfs/pmxcfs.c}: {@code main} passes the short node name to {@code create_symlinks}).
+     * Any other file is not a link here: GNU readlink prints nothing and exits 1.
+     */
+    private int readlink(Session s, List<String> args) {
+        if (args.size() != 1 || args.get(0).startsWith("-")) {
+            s.err("readlink: the PVE simulator supports only 'readlink <file>'\n");
+            return 1;
+        }
+        String path = args.get(0);
+        if (path.equals("/etc/pve/local")) {
+            s.out("nodes/" + node + "\n");
+            return 0;
+        }
+        return 1;
     }
 
     /**

@@ -140,6 +140,7 @@ final class Pvesh {
         if (!r.isSuccess()) {
             throw s.fail(r, usage);
         }
+        s.printed(r);
         JsonNode data = Session.toJson(r.data());
         if (Session.isUpid(data)) {
             s.followTask(data.textValue()); // fork_worker in the foreground; pvesh exits 0 either way

@@ -138,7 +138,13 @@ final class Session {
         if (!r.isSuccess()) {
             throw fail(r, usage);
         }
+        printed(r);
         return toJson(r.data());
+    }
+
+    /** What the handler printed on stdout: the CLI ran it in its own process, so it reaches the terminal. */
+    void printed(ApiResponse r) {
+        printLines(r.printed());
     }
 
     static JsonNode toJson(Object data) {
