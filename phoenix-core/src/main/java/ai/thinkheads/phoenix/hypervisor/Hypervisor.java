@@ -86,6 +86,14 @@ public interface Hypervisor extends TaskTracker, AutoCloseable {
         return getConfigs(vms, 1);
     }
 
+    /**
+     * The changes the VM holds pending until its next start ({@code GET .../qemu/{vmid}/pending}):
+     * keys whose new value or deletion could not be hot-plugged into the running VM. {@link #getConfig}
+     * shows them as if applied, as Proxmox's config read does; this says which of its values are not
+     * in effect yet. Throws {@link NotFoundException} for a missing VM.
+     */
+    PendingChanges getPending(VmRef vm);
+
     /** Creates a VM. Throws {@link AlreadyExistsException} if the VMID is taken anywhere in the cluster. */
     Task create(CreateRequest request);
 

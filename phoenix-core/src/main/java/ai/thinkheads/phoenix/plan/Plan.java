@@ -94,7 +94,8 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
     private String render(Set<String> alreadyShown) {
         StringBuilder sb = new StringBuilder();
         for (VmPlan v : vms) {
-            if (v.action() == VmPlan.Action.NO_CHANGE || v.action() == VmPlan.Action.REFUSED) {
+            boolean onlyPending = v.action() == VmPlan.Action.NO_CHANGE && v.waitsForReboot();
+            if (v.action() == VmPlan.Action.NO_CHANGE && !onlyPending || v.action() == VmPlan.Action.REFUSED) {
                 continue;
             }
             String sign = switch (v.action()) {
@@ -102,12 +103,13 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
                 case UPDATE -> "~";
                 case REPLACE -> "-/+";
                 case DELETE -> "-";
-                default -> " ";
+                default -> "~";
             };
-            sb.append(sign).append(' ').append(v.action().name().toLowerCase(java.util.Locale.ROOT)).append(' ').append(v.name())
+            sb.append(sign).append(' ').append(onlyPending ? "pending" : v.action().name().toLowerCase(java.util.Locale.ROOT))
+                    .append(' ').append(v.name())
                     .append(" (").append(v.vmid() == null ? "new VMID" : "vmid " + v.vmid()).append(" on ")
                     .append(v.node()).append(')');
-            v.impact().ifPresent(i -> sb.append("  [").append(i.words()).append(']'));
+            (onlyPending ? Optional.of(Impact.NEEDS_REBOOT) : v.impact()).ifPresent(i -> sb.append("  [").append(i.words()).append(']'));
             sb.append('\n');
             if (!v.dependsOn().isEmpty()) {
                 sb.append("    after ").append(String.join(", ", v.dependsOn())).append('\n');
@@ -130,6 +132,14 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
                         sb.append("  [").append(k.impact().words()).append(']');
                     }
                     sb.append('\n');
+                }
+            }
+            if (!v.pending().isEmpty()) {
+                sb.append("    pending (written before, not in effect until the VM restarts):\n");
+                for (KeyChange k : v.pending()) {
+                    sb.append("        ~ ").append(k.key()).append(": ").append(k.before() == null ? "(none)" : k.shownBefore())
+                            .append(" → ").append(k.after() == null ? "(deleted)" : k.shownAfter())
+                            .append("  [").append(k.impact().words()).append("]\n");
                 }
             }
             for (String n : v.notes()) {
@@ -155,9 +165,13 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
         if (same > 0) {
             sb.append("  ").append(same).append(same == 1 ? " warning is" : " warnings are").append(" the same as before\n");
         }
-        long unchanged = vms.stream().filter(v -> v.action() == VmPlan.Action.NO_CHANGE).count();
+        long unchanged = vms.stream().filter(v -> v.action() == VmPlan.Action.NO_CHANGE && !v.waitsForReboot()).count();
         if (unchanged > 0) {
             sb.append("  ").append(unchanged).append(unchanged == 1 ? " VM is" : " VMs are").append(" up to date\n");
+        }
+        long waiting = vms.stream().filter(v -> v.action() == VmPlan.Action.NO_CHANGE && v.waitsForReboot()).count();
+        if (waiting > 0) {
+            sb.append("  ").append(waiting).append(waiting == 1 ? " VM needs" : " VMs need").append(" a reboot for pending changes\n");
         }
         return sb.append(summary()).append('\n').toString();
     }
@@ -218,6 +232,15 @@ public record Plan(List<VmPlan> vms, List<Refusal> refusals, List<String> warnin
                     }
                 }
             }
+            ArrayNode pendingNode = n.putArray("pending");
+            for (KeyChange k : v.pending()) {
+                ObjectNode kn = pendingNode.addObject();
+                kn.put("key", k.key());
+                kn.put("before", k.shownBefore());
+                kn.put("after", k.shownAfter());
+                kn.put("impact", k.impact().name());
+            }
+            n.put("needsReboot", v.waitsForReboot());
             ArrayNode notes = n.putArray("notes");
             v.notes().forEach(notes::add);
         }

@@ -9,6 +9,7 @@ import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.LockedException;
 import ai.thinkheads.phoenix.hypervisor.NodeResources;
 import ai.thinkheads.phoenix.hypervisor.OperationInterruptedException;
+import ai.thinkheads.phoenix.hypervisor.PendingChange;
 import ai.thinkheads.phoenix.hypervisor.PowerState;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
 import ai.thinkheads.phoenix.hypervisor.StorageInfo;
@@ -534,12 +535,18 @@ public final class Planner {
                     + ", delete " + diff.keys().stream().filter(KeyChange::isDelete).count() + " keys", diff.keys()));
         }
         changes.addAll(diff.grows());
-        boolean pending = running && diff.keys().stream().anyMatch(k -> k.impact() == Impact.NEEDS_REBOOT);
+        List<KeyChange> waiting = running ? alreadyPending(vm, diff) : List.of();
+        boolean pending = running && (!waiting.isEmpty() || diff.keys().stream().anyMatch(k -> k.impact() == Impact.NEEDS_REBOOT));
         boolean booting = false;
         if (pending) {
             if (options.rebootForPendingChanges()) {
                 changes.add(Change.Power.reboot("reboot so the pending changes take effect"));
                 booting = true;
+            } else if (!waiting.isEmpty()) {
+                notes.add("a reboot is needed: " + waiting.stream().map(KeyChange::key).toList()
+                        + " " + (waiting.size() == 1 ? "is" : "are") + " pending"
+                        + (diff.keys().stream().anyMatch(k -> k.impact() == Impact.NEEDS_REBOOT) ? ", with the changes marked 'needs reboot'," : "")
+                        + " until the VM restarts (allow rebootForPendingChanges to reboot it)");
             } else {
                 notes.add("changes marked 'needs reboot' stay pending until the VM restarts");
             }
@@ -580,7 +587,26 @@ public final class Planner {
         }
         notes.addAll(resolved.notes());
         VmPlan.Action action = changes.isEmpty() ? VmPlan.Action.NO_CHANGE : VmPlan.Action.UPDATE;
-        return new VmPlan(name, action, vm.vmid(), vm.node(), changes, deps, cfg.digest(), notes, delivery.desired());
+        return new VmPlan(name, action, vm.vmid(), vm.node(), changes, deps, cfg.digest(), notes, delivery.desired(), waiting);
+    }
+
+    /**
+     * What the running {@code vm} already holds pending ({@link Hypervisor#getPending}) and this
+     * plan does not write again: the config read shows pending values as if applied (qemu-server
+     * {@code vm_config} without {@code current}), so only this read tells that they are not in
+     * effect. One read per running VM the plan keeps: Proxmox's config read carries no marker of a
+     * {@code [PENDING]} section to skip it by.
+     */
+    private List<KeyChange> alreadyPending(VmSummary vm, ConfigDiff.Result diff) {
+        Set<String> rewritten = new HashSet<>();
+        diff.keys().forEach(k -> rewritten.add(k.key()));
+        List<KeyChange> out = new ArrayList<>();
+        for (PendingChange p : read(() -> hypervisor.getPending(vm.ref())).changes()) {
+            if (!rewritten.contains(p.key()) && (p.current() != null || p.pending() != null)) {
+                out.add(new KeyChange(p.key(), p.current(), p.pending(), Impact.NEEDS_REBOOT));
+            }
+        }
+        return out;
     }
 
     /** The VM's snapshots, read only when the definition declares some around its features. */

@@ -19,9 +19,13 @@ import java.util.Optional;
  * @param desired the config the VM is to have, with its spec (the definition's, with the features'
  *     changes and the user-data's delivery), built once by the planner and used as is by apply; null
  *     for a prune and a refused VM
+ * @param pending the changes Proxmox already holds pending for this running VM (written by an
+ *     earlier apply or by hand, {@code GET .../pending}) that this plan does not write again, each
+ *     from the value in effect to the pending one, {@link Impact#NEEDS_REBOOT}; they take effect
+ *     with the reboot among {@code changes}, or, without one, at the VM's next start
  */
 public record VmPlan(String name, Action action, Integer vmid, String node, List<Change> changes, List<String> dependsOn,
-                     String digest, List<String> notes, DesiredConfig desired) {
+                     String digest, List<String> notes, DesiredConfig desired, List<KeyChange> pending) {
 
     /** The overall action on one VM. */
     public enum Action {
@@ -45,6 +49,23 @@ public record VmPlan(String name, Action action, Integer vmid, String node, List
         changes = List.copyOf(changes);
         dependsOn = List.copyOf(dependsOn);
         notes = List.copyOf(notes);
+        pending = pending == null ? List.of() : List.copyOf(pending);
+    }
+
+    /** A plan of a VM without pending changes. */
+    public VmPlan(String name, Action action, Integer vmid, String node, List<Change> changes, List<String> dependsOn,
+                  String digest, List<String> notes, DesiredConfig desired) {
+        this(name, action, vmid, node, changes, dependsOn, digest, notes, desired, List.of());
+    }
+
+    /**
+     * Whether the VM keeps changes pending that no step of this plan applies: it needs a reboot that
+     * the plan does not do (not allowed, {@link PlanOptions#rebootForPendingChanges()}), so it is not
+     * up to date.
+     */
+    public boolean waitsForReboot() {
+        return !pending.isEmpty()
+                && changes.stream().noneMatch(c -> c instanceof Change.Power p && p.action() == Change.Power.Action.REBOOT);
     }
 
     public Optional<DesiredConfig> desiredIfAny() {

@@ -9,6 +9,8 @@ import ai.thinkheads.phoenix.hypervisor.GuestExecStatus;
 import ai.thinkheads.phoenix.hypervisor.GuestInterface;
 import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.NodeResources;
+import ai.thinkheads.phoenix.hypervisor.PendingChange;
+import ai.thinkheads.phoenix.hypervisor.PendingChanges;
 import ai.thinkheads.phoenix.hypervisor.ShutdownOptions;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
 import ai.thinkheads.phoenix.hypervisor.StorageContent;
@@ -181,6 +183,27 @@ public final class FakeHypervisor implements Hypervisor {
     public VmConfig getConfig(VmRef vm) {
         before("getConfig", vm);
         return cluster.vmConfig(vm.node(), vm.vmid(), false);
+    }
+
+    /**
+     * The model's pending keys with the values in effect, as qemu-server's {@code vm_pending} gives
+     * them (a {@code cipassword} masked, as there).
+     */
+    @Override
+    public PendingChanges getPending(VmRef vm) {
+        before("getPending", vm);
+        Map<String, String> inEffect = cluster.vmConfig(vm.node(), vm.vmid(), true).values();
+        List<PendingChange> out = new ArrayList<>();
+        cluster.vmPending(vm.node(), vm.vmid()).forEach((key, value) -> {
+            String current = masked(key, inEffect.get(key));
+            out.add(value == null ? PendingChange.deletion(key, current, false)
+                    : PendingChange.value(key, current, masked(key, value)));
+        });
+        return new PendingChanges(vm, out);
+    }
+
+    private static String masked(String key, String value) {
+        return value != null && key.equals("cipassword") ? "**********" : value;
     }
 
     // ---- files on storages ----------------------------------------------------------------

@@ -9,6 +9,7 @@ import ai.thinkheads.phoenix.hypervisor.GuestExecStatus;
 import ai.thinkheads.phoenix.hypervisor.GuestInterface;
 import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.NodeResources;
+import ai.thinkheads.phoenix.hypervisor.PendingChanges;
 import ai.thinkheads.phoenix.hypervisor.ShutdownOptions;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
 import ai.thinkheads.phoenix.hypervisor.StorageContent;
@@ -76,6 +77,11 @@ public abstract class ForwardingHypervisor implements Hypervisor {
     @Override
     public VmConfig getConfig(VmRef vm) {
         return delegate().getConfig(vm);
+    }
+
+    @Override
+    public PendingChanges getPending(VmRef vm) {
+        return delegate().getPending(vm);
     }
 
     @Override

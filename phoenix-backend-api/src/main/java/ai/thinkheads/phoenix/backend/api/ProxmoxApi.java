@@ -12,6 +12,7 @@ import ai.thinkheads.phoenix.hypervisor.GuestExecStatus;
 import ai.thinkheads.phoenix.hypervisor.GuestInterface;
 import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.NodeResources;
+import ai.thinkheads.phoenix.hypervisor.PendingChanges;
 import ai.thinkheads.phoenix.hypervisor.ShutdownOptions;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
 import ai.thinkheads.phoenix.hypervisor.StorageContent;
@@ -236,6 +237,11 @@ public final class ProxmoxApi implements Hypervisor {
     @Override
     public VmConfig getConfig(VmRef vm) {
         return ProxmoxReplies.config(vm, get(vmTarget(vm, "config"), Form.empty()).data());
+    }
+
+    @Override
+    public PendingChanges getPending(VmRef vm) {
+        return ProxmoxReplies.pending(vm, get(vmTarget(vm, "pending"), Form.empty()).data());
     }
 
     @Override

@@ -104,6 +104,10 @@ final class QmCommands {
         return pvesh("/nodes/" + QmValidation.node(vmNode) + "/qemu/" + vmid + "/config");
     }
 
+    public QmCommand pending(String vmNode, int vmid) {
+        return pvesh("/nodes/" + QmValidation.node(vmNode) + "/qemu/" + vmid + "/pending");
+    }
+
     public QmCommand snapshots(String vmNode, int vmid) {
         return pvesh("/nodes/" + QmValidation.node(vmNode) + "/qemu/" + vmid + "/snapshot");
     }

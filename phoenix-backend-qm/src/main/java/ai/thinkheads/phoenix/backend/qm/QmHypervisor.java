@@ -11,6 +11,7 @@ import ai.thinkheads.phoenix.hypervisor.GuestInterface;
 import ai.thinkheads.phoenix.hypervisor.Hypervisor;
 import ai.thinkheads.phoenix.hypervisor.HypervisorException;
 import ai.thinkheads.phoenix.hypervisor.NodeResources;
+import ai.thinkheads.phoenix.hypervisor.PendingChanges;
 import ai.thinkheads.phoenix.hypervisor.ShutdownOptions;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
 import ai.thinkheads.phoenix.hypervisor.NotFoundException;
@@ -160,6 +161,12 @@ public final class QmHypervisor implements Hypervisor {
     @Override
     public VmConfig getConfig(VmRef vm) {
         return ProxmoxReplies.config(vm, json(read(commands.config(vm.node(), vm.vmid()), vm.node(), vm.vmid()), "config"));
+    }
+
+    /** {@code pvesh get .../pending --output-format json}: the API's reply, so the one decoder reads it. */
+    @Override
+    public PendingChanges getPending(VmRef vm) {
+        return ProxmoxReplies.pending(vm, json(read(commands.pending(vm.node(), vm.vmid()), vm.node(), vm.vmid()), "pending"));
     }
 
     /**

@@ -14,6 +14,8 @@ import ai.thinkheads.phoenix.config.TagList;
 import ai.thinkheads.phoenix.hypervisor.GuestExecStatus;
 import ai.thinkheads.phoenix.hypervisor.GuestInterface;
 import ai.thinkheads.phoenix.hypervisor.NodeResources;
+import ai.thinkheads.phoenix.hypervisor.PendingChange;
+import ai.thinkheads.phoenix.hypervisor.PendingChanges;
 import ai.thinkheads.phoenix.hypervisor.PowerState;
 import ai.thinkheads.phoenix.hypervisor.Snapshot;
 import ai.thinkheads.phoenix.hypervisor.StorageContent;
@@ -202,6 +204,35 @@ public final class ProxmoxReplies {
             }
         }
         return new VmConfig(vm, values, textOf(data.get("digest")));
+    }
+
+    /**
+     * {@code GET /nodes/{node}/qemu/{vmid}/pending} ({@code pvesh get .../pending}): pve-guest-common
+     * {@code PVE::GuestHelpers::config_with_pending_array} gives one entry per key, {@code value} (in
+     * effect), {@code pending} (new) and {@code delete} (1 graceful, 2 forced); only entries with a
+     * {@code pending} value or a non-zero {@code delete} are pending changes. The {@code digest}
+     * entry (the loaded config's own key) is left out, as {@code format_pending} does.
+     */
+    public static PendingChanges pending(VmRef vm, JsonNode data) {
+        String reply = "pending config of VM " + vm.vmid();
+        List<PendingChange> out = new ArrayList<>();
+        for (JsonNode e : array(data, reply)) {
+            String key = requiredText(e, "key", reply);
+            if (key.equals("digest")) {
+                continue;
+            }
+            String current = present(e.get("value")) ? JsonValues.configValue(e.get("value")) : null;
+            long delete = longOf(e.get("delete"), 0, reply, "delete");
+            if (delete < 0 || delete > 2) {
+                throw new UnexpectedReplyException(reply, "'delete' of '" + key + "' is " + delete + ", not 0, 1 or 2");
+            }
+            if (delete > 0) {
+                out.add(PendingChange.deletion(key, current, delete == 2));
+            } else if (present(e.get("pending"))) {
+                out.add(PendingChange.value(key, current, JsonValues.configValue(e.get("pending"))));
+            }
+        }
+        return new PendingChanges(vm, out);
     }
 
     /**

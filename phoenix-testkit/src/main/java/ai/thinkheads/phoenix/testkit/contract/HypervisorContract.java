@@ -37,6 +37,17 @@ import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.hypervisor.VmSummary;
 import ai.thinkheads.phoenix.hypervisor.WrongStateException;
 import ai.thinkheads.phoenix.testkit.FakeHypervisor;
+import ai.thinkheads.phoenix.definition.VmDefinition;
+import ai.thinkheads.phoenix.hypervisor.PendingChange;
+import ai.thinkheads.phoenix.hypervisor.PendingChanges;
+import ai.thinkheads.phoenix.plan.ChangeKind;
+import ai.thinkheads.phoenix.plan.KeyChange;
+import ai.thinkheads.phoenix.plan.Phoenix;
+import ai.thinkheads.phoenix.plan.Plan;
+import ai.thinkheads.phoenix.plan.VmPlan;
+import ai.thinkheads.phoenix.spec.Disk;
+import ai.thinkheads.phoenix.spec.VmSpec;
+import java.util.Set;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -415,6 +426,86 @@ public abstract class HypervisorContract {
         VmRef vm = createVm(1, Map.of("net0", "virtio,bridge=" + missing));
         refused(HypervisorException.class, "bridge '" + missing + "' does not exist", () -> hv.start(vm));
         await(hv.destroy(vm, DestroyOptions.plain()));
+    }
+
+    // ---- pending changes ------------------------------------------------------------------
+
+    @Test
+    void aChangeThatCannotBeHotPluggedIsPendingUntilTheVmRestarts() {
+        VmRef vm = createVm(1, Map.of());
+        assertTrue(hv.getPending(vm).isEmpty(), hv.getPending(vm).toString());
+        await(hv.start(vm));
+        // qemu-server vmconfig_hotplug_pending: memory is hot-plugged only with hotplug=memory (default network,disk,usb)
+        await(hv.updateConfig(vm, ConfigUpdate.set("memory", "1024")));
+        PendingChanges pending = hv.getPending(vm);
+        assertEquals(Set.of("memory"), pending.keys(), pending.toString());
+        PendingChange memory = pending.get("memory").orElseThrow();
+        assertEquals("512", memory.current());
+        assertEquals("1024", memory.pending());
+        assertFalse(memory.isDeletion());
+        // the config read shows the pending value as if applied (vm_config without 'current')
+        assertEquals("1024", hv.getConfig(vm).get("memory").orElseThrow());
+        await(hv.stop(vm));
+        await(hv.start(vm));
+        assertTrue(hv.getPending(vm).isEmpty(), "a start applies pending changes: " + hv.getPending(vm));
+        assertEquals("1024", hv.getConfig(vm).get("memory").orElseThrow());
+        await(hv.stop(vm));
+        assertThrows(NotFoundException.class, () -> hv.getPending(ref(fx.freeVmid())));
+    }
+
+    @Test
+    void aDeletionThatCannotBeHotPluggedIsAPendingDeletion() {
+        VmRef vm = createVm(1, Map.of("cores", "2"));
+        await(hv.start(vm));
+        // qemu-server vmconfig_hotplug_pending: deleting an option it cannot unplug dies with "skip", so it stays pending
+        await(hv.updateConfig(vm, ConfigUpdate.delete("cores")));
+        PendingChanges pending = hv.getPending(vm);
+        assertEquals(Set.of("cores"), pending.keys(), pending.toString());
+        PendingChange cores = pending.get("cores").orElseThrow();
+        assertTrue(cores.isDeletion());
+        assertEquals("2", cores.current());
+        assertEquals(Optional.empty(), cores.pendingIfAny());
+        assertEquals(Optional.empty(), hv.getConfig(vm).get("cores"));
+        await(hv.stop(vm));
+    }
+
+    /**
+     * Issue 11, item 1: a change that stays pending must not vanish from the next plan. The config
+     * read shows it as applied, so only the pending read tells that the VM still runs without it.
+     */
+    @Test
+    void thePlanAfterAPendingChangeSaysARebootIsNeededNotUpToDate() {
+        int vmid = fx.freeVmid();
+        String name = "contract-" + vmid;
+        Phoenix phoenix = Phoenix.on(hv).time(fx.time());
+        VmSpec.Builder spec = VmSpec.builder(name).vmid(vmid).node(fx.node())
+                .disk(Disk.scsi(0, fx.imagesStorage(), DiskSize.ofGiB(1))).start(true);
+        assertTrue(phoenix.converge(List.of(VmDefinition.of(spec.memory(512).build()))).isComplete());
+        List<VmDefinition> more = List.of(VmDefinition.of(spec.memory(1024).build()));
+        Plan grow = phoenix.plan(more);
+        assertTrue(grow.render().contains("~ memory: 512 → 1024  [needs reboot]"), grow.render());
+        assertTrue(phoenix.apply(grow).isComplete());
+
+        Plan next = phoenix.plan(more);
+        VmPlan vm = next.vm(name).orElseThrow();
+        assertEquals(List.of("memory"), vm.pending().stream().map(KeyChange::key).toList(), next.render());
+        assertTrue(vm.waitsForReboot(), next.render());
+        assertFalse(next.render().contains("up to date"), next.render());
+        assertTrue(next.render().contains("~ memory: 512 → 1024  [needs reboot]"), next.render());
+        assertTrue(next.render().contains("1 VM needs a reboot for pending changes"), next.render());
+
+        Phoenix rebooting = phoenix.planOptions(phoenix.planOptions().toBuilder().rebootForPendingChanges(true).build());
+        Plan reboot = rebooting.plan(more);
+        assertEquals(List.of(ChangeKind.REBOOT), reboot.vm(name).orElseThrow().changes().stream().map(c -> c.kind()).toList(),
+                reboot.render());
+
+        // a restart (here by stop and start: a guest without an OS ignores the ACPI shutdown a reboot sends)
+        await(hv.stop(ref(vmid)));
+        await(hv.start(ref(vmid)));
+        Plan after = phoenix.plan(more);
+        assertTrue(after.isEmpty() && after.vm(name).orElseThrow().pending().isEmpty(), after.render());
+        assertTrue(after.render().contains("1 VM is up to date"), after.render());
+        await(hv.stop(ref(vmid)));
     }
 
     // ---- snapshots ------------------------------------------------------------------------

@@ -53,6 +53,7 @@ final class WithoutSnapshotsOrLinkedClones implements Hypervisor {
     @Override public Task deleteVolume(String node, String volid) { return d.deleteVolume(node, volid); }
     @Override public int nextFreeVmid() { return d.nextFreeVmid(); }
     @Override public VmConfig getConfig(VmRef vm) { return d.getConfig(vm); }
+    @Override public ai.thinkheads.phoenix.hypervisor.PendingChanges getPending(VmRef vm) { return d.getPending(vm); }
     @Override public Task create(CreateRequest request) { return d.create(request); }
     @Override public Task updateConfig(VmRef vm, ConfigUpdate update) { return d.updateConfig(vm, update); }
     @Override public Task resizeDisk(VmRef vm, String disk, DiskSize newSize) { return d.resizeDisk(vm, disk, newSize); }
