@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.thinkheads.phoenix.config.DiskSize;
+import ai.thinkheads.phoenix.hypervisor.UnexpectedReplyException;
 import ai.thinkheads.phoenix.hypervisor.AlreadyExistsException;
 import ai.thinkheads.phoenix.hypervisor.ConfigModifiedException;
 import ai.thinkheads.phoenix.hypervisor.ConfigUpdate;
@@ -236,9 +237,14 @@ class QmHypervisorTest {
     @Test
     void aParseErrorQuotingTheOutputHasTheStdinRedacted() {
         runner.answer("qm guest exec 100", 0, "{\"pod\": \"admin:s3cret-Guest\"}\n", "");
-        UnexpectedOutputException e = assertThrows(UnexpectedOutputException.class,
+        UnexpectedReplyException e = assertThrows(UnexpectedReplyException.class,
                 () -> pve.agentExec(VM, List.of("chpasswd"), "admin:s3cret-Guest"));
         assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+        // Jackson quotes the token it could not read: the stdin echoed as bare text
+        runner.answer("qm guest exec 100", 0, "admin:s3cret-Guest\n", "");
+        UnexpectedReplyException quoted = assertThrows(UnexpectedReplyException.class,
+                () -> pve.agentExec(VM, List.of("chpasswd"), "admin:s3cret-Guest"));
+        assertFalse(quoted.getMessage().contains("s3cret"), quoted.getMessage());
     }
 
     @Test

@@ -398,22 +398,13 @@ public final class PveApiSchema {
             return;
         }
         List<String> items = switch (kind) {
-            case "list" -> splitList(value);
+            case "list" -> ai.thinkheads.phoenix.config.TagList.splitList(value);
             case "opt" -> value.isEmpty() ? List.of() : List.of(value);
             default -> List.of(value);
         };
         for (String item : items) {
             verifier.get().apply(item).ifPresent(text -> out.add(new SchemaViolation(name, "invalid format - " + text)));
         }
-    }
-
-    /** pve-common src/PVE/ParseUtils.pm {@code split_list}: on NUL if there is one, else on {@code [,;]} and white space. */
-    static List<String> splitList(String text) {
-        if (text.indexOf('\0') >= 0) {
-            return List.of(text.split("\0"));
-        }
-        String t = text.replaceAll("[,;]", " ").replaceAll("^\\s+", "");
-        return t.isEmpty() ? List.of() : List.of(t.split("\\s+"));
     }
 
     /** pve-common {@code parse_property_string} followed by {@code check_object} on the result. */

@@ -96,9 +96,9 @@ class NamedFormatsTest {
 
     @Test
     void splitListFollowsParseUtils() {
-        assertEquals(List.of("a", "b", "c"), PveApiSchema.splitList(" a,b;c"));
-        assertEquals(List.of("a b", "c"), PveApiSchema.splitList("a b\0c"));
-        assertEquals(List.of(), PveApiSchema.splitList(""));
+        assertEquals(List.of("a", "b", "c"), ai.thinkheads.phoenix.config.TagList.splitList(" a,b;c"));
+        assertEquals(List.of("a b", "c"), ai.thinkheads.phoenix.config.TagList.splitList("a b\0c"));
+        assertEquals(List.of(), ai.thinkheads.phoenix.config.TagList.splitList(""));
     }
 
     /** Endpoints the backends send (the audits' distinct requests), by method and template. */

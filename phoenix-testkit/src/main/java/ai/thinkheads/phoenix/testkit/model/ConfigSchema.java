@@ -134,12 +134,9 @@ final class ConfigSchema {
         return Optional.empty();
     }
 
-    /** pve-common {@code PVE::Tools::split_list}: a list separated by commas, semicolons or white space. */
+    /** pve-common {@code split_list}: core's one implementation ({@link ai.thinkheads.phoenix.config.TagList#splitList}). */
     static List<String> splitList(String s) {
-        if (s == null || s.isBlank()) {
-            return List.of();
-        }
-        return java.util.Arrays.stream(s.split("[,;\\s]+")).filter(x -> !x.isEmpty()).toList();
+        return ai.thinkheads.phoenix.config.TagList.splitList(s);
     }
 
     /**
