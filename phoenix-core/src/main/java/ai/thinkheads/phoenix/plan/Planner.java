@@ -124,7 +124,7 @@ public final class Planner {
             if (!concern.vmids.contains(v.vmid())) {
                 // a template or a VM of a declared name; a declared VMID is refused by its definition (planOne)
                 ctx.refusals.add(new Refusal("vmid " + v.vmid(), Refusal.Reason.IN_PROGRESS, ctx.stillLocked(v)
-                        + "; its name and tags are unknown until its task ends — plan again later"));
+                        + "; its config is not final until its task ends — plan again later"));
             }
         }
         Set<Integer> claimed = new HashSet<>();
