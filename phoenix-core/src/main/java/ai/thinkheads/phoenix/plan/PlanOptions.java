@@ -28,8 +28,9 @@ import java.util.TreeSet;
  * @param allowDestructive names of VMs that may be changed destructively
  * @param allowDestructiveForAll every VM may be changed destructively
  * @param rebootForPendingChanges reboot running VMs whose changes would otherwise stay pending
- * @param lockWait how long the planner waits for VMs that are being created or cloned (their
- *     identity is unknown until the task ends) before refusing
+ * @param lockWait how long the planner waits for the VMs it reads and means to change (declared
+ *     VMIDs and names, templates cloned from) while they are being created or cloned, before
+ *     refusing; other guests' locks are never waited for
  * @param features the features definitions may name (default {@link ai.thinkheads.phoenix.feature.FeatureSet#builtIns()})
  * @param readParallelism how many VM configs the planner reads at once (default 8), so that reading
  *     N configs takes about {@code RTT × ⌈N / readParallelism⌉}; a backend that reads them all in

@@ -117,12 +117,15 @@ public final class Planner {
         checkUnique(desired);
         List<VmDefinition> ordered = DependencyOrder.sort(desired);
         Map<String, List<String>> edges = DependencyOrder.edges(desired);
-        Context ctx = new Context(readVms());
+        Concern concern = Concern.of(desired);
+        Context ctx = new Context(readVms(concern), concern);
         ctx.prefetch(desired);
         for (VmSummary v : ctx.inProgress) {
-            ctx.refusals.add(new Refusal("vmid " + v.vmid(), Refusal.Reason.IN_PROGRESS, "VM " + v.vmid() + " on "
-                    + v.node() + " is still locked (" + v.lock() + ") after waiting " + options.lockWait().toSeconds()
-                    + " s; its name and tags are unknown until its task ends — plan again later"));
+            if (!concern.vmids.contains(v.vmid())) {
+                // a template or a VM of a declared name; a declared VMID is refused by its definition (planOne)
+                ctx.refusals.add(new Refusal("vmid " + v.vmid(), Refusal.Reason.IN_PROGRESS, ctx.stillLocked(v)
+                        + "; its config is not final until its task ends — plan again later"));
+            }
         }
         Set<Integer> claimed = new HashSet<>();
         for (VmDefinition def : ordered) {
@@ -152,12 +155,28 @@ public final class Planner {
 
     // ---- reading --------------------------------------------------------------------------
 
-    private List<VmSummary> readVms() {
-        Instant deadline = time.now().plus(options.lockWait());
+    /**
+     * The cluster's VMs, once none that {@code concern} names is being created or cloned, or once
+     * {@link PlanOptions#lockWait()} has passed. Other guests' locks never delay the plan: a foreign
+     * client creating VMs non-stop, or cloning for ten minutes, is none of its business. Records in
+     * {@code concern} since when each VM it waits for has been seen locked, for the refusal's text.
+     */
+    private List<VmSummary> readVms(Concern concern) {
+        Instant start = time.now();
+        Instant deadline = start.plus(options.lockWait());
         while (true) {
             List<VmSummary> vms = read(hypervisor::listVms);
-            boolean busy = vms.stream().anyMatch(Planner::identityHidden);
-            if (!busy || !time.now().isBefore(deadline)) {
+            Instant now = time.now();
+            Set<Integer> busy = new HashSet<>();
+            for (VmSummary v : vms) {
+                if (identityHidden(v) && concern.covers(v)) {
+                    busy.add(v.vmid());
+                    concern.lockedSince.putIfAbsent(v.vmid(), now);
+                }
+            }
+            // a lock that ended and began again is a new one: its time counts from when it was seen again
+            concern.lockedSince.keySet().retainAll(busy);
+            if (busy.isEmpty() || !now.isBefore(deadline)) {
                 return vms;
             }
             try {
@@ -193,8 +212,38 @@ public final class Planner {
         return "create".equals(v.lock()) || "clone".equals(v.lock());
     }
 
+    /**
+     * The guests a plan reads and means to change: the declared names and VMIDs and the templates
+     * the definitions clone from. Only their locks are waited for.
+     */
+    private static final class Concern {
+        final Set<String> names = new HashSet<>();
+        final Set<Integer> vmids = new HashSet<>();
+        final Set<Integer> sources = new HashSet<>();
+        /** Since when each VM waited for has been locked, as far as the plan saw: VMID → first sighting. */
+        final Map<Integer, Instant> lockedSince = new HashMap<>();
+
+        static Concern of(List<VmDefinition> desired) {
+            Concern c = new Concern();
+            for (VmDefinition d : desired) {
+                c.names.add(d.name());
+                d.spec().vmid().ifPresent(c.vmids::add);
+                if (d.spec().source() instanceof Source.CloneTemplate t) {
+                    c.sources.add(t.templateVmid());
+                }
+            }
+            return c;
+        }
+
+        /** A VM being created has no name yet; it is the plan's business only by its VMID. */
+        boolean covers(VmSummary v) {
+            return vmids.contains(v.vmid()) || sources.contains(v.vmid()) || (!v.name().isEmpty() && names.contains(v.name()));
+        }
+    }
+
     private final class Context {
         final List<VmSummary> vms;
+        final Concern concern;
         final List<VmSummary> inProgress = new ArrayList<>();
         final Map<String, VmPlan> plans = new LinkedHashMap<>();
         final List<Refusal> refusals = new ArrayList<>();
@@ -215,9 +264,17 @@ public final class Planner {
             vmWarnings.computeIfAbsent(text, t -> new ArrayList<>()).add(vm);
         }
 
-        Context(List<VmSummary> vms) {
+        Context(List<VmSummary> vms, Concern concern) {
             this.vms = vms;
-            vms.stream().filter(Planner::identityHidden).forEach(inProgress::add);
+            this.concern = concern;
+            vms.stream().filter(v -> identityHidden(v) && concern.covers(v)).forEach(inProgress::add);
+        }
+
+        /** Names the VM the plan waited for, and for how long it saw it locked. */
+        String stillLocked(VmSummary v) {
+            Instant since = concern.lockedSince.getOrDefault(v.vmid(), time.now());
+            return "VM " + v.vmid() + " on " + v.node() + " is still locked (" + v.lock() + ") after waiting "
+                    + Duration.between(since, time.now()).toSeconds() + " s for it";
         }
 
         /**
@@ -351,7 +408,8 @@ public final class Planner {
             if (v.isPresent() && ctx.ownedOrAdopted(v.get())) {
                 existing = v.get();
             } else if (v.isPresent() && ctx.inProgress.contains(v.get())) {
-                refusals.add(new Refusal(name, Refusal.Reason.IN_PROGRESS, "VMID " + fixedVmid.get() + " is being created or cloned by a running task"));
+                refusals.add(new Refusal(name, Refusal.Reason.IN_PROGRESS, ctx.stillLocked(v.get())
+                        + ": VMID " + fixedVmid.get() + " is being created or cloned by a running task — plan again later"));
             } else if (v.isPresent()) {
                 refusals.add(new Refusal(name, Refusal.Reason.CONFLICT, "VMID " + fixedVmid.get() + " is taken by VM '"
                         + v.get().name() + "' on " + v.get().node() + ", which Phoenix does not manage; adopt it by VMID or choose another VMID"));
@@ -812,8 +870,29 @@ public final class Planner {
         List<VmPlan> out = new ArrayList<>();
         List<VmSummary> sorted = new ArrayList<>(leftovers);
         sorted.sort((a, b) -> Boolean.compare(a.template(), b.template())); // clones before templates
+        // an owned VM named like a definition is declared, only ambiguous: never "no longer declared", never pruned
+        Map<String, List<Integer>> ambiguous = new TreeMap<>();
+        for (VmSummary v : leftovers) {
+            if (ctx.plans.containsKey(v.name())) {
+                ambiguous.computeIfAbsent(v.name(), n -> new ArrayList<>()).add(v.vmid());
+            }
+        }
+        ambiguous.forEach((name, extra) -> {
+            Integer matched = ctx.plans.get(name).vmid();
+            if (matched != null && !extra.contains(matched)) {
+                ctx.warnings.add("VM" + (extra.size() > 1 ? "s " : " ") + joined(extra) + " managed by Phoenix "
+                        + (extra.size() > 1 ? "are" : "is") + " named '" + name + "' like VM " + matched + ", which the definition '"
+                        + name + "' is: declared, but the name is ambiguous; kept — rename or remove the VM not meant");
+            } else {
+                ctx.warnings.add("VMs " + joined(extra) + " managed by Phoenix are all named '" + name + "', which is declared: "
+                        + "the name is ambiguous; kept — rename or remove the VM not meant, or give the definition a VMID");
+            }
+        });
         for (VmSummary v : sorted) {
             String name = v.name().isEmpty() ? "vm-" + v.vmid() : v.name();
+            if (ambiguous.containsKey(v.name())) {
+                continue;
+            }
             if (!options.pruneOwned()) {
                 ctx.warnings.add("VM " + v.vmid() + " ('" + name + "') is managed by Phoenix but no longer declared; kept (prune is off)");
                 continue;
@@ -826,6 +905,12 @@ public final class Planner {
             out.add(new VmPlan(name, VmPlan.Action.DELETE, v.vmid(), v.node(), changes, List.of(), null, List.of(), null));
         }
         return out;
+    }
+
+    private static String joined(List<Integer> vmids) {
+        List<Integer> sorted = new ArrayList<>(vmids);
+        sorted.sort(null);
+        return String.join(", ", sorted.stream().map(String::valueOf).toList());
     }
 
     /** Whether {@code key} carries the VM's user-data: {@code cicustom}, or the cloud-init slot holding a NoCloud ISO. */
