@@ -88,8 +88,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The jqwik property {@link #randomOperationSequencesMatchASimpleModel} runs random sequences of
  * create/clone/start/stop/resize/snapshot/rollback/destroy/template against a small model,
- * {@link #statefulTries()} times (1000 by default; the system property
- * {@code phoenix.contract.tries} overrides every backend). jqwik does not run Jupiter's
+ * {@link #statefulTries()} times (1000 by default), {@link #thoroughStatefulTries()} times in the
+ * thorough suite ({@code -Pthorough}); the system property {@code phoenix.contract.tries} overrides
+ * both for every backend. jqwik does not run Jupiter's
  * {@code @BeforeEach}: each try gets its own {@link #fixture()}.
  *
  * <p>On a real cluster shared with other VMs the fixture names the VMIDs the run owns
