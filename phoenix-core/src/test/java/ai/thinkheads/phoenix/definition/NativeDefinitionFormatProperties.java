@@ -2,6 +2,7 @@ package ai.thinkheads.phoenix.definition;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.thinkheads.phoenix.testing.ThoroughTries;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Random;
@@ -29,19 +30,22 @@ class NativeDefinitionFormatProperties {
         return Arbitraries.randomValue((Random r) -> new RandomDefinitions(r).set());
     }
 
-    @Property(tries = 300)
+    @Property(tries = 150)
+    @ThoroughTries(1000)
     void writeThenReadGivesEqualValues(@ForAll("sets") DefinitionSet set) {
         String json = NativeDefinitionFormat.write(set);
         assertEquals(set, NativeDefinitionFormat.read(json, "generated.json"), json);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 150)
+    @ThoroughTries(1000)
     void writingIsStable(@ForAll("sets") DefinitionSet set) {
         String json = NativeDefinitionFormat.write(set);
         assertEquals(json, NativeDefinitionFormat.write(NativeDefinitionFormat.read(json, "generated.json")));
     }
 
-    @Property(tries = 300)
+    @Property(tries = 150)
+    @ThoroughTries(1000)
     void theShippedSchemaAcceptsWhatIsWritten(@ForAll("sets") DefinitionSet set) throws Exception {
         String json = NativeDefinitionFormat.write(set);
         assertEquals(List.of(), SCHEMA.validate(new ObjectMapper().readTree(json)), json);

@@ -27,9 +27,17 @@ class ApiBackendContractTest extends HypervisorContract {
                 .build());
     }
 
-    /** Each try is a new simulator and TLS connection: fewer tries than the in-memory fake's 1000. */
+    /**
+     * Each try is a new simulator and TLS connection: fewer tries than the in-memory fake's 1000 in
+     * every build, 250 in the thorough suite ({@code -Pthorough}).
+     */
     @Override
     protected int statefulTries() {
-        return 60;
+        return 30;
+    }
+
+    @Override
+    protected int thoroughStatefulTries() {
+        return 250;
     }
 }

@@ -52,10 +52,15 @@ class QmBackendContractTest extends HypervisorContract {
     /**
      * Each try is a new simulator, host key and SSH session, and every operation a qm command over
      * loopback (about 2.5 s a try on 2 cores): fewer tries than the in-memory fake's 1000, to keep
-     * the whole build within its time budget.
+     * the whole build within its time budget; the thorough suite ({@code -Pthorough}) runs 100.
      */
     @Override
     protected int statefulTries() {
-        return 25;
+        return 12;
+    }
+
+    @Override
+    protected int thoroughStatefulTries() {
+        return 100;
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.thinkheads.phoenix.hypervisor.StorageContent;
+import ai.thinkheads.phoenix.testing.ThoroughSuite;
+import ai.thinkheads.phoenix.testing.ThoroughTries;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +35,11 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  */
 class SnippetShellSafetyProperties {
 
-    private static final int TRIES = 500;
+    /** Tries in every build; each is one upload through the real shell. */
+    private static final int TRIES = 250;
+    /** Tries in the thorough suite ({@code -Pthorough}): more hostile names and contents, the same path. */
+    private static final int THOROUGH_TRIES = 1000;
+    static final AtomicInteger tries = new AtomicInteger();
     static final AtomicInteger written = new AtomicInteger();
     static final AtomicInteger refusedNames = new AtomicInteger();
 
@@ -54,8 +60,9 @@ class SnippetShellSafetyProperties {
             System.out.printf("snippet shell safety: %d files written byte-identical through /bin/sh; %d hostile names refused"
                     + " before sending%n", written.get(), refusedNames.get());
             assertFalse(Files.exists(dir.resolve("PWNED")), "an injected command ran on the server");
-            assertEquals(TRIES, written.get());
-            assertTrue(refusedNames.get() > TRIES / 2 && refusedNames.get() < TRIES,
+            assertEquals(ThoroughSuite.enabled() ? THOROUGH_TRIES : TRIES, tries.get());
+            assertEquals(tries.get(), written.get());
+            assertTrue(refusedNames.get() > tries.get() / 2 && refusedNames.get() < tries.get(),
                     "most hostile names are not names Proxmox keeps, some are: " + refusedNames.get());
         } finally {
             runner.close();
@@ -83,7 +90,9 @@ class SnippetShellSafetyProperties {
     }
 
     @Property(tries = TRIES)
+    @ThoroughTries(THOROUGH_TRIES)
     void hostileNamesAndContentsLandByteIdentical(@ForAll("hostile") String name, @ForAll("hostile") String content) throws IOException {
+        tries.incrementAndGet();
         // a file name is one path component: no '/', no NUL, at most 255 bytes (the kernel's NAME_MAX)
         String file = "user-data-" + name.replace('/', '_') + ".yaml";
         if (file.getBytes(StandardCharsets.UTF_8).length > 255) {

@@ -36,6 +36,7 @@ import ai.thinkheads.phoenix.hypervisor.VmConfig;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.hypervisor.VmSummary;
 import ai.thinkheads.phoenix.hypervisor.WrongStateException;
+import ai.thinkheads.phoenix.testing.ThoroughSuite;
 import ai.thinkheads.phoenix.testkit.FakeHypervisor;
 import ai.thinkheads.phoenix.definition.VmDefinition;
 import ai.thinkheads.phoenix.hypervisor.PendingChange;
@@ -98,8 +99,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The jqwik property {@link #randomOperationSequencesMatchASimpleModel} runs random sequences of
  * create/clone/start/stop/resize/snapshot/rollback/destroy/template against a small model,
- * {@link #statefulTries()} times (1000 by default; the system property
- * {@code phoenix.contract.tries} overrides every backend). jqwik does not run Jupiter's
+ * {@link #statefulTries()} times (1000 by default), {@link #thoroughStatefulTries()} times in the
+ * thorough suite ({@code -Pthorough}); the system property {@code phoenix.contract.tries} overrides
+ * both for every backend. jqwik does not run Jupiter's
  * {@code @BeforeEach}: each try gets its own {@link #fixture()}.
  *
  * <p>On a real cluster shared with other VMs the fixture names the VMIDs the run owns
@@ -141,6 +143,15 @@ public abstract class HypervisorContract {
 
     /** Default of {@link #statefulTries()}. */
     public static final int DEFAULT_TRIES = 1000;
+
+    /**
+     * How many sequences the stateful property runs in the thorough suite ({@code -Pthorough}, system
+     * property {@code phoenix.thorough}): {@link #statefulTries()} unless overridden. A backend whose
+     * tries are expensive runs fewer in every build and more here.
+     */
+    protected int thoroughStatefulTries() {
+        return statefulTries();
+    }
 
     /** At most how many operations one sequence has. */
     protected int maxOperationsPerSequence() {
@@ -796,7 +807,10 @@ public abstract class HypervisorContract {
         return chains.withMaxTransformations(maxOperationsPerSequence());
     }
 
-    /** Sets the property's tries from {@link #statefulTries()} or {@value #TRIES_PROPERTY}. */
+    /**
+     * Sets the property's tries from {@value #TRIES_PROPERTY}, else {@link #thoroughStatefulTries()} in
+     * the thorough suite ({@link ThoroughSuite#enabled()}), else {@link #statefulTries()}.
+     */
     public static final class StatefulTries implements AroundPropertyHook {
         @Override
         public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
@@ -804,7 +818,8 @@ public abstract class HypervisorContract {
             if (override != null && !override.isBlank()) {
                 context.attributes().setTries(Integer.parseInt(override.strip()));
             } else if (context.testInstance() instanceof HypervisorContract contract) {
-                context.attributes().setTries(contract.statefulTries());
+                context.attributes().setTries(ThoroughSuite.enabled() ? contract.thoroughStatefulTries()
+                        : contract.statefulTries());
             }
             return property.execute();
         }

@@ -12,6 +12,7 @@ import ai.thinkheads.phoenix.spec.CloudInit;
 import ai.thinkheads.phoenix.spec.Disk;
 import ai.thinkheads.phoenix.spec.Nic;
 import ai.thinkheads.phoenix.spec.VmSpec;
+import ai.thinkheads.phoenix.testing.ThoroughTries;
 import ai.thinkheads.phoenix.testkit.FakeHypervisor;
 import ai.thinkheads.phoenix.testkit.arbitraries.PhoenixArbitraries;
 import java.util.List;
@@ -76,7 +77,9 @@ class NormalisationProperties {
         return b.template(s.template()).start(false).build();
     }
 
-    @Property(tries = 200)
+    /** 100 specs in every build; the thorough suite ({@code -Pthorough}) plans and applies 500. */
+    @Property(tries = 100)
+    @ThoroughTries(500)
     void whateverASpecDeclaresPlansEmptyOnceApplied(@ForAll("specs") VmSpec spec) {
         FakeHypervisor hv = FakeHypervisor.singleNode();
         Phoenix p = Phoenix.on(hv).time(hv.time());
