@@ -11,6 +11,8 @@ import ai.thinkheads.phoenix.testkit.model.GuestImages;
 import ai.thinkheads.phoenix.testkit.schema.SchemaAudit;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A fresh one-node fake cluster served by a {@link PveSimulator}, set up the way backend tests
@@ -28,6 +30,11 @@ public final class SimulatedCluster implements AutoCloseable {
     /** The node of the cluster. */
     public static final String NODE = "pve";
 
+    private static final String IMPORT_VOLUME_NAME = "import/debian-12-genericcloud-amd64.qcow2";
+
+    /** The volume id of the cloud image {@link #newFake()} puts on {@code local}. */
+    public static final String IMPORT_IMAGE = "local:" + IMPORT_VOLUME_NAME;
+
     private final FakeHypervisor fake;
     private final PveSimulator simulator;
     private final String importImage;
@@ -40,6 +47,15 @@ public final class SimulatedCluster implements AutoCloseable {
 
     /** Starts a cluster: node {@code pve} with {@code local} and {@code local-lvm}, HTTPS and SSH faces. */
     public static SimulatedCluster start() {
+        return serve(newFake(), SchemaAudit.shared()::check);
+    }
+
+    /**
+     * A fresh fake set up to be served by a simulator: node {@value #NODE} with {@code local} and
+     * {@code local-lvm}, a wall clock with short task durations, and a cloud image with the guest
+     * agent on {@code local} ({@link #IMPORT_IMAGE}) to import disks from.
+     */
+    public static FakeHypervisor newFake() {
         FakeHypervisor fake = FakeHypervisor.builder().realTime()
                 .defaultTaskDuration(Duration.ofMillis(5))
                 .guestBootDelay(Duration.ofMillis(50))
@@ -49,9 +65,21 @@ public final class SimulatedCluster implements AutoCloseable {
                 .guestImages(GuestImages.stock().with("debian-12-genericcloud",
                         GuestImage.ubuntuNobleCloud().withPackages("cloud image with qemu-guest-agent", "qemu-guest-agent")))
                 .build();
-        String image = fake.cluster().addVolume(NODE, "local", "import/debian-12-genericcloud-amd64.qcow2", 2L << 30);
-        PveSimulator sim = PveSimulator.over(fake.cluster()).requestValidator(SchemaAudit.shared()::check).build().start();
-        return new SimulatedCluster(fake, sim, image);
+        String volid = fake.cluster().addVolume(NODE, "local", IMPORT_VOLUME_NAME, 2L << 30);
+        if (!volid.equals(IMPORT_IMAGE)) {
+            throw new IllegalStateException("the model named the import image " + volid + ", not " + IMPORT_IMAGE);
+        }
+        return fake;
+    }
+
+    /**
+     * Starts a simulator over {@code fake} (made by {@link #newFake()}), every request checked by
+     * {@code requestValidator} ({@code request -> Map.of()} checks nothing; {@code SchemaAudit.shared()::check}
+     * needs the reference schemas, see {@code PveApiReference}). Closing the cluster closes the fake.
+     */
+    public static SimulatedCluster serve(FakeHypervisor fake, Function<ApiRequest, Map<String, String>> requestValidator) {
+        PveSimulator sim = PveSimulator.over(fake.cluster()).requestValidator(requestValidator).build().start();
+        return new SimulatedCluster(fake, sim, IMPORT_IMAGE);
     }
 
     public FakeHypervisor fake() {
