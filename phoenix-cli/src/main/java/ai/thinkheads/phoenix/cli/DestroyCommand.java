@@ -8,8 +8,11 @@ import ai.thinkheads.phoenix.hypervisor.VmSummary;
 import ai.thinkheads.phoenix.plan.PlanOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,22 +71,13 @@ final class DestroyCommand extends Verb {
             Hypervisor pve = c.hypervisor();
             List<VmSummary> existing = pve.listVms();
             List<VmSummary> doomed = new ArrayList<>();
-            // reverse declaration order: clones before the templates the files declare them from
-            List<String> order = new ArrayList<>(declared.stream().filter(chosen::contains).toList());
-            java.util.Collections.reverse(order);
-            for (String name : order) {
-                List<VmSummary> named = existing.stream().filter(v -> v.name().equals(name)).toList();
-                if (named.isEmpty()) {
-                    out().println("absent: " + name + " does not exist");
-                }
-                for (VmSummary v : named) {
-                    if (ownership.owns(v)) {
-                        doomed.add(v);
-                    } else {
-                        out().println("kept: " + name + " (VM " + v.vmid() + ") is not managed by Phoenix");
-                    }
-                }
+            // reverse declaration order, then clones before templates (as the planner's prune orders them)
+            List<VmDefinition> order = new ArrayList<>(files.vms().stream().filter(d -> chosen.contains(d.name())).toList());
+            Collections.reverse(order);
+            for (VmDefinition d : order) {
+                doomed.addAll(declaredGuest(d, existing, ownership));
             }
+            doomed.sort(Comparator.comparing(VmSummary::template));
             if (doomed.isEmpty()) {
                 out().println("Nothing to destroy.");
                 return OK;
@@ -116,6 +110,37 @@ final class DestroyCommand extends Verb {
             out().println("Destroy complete: " + destroyed.size() + (destroyed.size() == 1 ? " guest" : " guests") + " destroyed.");
             return OK;
         }
+    }
+
+    /**
+     * The guest {@code d} declares, if it exists and Phoenix owns it; says why any other guest of its
+     * name is kept. With a VMID in the definition only that VM is the declared one; without, a name
+     * that several owned guests carry is ambiguous (as the planner says) and none of them is destroyed.
+     */
+    private List<VmSummary> declaredGuest(VmDefinition d, List<VmSummary> existing, PlanOptions ownership) {
+        String name = d.name();
+        List<VmSummary> named = existing.stream().filter(v -> v.name().equals(name)).toList();
+        if (named.isEmpty()) {
+            out().println("absent: " + name + " does not exist");
+            return List.of();
+        }
+        Optional<Integer> vmid = d.spec().vmid();
+        List<VmSummary> owned = new ArrayList<>();
+        for (VmSummary v : named) {
+            if (vmid.isPresent() && vmid.get() != v.vmid()) {
+                out().println("kept: " + label(v) + " is named like " + name + " but the files declare VMID " + vmid.get());
+            } else if (!ownership.owns(v)) {
+                out().println("kept: " + label(v) + " is not managed by Phoenix");
+            } else {
+                owned.add(v);
+            }
+        }
+        if (owned.size() > 1) {
+            owned.forEach(v -> out().println("kept: " + label(v) + ": " + owned.size() + " guests managed by Phoenix are named "
+                    + name + ", the name is ambiguous; give the definition a VMID or remove the guest not meant"));
+            return List.of();
+        }
+        return owned;
     }
 
     private static String label(VmSummary v) {

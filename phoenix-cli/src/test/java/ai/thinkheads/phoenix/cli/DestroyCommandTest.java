@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.thinkheads.phoenix.hypervisor.ConfigUpdate;
+import ai.thinkheads.phoenix.hypervisor.CreateRequest;
 import ai.thinkheads.phoenix.hypervisor.VmRef;
 import ai.thinkheads.phoenix.testkit.FakeHypervisor;
 import java.nio.file.Path;
@@ -32,6 +33,14 @@ class DestroyCommandTest {
             FakeHypervisor cluster = sim.cluster();
             VmRef ref = cluster.listVms().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow().ref();
             cluster.updateConfig(ref, ConfigUpdate.set(key, value)).await(Duration.ofSeconds(30));
+            sim.save();
+        }
+    }
+
+    /** Creates a guest on the simulated cluster directly, as another tool would. */
+    private static void create(String state, int vmid, Map<String, String> config) {
+        try (BuiltInSimulator sim = BuiltInSimulator.start(Optional.of(Path.of(state)), 0, 0)) {
+            sim.cluster().create(CreateRequest.of(BuiltInSimulator.NODE, vmid, config)).await(Duration.ofSeconds(30));
             sim.save();
         }
     }
@@ -68,15 +77,21 @@ class DestroyCommandTest {
     void aGuestNotOwnedByPhoenixIsKeptAndNamed(@TempDir Path dir) {
         String state = applied(dir);
         setConfig(state, "docker-02", "tags", "seed");   // the ownership tag removed: someone else's guest now
+        // owned and named like docker-01, but not the VMID the file declares for it
+        create(state, 500, Map.of("name", "docker-01", "tags", "phoenix-managed", "memory", "512"));
 
         CliRun destroy = CliRun.run("destroy", "--state", state, "--auto-approve", SEED);
         assertEquals(0, destroy.exit(), destroy.toString());
         assertTrue(destroy.out().contains("kept: docker-02 (VM 9102) is not managed by Phoenix\n"), destroy.toString());
         assertFalse(destroy.out().contains("destroyed: docker-02"), destroy.toString());
+        assertTrue(destroy.out().contains("kept: docker-01 (VM 500) is named like docker-01 but the files declare VMID 9101\n"),
+                destroy.toString());
+        assertTrue(destroy.out().contains("destroyed: docker-01 (VM 9101)\n"), destroy.toString());
         assertTrue(destroy.out().contains("Destroy complete: 2 guests destroyed."), destroy.toString());
         CliRun status = CliRun.run("status", "--state", state);
-        assertEquals(1, guests(state), status.toString());
+        assertEquals(2, guests(state), status.toString());
         assertTrue(status.out().matches("(?s).*9102 +docker-02 +pve +running .*"), status.toString());
+        assertTrue(status.out().matches("(?s).*500 +docker-01 +pve +stopped .*"), status.toString());
     }
 
     @Test
