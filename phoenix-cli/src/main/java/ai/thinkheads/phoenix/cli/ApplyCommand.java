@@ -5,7 +5,6 @@ import ai.thinkheads.phoenix.plan.ApplyResult;
 import ai.thinkheads.phoenix.plan.ConsoleApplyListener;
 import ai.thinkheads.phoenix.plan.Phoenix;
 import ai.thinkheads.phoenix.plan.Plan;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,18 +50,8 @@ final class ApplyCommand extends Verb {
                 out().println("No changes: the target matches the files.");
                 return OK;
             }
-            if (!autoApprove) {
-                Optional<String> answer = context().terminal().ask(
-                        "Apply this plan? Only 'yes' is accepted: ");
-                if (answer.isEmpty()) {
-                    err().println("No terminal to ask for confirmation on: pass --auto-approve to apply without asking. "
-                            + "Nothing was applied.");
-                    return ERROR;
-                }
-                if (!answer.get().strip().equals("yes")) {
-                    err().println("Apply declined: nothing was applied.");
-                    return ERROR;
-                }
+            if (!confirmed(autoApprove, "Apply this plan?", "Apply", "applied")) {
+                return ERROR;
             }
             ApplyResult result = phoenix.apply(plan);
             out().print(result.render());

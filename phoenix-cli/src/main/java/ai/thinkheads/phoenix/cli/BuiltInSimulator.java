@@ -104,6 +104,11 @@ final class BuiltInSimulator implements AutoCloseable {
         }
     }
 
+    /** The simulated cluster itself (tests use it to change the cluster behind the command's back). */
+    FakeHypervisor cluster() {
+        return cluster;
+    }
+
     PveSimulator simulator() {
         return simulator;
     }

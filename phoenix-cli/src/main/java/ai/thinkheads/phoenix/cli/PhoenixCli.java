@@ -19,10 +19,10 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "phoenix", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Declarative Proxmox VE virtual machines: validate, plan and apply definition files, and run the guests.",
         subcommands = {
-            ValidateCommand.class, PlanCommand.class, ApplyCommand.class, StatusCommand.class,
+            ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DestroyCommand.class, StatusCommand.class,
             PowerCommand.Start.class, PowerCommand.Stop.class, PowerCommand.Shutdown.class, PowerCommand.Reboot.class,
             SnapshotCommands.Take.class, SnapshotCommands.Rollback.class, SnapshotCommands.ListAll.class,
-            SimulatorCommand.class, CommandLine.HelpCommand.class
+            SimulatorCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class
         },
         footer = {"", "Without --target, a verb acts on the built-in simulator unless PHOENIX_PVE_URL is set.",
             "Example:", "  phoenix plan --target simulator --state /tmp/sim examples/definitions/seed.phoenix.json"})

@@ -41,8 +41,8 @@ class PhoenixCliTest {
         CommandLine cl = PhoenixCli.commandLine(new CliContext(Map.of(), Terminal.none()));
         List<String> verbs = new ArrayList<>(cl.getSubcommands().keySet());
         verbs.remove("help");
-        assertEquals(List.of("validate", "plan", "apply", "status", "start", "stop", "shutdown", "reboot", "snapshot",
-                "rollback", "snapshots", "simulator"), verbs);
+        assertEquals(List.of("validate", "plan", "apply", "destroy", "status", "start", "stop", "shutdown", "reboot",
+                "snapshot", "rollback", "snapshots", "simulator", "completion"), verbs);
         for (String verb : verbs) {
             CliRun r = CliRun.run(verb, "--help");
             assertEquals(0, r.exit(), verb + ": " + r);

@@ -69,6 +69,15 @@ public record PlanOptions(String ownerTag, Set<Integer> adopted, boolean pruneOw
         return new Builder();
     }
 
+    /**
+     * Whether {@code vm} is owned by Phoenix: it carries {@link #ownerTag()} (Proxmox tags compared
+     * case-insensitively). The one test of ownership, used by the planner and by {@code phoenix destroy};
+     * an adopted VMID ({@link #adopted()}) is not owned by this test.
+     */
+    public boolean owns(ai.thinkheads.phoenix.hypervisor.VmSummary vm) {
+        return vm.tags().stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).equals(ownerTag));
+    }
+
     /** Whether destructive changes are allowed for VM {@code name}. */
     public boolean destructiveAllowed(String name) {
         return allowDestructiveForAll || allowDestructive.contains(name);

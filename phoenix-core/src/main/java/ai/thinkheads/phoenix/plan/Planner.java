@@ -27,7 +27,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -353,7 +352,7 @@ public final class Planner {
         }
 
         boolean owned(VmSummary v) {
-            return v.tags().stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).equals(options.ownerTag()));
+            return options.owns(v);
         }
 
         boolean ownedOrAdopted(VmSummary v) {
